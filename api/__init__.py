@@ -1,0 +1,1 @@
+"""HTTP layer: the composition root and the only code that knows HTTP."""

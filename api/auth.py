@@ -1,0 +1,63 @@
+"""Who is calling: an API key in `Authorization: Bearer` or `X-API-Key`, or nobody.
+
+No key reads the published catalogue. A key that is wrong or revoked is refused
+outright rather than treated as no key, so a misconfigured client finds out.
+"""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException
+
+from api.deps import SessionDep
+from policies import keys
+from policies.keys import ROLE_RANK, Role
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: Role | None
+    actor: str
+
+    def at_least(self, role: Role) -> bool:
+        return self.role is not None and ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+ANONYMOUS = Principal(role=None, actor="anonymous")
+
+
+def get_principal(
+    session: SessionDep,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> Principal:
+    plain = x_api_key
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise HTTPException(401, "Authorization must be 'Bearer <api key>'", {"WWW-Authenticate": "Bearer"})
+        plain = token.strip()
+    if plain is None:
+        return ANONYMOUS
+    key = keys.authenticate(session, plain)
+    if key is None:
+        raise HTTPException(401, "the API key is unknown or revoked", {"WWW-Authenticate": "Bearer"})
+    return Principal(role=Role(key.role), actor=keys.actor_name(key))
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require(role: Role) -> object:
+    def _check(principal: PrincipalDep) -> Principal:
+        if principal.role is None:
+            raise HTTPException(401, f"this needs an API key with the {role.value} role", {"WWW-Authenticate": "Bearer"})
+        if not principal.at_least(role):
+            raise HTTPException(403, f"this needs the {role.value} role; the key has {principal.role.value}")
+        return principal
+
+    return Depends(_check)
+
+
+CuratorDep = Annotated[Principal, require(Role.curator)]
+AdminDep = Annotated[Principal, require(Role.admin)]

@@ -1,0 +1,161 @@
+"""`supportmatch`: serve, migrate, import, export and manage keys from a terminal."""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+from sqlalchemy import Engine
+
+from api.config import get_api_settings
+from policies import curation, keys, repository
+from policies.config import get_policies_settings
+from policies.db import make_engine, session_scope
+from policies.errors import ImportRejected
+from policies.importing.formats import Format, format_for_filename, read_records, write_records
+from policies.importing.loader import ImportReport, import_records, read_directory
+from policies.keys import Role
+from policies.migrate import upgrade_database
+
+app = typer.Typer(help="supportmatch: match SMEs to the support measures they qualify for.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+console = Console()
+err = Console(stderr=True)
+CLI_ACTOR = "cli"
+
+
+def _engine() -> Engine:
+    return make_engine(get_policies_settings().database_url)
+
+
+def _print_report(report: ImportReport) -> None:
+    if report.problems:
+        table = Table(title=f"{len(report.problems)} problem(s) — nothing was changed")
+        for column in ("record", "code", "field", "problem"):
+            table.add_column(column)
+        for problem in report.problems:
+            table.add_row(str(problem.record), problem.code or "", problem.path, problem.message)
+        err.print(table)
+        return
+    table = Table(title="dry run: nothing was changed" if report.dry_run else "import done")
+    table.add_column("result")
+    table.add_column("measures", justify="right")
+    table.add_row("created", str(len(report.created)))
+    table.add_row("updated", str(len(report.updated)))
+    table.add_row("unchanged", str(len(report.unchanged)))
+    console.print(table)
+
+
+def _run_import(engine: Engine, raw: list[object], *, dry_run: bool, actor: str) -> ImportReport:
+    with Progress(console=err, transient=True) as progress, session_scope(engine) as session:
+        task = progress.add_task("importing", total=len(raw))
+        try:
+            return import_records(
+                session=session, raw=raw, actor=actor, dry_run=dry_run,
+                progress=lambda n: progress.advance(task, n),
+            )
+        except ImportRejected as exc:
+            return ImportReport(dry_run=dry_run, problems=exc.problems)
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    upgrade_database(get_policies_settings().database_url)
+    console.print("database is at the newest schema")
+
+
+@app.command("load-sample")
+def load_sample(force: Annotated[bool, typer.Option(help="load even if the catalogue is not empty")] = False) -> None:
+    """Load the bundled sample catalogue (only into an empty catalogue unless --force)."""
+    engine = _engine()
+    with session_scope(engine) as session:
+        if repository.count_measures(session) and not force:
+            console.print("catalogue is not empty; sample not loaded (use --force to upsert it)")
+            return
+    report = _run_import(engine, read_directory(get_api_settings().sample_dir), dry_run=False, actor="sample")
+    _print_report(report)
+    if report.problems:
+        raise typer.Exit(1)
+
+
+@app.command("import")
+def import_file(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="a .json, .yaml or .csv file")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="report problems and change nothing")] = False,
+    actor: Annotated[str, typer.Option(help="name recorded in revisions")] = CLI_ACTOR,
+) -> None:
+    """Import measures, all or nothing, upserting by code."""
+    raw = read_records(path.read_text(encoding="utf-8-sig"), format_for_filename(path.name))
+    report = _run_import(_engine(), raw, dry_run=dry_run, actor=actor)
+    _print_report(report)
+    if report.problems:
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_file(
+    path: Annotated[str, typer.Argument(help="output file, or - for standard output")],
+    fmt: Annotated[Format | None, typer.Option("--format", help="default: from the file name")] = None,
+) -> None:
+    """Export the whole catalogue (every status) in a format import reads back."""
+    chosen = fmt or (Format.json if path == "-" else format_for_filename(path))
+    with session_scope(_engine()) as session:
+        text = write_records([curation.document_of(row) for row in repository.list_all(session)], chosen)
+    if path == "-":
+        sys.stdout.write(text)
+    else:
+        Path(path).write_text(text, encoding="utf-8")
+        err.print(f"wrote {path}")
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[Role, typer.Option(help="portal, curator or admin")],
+    label: Annotated[str, typer.Option(help="who or what will use the key")] = "created from the CLI",
+) -> None:
+    """Create an API key and print it. It is shown this once."""
+    with session_scope(_engine()) as session:
+        key, plain = keys.create_key(session=session, role=role, label=label, actor=CLI_ACTOR)
+        err.print(f"key {key.prefix} ({key.role}, {key.label}); store it now, it is not shown again:")
+    print(plain)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """List keys (never the keys themselves)."""
+    table = Table()
+    for column in ("id", "prefix", "role", "label", "created", "revoked"):
+        table.add_column(column)
+    with session_scope(_engine()) as session:
+        for key in repository.list_keys(session):
+            revoked = key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else ""
+            table.add_row(str(key.id), key.prefix, key.role, key.label,
+                          key.created_at.isoformat(timespec="seconds"), revoked)
+    console.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: int) -> None:
+    """Revoke a key by id."""
+    with session_scope(_engine()) as session:
+        key = keys.revoke_key(session=session, key_id=key_id, actor=CLI_ACTOR)
+        console.print(f"key {key.prefix} revoked")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Migrate, load the sample catalogue on first start, and serve the API."""
+    settings = get_api_settings()
+    migrate()
+    if settings.load_sample:
+        load_sample(force=False)
+    uvicorn.run("api.main:create_app", factory=True, host=host or settings.host, port=port or settings.port)

@@ -1,0 +1,24 @@
+"""Settings of the HTTP layer, read from API_* environment variables."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SAMPLE_CATALOGUE = Path(__file__).resolve().parent.parent / "policies" / "sample" / "catalogue"
+
+
+class ApiSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="API_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    cors_origins: list[str] = []
+    load_sample: bool = True
+    sample_dir: Path = SAMPLE_CATALOGUE
+    max_page_size: int = 200
+
+
+@lru_cache(maxsize=1)
+def get_api_settings() -> ApiSettings:
+    return ApiSettings()

@@ -1,0 +1,116 @@
+"""Every error leaves as application/problem+json (RFC 9457), naming the field at fault."""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from policies import errors as policy_errors
+from policies.importing.formats import UnreadableFile
+from policies.validation import field_path
+
+PROBLEM_JSON = "application/problem+json"
+
+DOMAIN_ERROR_STATUS: dict[type[Exception], int] = {
+    policy_errors.MeasureNotFound: 404,
+    policy_errors.RevisionNotFound: 404,
+    policy_errors.ApiKeyNotFound: 404,
+    policy_errors.DuplicateMeasure: 409,
+    policy_errors.InvalidTransition: 409,
+    policy_errors.StaleRevision: 412,
+    policy_errors.IncompleteMeasure: 422,
+    policy_errors.ImportRejected: 422,
+    UnreadableFile: 400,
+}
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+    record: int | None = None
+    code: str | None = None
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details; `errors` lists each field at fault."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[FieldError] = []
+
+
+def problem_response(
+    request: Request, status: int, title: str, detail: str, errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    slug = title.lower().replace(" ", "-")
+    body = Problem(
+        type=f"/problems/{slug}", title=title, status=status, detail=detail,
+        instance=request.url.path, errors=errors or [],
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def _title_of(exc: Exception) -> str:
+    name = type(exc).__name__
+    return "".join(f" {char}" if char.isupper() else char for char in name).strip().capitalize()
+
+
+def _domain_errors(exc: Exception) -> list[FieldError]:
+    if isinstance(exc, policy_errors.ImportRejected):
+        return [FieldError(field=p.path, message=p.message, record=p.record, code=p.code) for p in exc.problems]
+    if isinstance(exc, policy_errors.IncompleteMeasure):
+        return [FieldError(field=f"body.{path}", message=message) for path, message in exc.problems]
+    return []
+
+
+def add_exception_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [FieldError(field=field_path(item["loc"]), message=item["msg"]) for item in exc.errors()]
+        first = errors[0].field if errors else "request"
+        detail = f"{first}: {errors[0].message}" if errors else "the request is invalid"
+        if len(errors) > 1:
+            detail += f" (and {len(errors) - 1} more)"
+        return problem_response(request, 422, "Invalid request", detail, errors)
+
+    @app.exception_handler(ValidationError)
+    async def _model_validation(request: Request, exc: ValidationError) -> JSONResponse:
+        # Input that passed the route's own schema but failed a domain model built from it.
+        errors = [FieldError(field=field_path(item["loc"]), message=item["msg"]) for item in exc.errors()]
+        detail = f"{errors[0].field}: {errors[0].message}" if errors else "the request is invalid"
+        return problem_response(request, 422, "Invalid request", detail, errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers: dict[str, Any] | None = getattr(exc, "headers", None)
+        title = _HTTP_TITLES.get(exc.status_code, "Error")
+        return problem_response(request, exc.status_code, title, str(exc.detail), headers=headers)
+
+    for error_type, status in DOMAIN_ERROR_STATUS.items():
+
+        async def _domain(request: Request, exc: Exception, status: int = status) -> JSONResponse:
+            return problem_response(request, status, _title_of(exc), str(exc), _domain_errors(exc))
+
+        app.add_exception_handler(error_type, _domain)
+
+
+_HTTP_TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    412: "Precondition failed",
+    413: "Content too large",
+    415: "Unsupported media type",
+    428: "Precondition required",
+}

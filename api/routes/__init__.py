@@ -1,0 +1,11 @@
+"""Version 1 of the HTTP API."""
+
+from fastapi import APIRouter
+
+from api.routes import health, keys, measures, transfer
+
+api_router = APIRouter(prefix="/v1")
+# transfer first: /measures/export must win over /measures/{code}.
+api_router.include_router(transfer.router)
+api_router.include_router(measures.router)
+api_router.include_router(keys.router)

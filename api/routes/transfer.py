@@ -1,0 +1,107 @@
+"""Bulk import and export of the catalogue (JSON, YAML, CSV)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from api.auth import CuratorDep, PrincipalDep
+from api.deps import SessionDep
+from api.errors import FieldError
+from api.routes.measures import PROBLEMS
+from policies import curation, repository
+from policies.importing.formats import Format, UnreadableFile, read_records, write_records
+from policies.importing.loader import import_records
+from policies.keys import Role
+from policies.schemas import MeasureFilter
+from policies.vocabulary import MeasureStatus
+
+router = APIRouter(prefix="/measures", tags=["import and export"])
+
+MEDIA_TYPES = {Format.json: "application/json", Format.yaml: "application/yaml", Format.csv: "text/csv"}
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class ImportResult(BaseModel):
+    dry_run: bool
+    ok: bool
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    problems: list[FieldError]
+
+
+def _format_of(request: Request, explicit: Format | None) -> Format:
+    if explicit is not None:
+        return explicit
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    for fmt, media in MEDIA_TYPES.items():
+        if content_type in (media, f"text/{fmt.value}", f"application/x-{fmt.value}"):
+            return fmt
+    raise UnreadableFile(
+        f"cannot tell the file format from Content-Type {content_type or '(none)'!r}: "
+        "send application/json, application/yaml or text/csv, or pass ?format="
+    )
+
+
+@router.post(
+    "/import",
+    response_model=ImportResult,
+    responses=PROBLEMS,
+    summary="Import measures",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {media: {"schema": {"type": "string"}} for media in MEDIA_TYPES.values()},
+        }
+    },
+)
+async def import_measures(
+    request: Request,
+    principal: CuratorDep,
+    session: SessionDep,
+    fmt: Annotated[Format | None, Query(alias="format")] = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Upsert measures by code, all or nothing. With dry_run=true, list every problem and change nothing."""
+    body = await request.body()
+    if len(body) > MAX_IMPORT_BYTES:
+        raise UnreadableFile(f"import files are limited to {MAX_IMPORT_BYTES // 1_000_000} MB")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile("the file must be UTF-8 text") from exc
+    raw = read_records(text, _format_of(request, fmt))
+    # The import is CPU- and database-bound: keep it off the event loop.
+    report = await run_in_threadpool(
+        import_records, session=session, raw=raw, actor=principal.actor, dry_run=dry_run
+    )
+    return ImportResult(
+        dry_run=report.dry_run,
+        ok=not report.problems,
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        problems=[FieldError(field=p.path, message=p.message, record=p.record, code=p.code) for p in report.problems],
+    )
+
+
+@router.get("/export", responses=PROBLEMS, summary="Export measures", response_class=Response)
+def export_measures(
+    session: SessionDep,
+    principal: PrincipalDep,
+    fmt: Annotated[Format, Query(alias="format")] = Format.json,
+) -> Response:
+    """The catalogue as a file that import reads back unchanged. Without a curator key, published only."""
+    if principal.at_least(Role.curator):
+        rows = repository.list_all(session)
+    else:
+        filters = MeasureFilter(status=[MeasureStatus.published])
+        rows, _ = repository.list_measures(session, filters, offset=0, limit=repository.count_measures(session))
+    text = write_records([curation.document_of(row) for row in rows], fmt)
+    return Response(
+        text,
+        media_type=f"{MEDIA_TYPES[fmt]}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="measures.{fmt.value}"'},
+    )

@@ -1,0 +1,1 @@
+"""Firm profiles, eligibility, encoders, indexes and ranking."""

@@ -1,0 +1,64 @@
+"""A firm's profile as a portal sends it: facts, titles held, declarations and needs.
+
+Every fact is optional except the region: a missing fact makes a criterion
+`unknown`, never `fail`. Money is in CNY (yuan); shares and rates are fractions.
+"""
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from matching.uscc import check_uscc
+from policies.reference import IndustryCode, RegionCode
+from policies.vocabulary import Attestation, Designation
+
+USCC = Annotated[str, AfterValidator(check_uscc)]
+Money = Annotated[int, Field(ge=0, description="CNY (yuan)")]
+Share = Annotated[float, Field(ge=0, le=1, description="fraction, 0.05 means 5%")]
+Count = Annotated[int, Field(ge=0)]
+
+
+class HeldDesignation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    designation: Designation
+    awarded: dt.date | None = Field(default=None, description="date of recognition")
+
+
+class FirmProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    uscc: USCC | None = Field(default=None, description="unified social credit code, GB 32100-2015")
+    name: str = Field(min_length=2, max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    region: RegionCode
+    industries: list[IndustryCode] = Field(default_factory=list)
+    founded: dt.date | None = None
+    employees: Count | None = None
+    operating_revenue: Money | None = Field(default=None, description="last year, CNY")
+    total_assets: Money | None = None
+    rd_expense: Money | None = Field(default=None, description="last year, CNY")
+    rd_expense_prev: Money | None = Field(default=None, description="the year before last, CNY")
+    rd_staff: Count | None = None
+    invention_patents: Count | None = None
+    ip_class1: Count | None = Field(default=None, description="class-I IP (invention patents and the like)")
+    ip_class2: Count | None = Field(default=None, description="class-II IP (software copyrights, utility models)")
+    main_business_share: Share | None = None
+    revenue_growth: float | None = Field(default=None, ge=-1, le=100, description="last year, fraction")
+    revenue_growth_avg_2y: float | None = Field(default=None, ge=-1, le=100)
+    net_profit_margin: float | None = Field(default=None, ge=-10, le=1)
+    debt_ratio: float | None = Field(default=None, ge=0, le=10, description="liabilities / assets")
+    export_share: Share | None = None
+    years_in_niche: float | None = Field(default=None, ge=0, le=200)
+    niche_market_share: Share | None = None
+    new_equity_financing_2y: Money | None = None
+    planned_investment: Money | None = Field(default=None, description="planned project investment, CNY")
+    loan_need: Money | None = Field(default=None, description="loan the firm wants, CNY")
+    listed: bool | None = None
+    above_scale: bool | None = Field(default=None, description="规上: above the statistical size line")
+    has_rd_institution: bool | None = None
+    designations: list[HeldDesignation] = Field(default_factory=list)
+    attestations: list[Attestation] = Field(default_factory=list)
+    description: str | None = Field(default=None, max_length=5000)
+    needs: str | None = Field(default=None, max_length=2000)

@@ -1,0 +1,1 @@
+"""The catalogue of support measures: schema, curation workflow, import and export."""

@@ -1,0 +1,17 @@
+"""Settings of the catalogue layer, read from POLICIES_* environment variables."""
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class PoliciesSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="POLICIES_", extra="ignore")
+
+    database_url: str = "sqlite:///./supportmatch.db"
+    pool_size: int = 5
+
+
+@lru_cache(maxsize=1)
+def get_policies_settings() -> PoliciesSettings:
+    return PoliciesSettings()

@@ -1,0 +1,62 @@
+"""Engine factory, naming convention and the unit-of-work helper for CLIs."""
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlmodel import Session, SQLModel, create_engine
+
+# Ref: polarsource/polar kit/db/models/base.py. Named constraints keep Alembic's
+# batch mode on SQLite and its autogenerate comparisons stable.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    """Create an engine; for SQLite, apply the pysqlite transaction recipe.
+
+    pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT, which the
+    per-test rollback and nested transactions rely on. Ref: SQLAlchemy docs,
+    "Serializable isolation / Savepoints / Transactional DDL" for pysqlite.
+    """
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            # IMMEDIATE takes the write lock up front, so two writers queue instead
+            # of one failing with "database is locked" halfway through.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_size=pool_size, pool_pre_ping=True)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session for scripts: the caller commits; anything uncommitted is rolled back."""
+    with Session(engine) as session:
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,116 @@
+"""Every catalogue query. Functions add and flush; the use cases in curation.py commit."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from policies import reference
+from policies.models import ApiKey, AuditEvent, MeasureRevision, SupportMeasure
+from policies.schemas import MeasureFilter
+
+
+def get_by_code(session: Session, code: str) -> SupportMeasure | None:
+    return session.exec(select(SupportMeasure).where(SupportMeasure.code == code)).first()
+
+
+def get_many_by_codes(session: Session, codes: Sequence[str]) -> dict[str, SupportMeasure]:
+    if not codes:
+        return {}
+    rows = session.exec(select(SupportMeasure).where(col(SupportMeasure.code).in_(codes))).all()
+    return {row.code: row for row in rows}
+
+
+def count_measures(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(SupportMeasure)).one()
+
+
+def list_measures(
+    session: Session, filters: MeasureFilter, *, offset: int, limit: int
+) -> tuple[list[SupportMeasure], int]:
+    """A page of measures in code order, and the total that match.
+
+    Region and industry are hierarchical codes inside JSON lists, which neither
+    SQLite nor PostgreSQL index the same way; they are filtered here after the
+    column filters have narrowed the rows.
+    """
+    statement = select(SupportMeasure).order_by(col(SupportMeasure.code))
+    if filters.status:
+        statement = statement.where(col(SupportMeasure.status).in_([s.value for s in filters.status]))
+    if filters.kind:
+        statement = statement.where(col(SupportMeasure.kind).in_([k.value for k in filters.kind]))
+    if filters.level:
+        statement = statement.where(col(SupportMeasure.level).in_([lv.value for lv in filters.level]))
+    if filters.exclusivity_group:
+        statement = statement.where(SupportMeasure.exclusivity_group == filters.exclusivity_group)
+    if filters.q:
+        pattern = f"%{filters.q.lower()}%"
+        statement = statement.where(
+            or_(
+                func.lower(SupportMeasure.code).like(pattern),
+                func.lower(SupportMeasure.title_en).like(pattern),
+                col(SupportMeasure.title_zh).like(f"%{filters.q}%"),
+            )
+        )
+    rows: Sequence[SupportMeasure] = session.exec(statement).all()
+    if filters.region:
+        rows = [row for row in rows if _covers_region(row.jurisdiction, filters.region)]
+    if filters.industry:
+        rows = [row for row in rows if _covers_industry(row.industries, filters.industry)]
+    return list(rows[offset : offset + limit]), len(rows)
+
+
+def _covers_region(jurisdiction: list[str], region: str) -> bool:
+    """A measure concerns a region when its jurisdiction encloses it or lies inside it."""
+    return any(
+        reference.region_within(region, area) or reference.region_within(area, region) for area in jurisdiction
+    )
+
+
+def _covers_industry(industries: list[str], industry: str) -> bool:
+    if not industries:
+        return True
+    return any(industry.startswith(code) or code.startswith(industry) for code in industries)
+
+
+def list_all(session: Session) -> list[SupportMeasure]:
+    return list(session.exec(select(SupportMeasure).order_by(col(SupportMeasure.code))).all())
+
+
+def list_revisions(session: Session, measure_id: int) -> list[MeasureRevision]:
+    statement = (
+        select(MeasureRevision)
+        .where(MeasureRevision.measure_id == measure_id)
+        .order_by(col(MeasureRevision.revision))
+    )
+    return list(session.exec(statement).all())
+
+
+def get_revision(session: Session, measure_id: int, revision: int) -> MeasureRevision | None:
+    statement = select(MeasureRevision).where(
+        MeasureRevision.measure_id == measure_id, MeasureRevision.revision == revision
+    )
+    return session.exec(statement).first()
+
+
+def add_audit_event(session: Session, event: AuditEvent) -> None:
+    session.add(event)
+
+
+def list_audit_events(session: Session, *, entity_ref: str | None = None, limit: int = 100) -> list[AuditEvent]:
+    statement = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(limit)
+    if entity_ref:
+        statement = statement.where(AuditEvent.entity_ref == entity_ref)
+    return list(session.exec(statement).all())
+
+
+def get_key_by_hash(session: Session, key_hash: str) -> ApiKey | None:
+    return session.exec(select(ApiKey).where(ApiKey.key_hash == key_hash)).first()
+
+
+def get_key(session: Session, key_id: int) -> ApiKey | None:
+    return session.get(ApiKey, key_id)
+
+
+def list_keys(session: Session) -> list[ApiKey]:
+    return list(session.exec(select(ApiKey).order_by(col(ApiKey.id))).all())

@@ -1,0 +1,130 @@
+"""The measure as a document: what curators write, imports carry and revisions snapshot."""
+
+import datetime as dt
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+from policies.reference import IndustryCode, RegionCode
+from policies.criteria import Criterion
+from policies.terms import Benefit, Window
+from policies.vocabulary import Level, MeasureKind, MeasureStatus
+
+CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,63}$"
+
+
+class MeasureFields(BaseModel):
+    """Every editable field of a measure, each one optional, for partial updates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title_en: str | None = Field(default=None, min_length=3, max_length=300)
+    title_zh: str | None = Field(default=None, min_length=2, max_length=300)
+    summary: str | None = Field(default=None, min_length=10, max_length=2000)
+    body: str | None = Field(default=None, max_length=50_000)
+    kind: MeasureKind | None = None
+    authority: str | None = Field(default=None, min_length=2, max_length=300)
+    level: Level | None = None
+    jurisdiction: list[RegionCode] | None = Field(default=None, min_length=1)
+    industries: list[IndustryCode] | None = None
+    criteria: list[Criterion] | None = None
+    benefit: Benefit | None = None
+    window: Window | None = None
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    legal_basis: str | None = Field(default=None, max_length=500)
+    source_url: HttpUrl | None = None
+    exclusivity_group: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")
+
+    @model_validator(mode="after")
+    def _effective_in_order(self) -> Self:
+        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
+            raise ValueError(
+                f"effective_to ({self.effective_to}) is before effective_from ({self.effective_from})"
+            )
+        return self
+
+
+class MeasureUpdate(MeasureFields):
+    """A partial edit: only the fields sent change."""
+
+
+class MeasureCreate(MeasureFields):
+    """A new measure; the fields a catalogue entry cannot do without are required."""
+
+    code: str = Field(pattern=CODE_PATTERN, description="stable code, e.g. ZJ-WZ-LITTLE-GIANT-AWARD")
+    title_en: str = Field(min_length=3, max_length=300)
+    title_zh: str = Field(min_length=2, max_length=300)
+    summary: str = Field(min_length=10, max_length=2000)
+    kind: MeasureKind
+    authority: str = Field(min_length=2, max_length=300)
+    level: Level
+    jurisdiction: list[RegionCode] = Field(min_length=1)
+    industries: list[IndustryCode] = Field(default_factory=list)
+    criteria: list[Criterion] = Field(default_factory=list)
+    benefit: Benefit
+    window: Window
+
+
+class MeasureRecord(MeasureCreate):
+    """One record of an import file: a full measure plus the status it should have."""
+
+    status: MeasureStatus = MeasureStatus.draft
+
+
+class NamedCode(BaseModel):
+    code: str
+    name: str | None
+
+
+class MeasurePublic(MeasureRecord):
+    """A measure as the API returns it, with its codes named."""
+
+    revision: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    jurisdiction_names: list[NamedCode] = Field(default_factory=list)
+    industry_names: list[NamedCode] = Field(default_factory=list)
+
+
+class RevisionPublic(BaseModel):
+    """One immutable entry of a measure's history."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    revision: int
+    actor: str
+    action: str
+    created_at: dt.datetime
+    changes: list["FieldChange"]
+
+
+class RevisionDetail(RevisionPublic):
+    snapshot: dict[str, object]
+
+
+class FieldChange(BaseModel):
+    """A difference between two revisions at one JSON path, e.g. `criteria/2/value`."""
+
+    path: str
+    before: object = None
+    after: object = None
+
+
+class MeasureFilter(BaseModel):
+    """Catalogue list filters; every one optional and combined with AND."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: list[MeasureStatus] | None = None
+    kind: list[MeasureKind] | None = None
+    level: list[Level] | None = None
+    region: RegionCode | None = Field(
+        default=None, description="measures whose jurisdiction covers this region (or lies in it)"
+    )
+    industry: IndustryCode | None = None
+    exclusivity_group: str | None = None
+    q: str | None = Field(default=None, max_length=200, description="substring of code or titles")
+
+
+RevisionPublic.model_rebuild()

@@ -1,0 +1,169 @@
+"""The closed vocabularies shared by measures and firm profiles.
+
+Criteria name profile fields, designations and attestations by these enums, so a
+typo in a catalogue entry is rejected on write instead of silently widening who
+qualifies.
+"""
+
+from enum import StrEnum
+
+
+class MeasureKind(StrEnum):
+    subsidy = "subsidy"
+    award = "award"
+    loan_interest_subsidy = "loan_interest_subsidy"
+    low_interest_loan = "low_interest_loan"
+    credit_guarantee = "credit_guarantee"
+    guidance_fund_equity = "guidance_fund_equity"
+    tax_incentive = "tax_incentive"
+    talent_programme = "talent_programme"
+    voucher = "voucher"
+    service = "service"
+
+
+class Level(StrEnum):
+    national = "national"
+    provincial = "provincial"
+    municipal = "municipal"
+    district = "district"
+
+
+class MeasureStatus(StrEnum):
+    draft = "draft"
+    in_review = "in_review"
+    published = "published"
+    archived = "archived"
+
+
+class NumericField(StrEnum):
+    """Numeric facts about a firm. Money in CNY (yuan), shares and rates as fractions."""
+
+    employees = "employees"
+    operating_revenue = "operating_revenue"
+    total_assets = "total_assets"
+    rd_expense = "rd_expense"
+    rd_expense_prev = "rd_expense_prev"
+    rd_staff = "rd_staff"
+    invention_patents = "invention_patents"
+    ip_class1 = "ip_class1"
+    ip_class2 = "ip_class2"
+    main_business_share = "main_business_share"
+    revenue_growth = "revenue_growth"
+    revenue_growth_avg_2y = "revenue_growth_avg_2y"
+    net_profit_margin = "net_profit_margin"
+    debt_ratio = "debt_ratio"
+    export_share = "export_share"
+    years_in_niche = "years_in_niche"
+    niche_market_share = "niche_market_share"
+    new_equity_financing_2y = "new_equity_financing_2y"
+    planned_investment = "planned_investment"
+    loan_need = "loan_need"
+    # Derived from the fields above and the founding date; never asked of a firm.
+    age_years = "age_years"
+    rd_ratio = "rd_ratio"
+    rd_ratio_prev = "rd_ratio_prev"
+    rd_expense_2y = "rd_expense_2y"
+    rd_staff_ratio = "rd_staff_ratio"
+
+
+DERIVED_FIELDS: frozenset[NumericField] = frozenset(
+    {
+        NumericField.age_years,
+        NumericField.rd_ratio,
+        NumericField.rd_ratio_prev,
+        NumericField.rd_expense_2y,
+        NumericField.rd_staff_ratio,
+    }
+)
+
+# Fields held as fractions: a criterion bound above 1 on them is almost surely a
+# percentage typed by mistake (5 instead of 0.05), so validation refuses it.
+FRACTION_FIELDS: frozenset[NumericField] = frozenset(
+    {
+        NumericField.main_business_share,
+        NumericField.net_profit_margin,
+        NumericField.debt_ratio,
+        NumericField.export_share,
+        NumericField.niche_market_share,
+        NumericField.rd_ratio,
+        NumericField.rd_ratio_prev,
+        NumericField.rd_staff_ratio,
+    }
+)
+
+
+class FlagField(StrEnum):
+    """Yes/no facts about a firm."""
+
+    listed = "listed"
+    above_scale = "above_scale"
+    has_rd_institution = "has_rd_institution"
+
+
+class Designation(StrEnum):
+    """Titles a firm can hold; most are valid for three years from the award date."""
+
+    tech_sme = "tech_sme"  # 科技型中小企业
+    innovative_sme = "innovative_sme"  # 创新型中小企业
+    specialized_sme = "specialized_sme"  # 专精特新中小企业 (provincial recognition)
+    provincial_hidden_champion = "provincial_hidden_champion"  # 省隐形冠军
+    little_giant = "little_giant"  # 专精特新"小巨人" (national)
+    key_little_giant = "key_little_giant"  # 重点"小巨人" (central fund, 财建〔2024〕148号)
+    single_champion = "single_champion"  # 制造业单项冠军 (national)
+    provincial_single_champion = "provincial_single_champion"
+    high_tech_enterprise = "high_tech_enterprise"  # 高新技术企业
+    provincial_rd_institution = "provincial_rd_institution"  # 省级企业技术中心等
+    national_rd_institution = "national_rd_institution"
+    science_tech_award = "science_tech_award"  # provincial or national S&T award, last 3 years
+
+
+DESIGNATION_NAMES_ZH: dict[Designation, str] = {
+    Designation.tech_sme: "科技型中小企业",
+    Designation.innovative_sme: "创新型中小企业",
+    Designation.specialized_sme: "专精特新中小企业",
+    Designation.provincial_hidden_champion: "省隐形冠军企业",
+    Designation.little_giant: "专精特新“小巨人”企业",
+    Designation.key_little_giant: "重点“小巨人”企业",
+    Designation.single_champion: "制造业单项冠军企业",
+    Designation.provincial_single_champion: "省级制造业单项冠军企业",
+    Designation.high_tech_enterprise: "高新技术企业",
+    Designation.provincial_rd_institution: "省级以上研发机构",
+    Designation.national_rd_institution: "国家级研发机构",
+    Designation.science_tech_award: "省部级以上科技奖励",
+}
+
+
+class Attestation(StrEnum):
+    """Declarations a firm makes about itself, which a bureau checks later."""
+
+    no_serious_violation_3y = "no_serious_violation_3y"  # 近三年无重大违法违规、未列入严重失信名单
+    no_major_accident_3y = "no_major_accident_3y"  # 近三年无重大安全、质量、环境事故
+    tax_compliant = "tax_compliant"  # 依法纳税，无偷漏税
+    products_not_restricted = "products_not_restricted"  # 产品不属于淘汰、限制类
+    independent_legal_person = "independent_legal_person"  # 在境内注册的独立法人
+    not_previously_funded = "not_previously_funded"  # 未获同一专项资金支持
+
+
+class SizeClass(StrEnum):
+    micro = "micro"
+    small = "small"
+    medium = "medium"
+    large = "large"
+
+
+class BenefitBase(StrEnum):
+    """What a percentage benefit is a percentage of."""
+
+    rd_expense = "rd_expense"
+    investment = "investment"
+    equipment_purchase = "equipment_purchase"
+    interest_paid = "interest_paid"
+    insurance_premium = "insurance_premium"
+    service_cost = "service_cost"
+    guarantee_fee = "guarantee_fee"
+
+
+class WindowMode(StrEnum):
+    rolling = "rolling"  # open all year while the measure is in force
+    batch = "batch"  # one call with opening and closing dates
+    automatic = "automatic"  # 免申即享: granted without an application

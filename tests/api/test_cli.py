@@ -1,0 +1,64 @@
+"""The `supportmatch` command line."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from api.config import get_api_settings
+from policies.config import get_policies_settings
+from tests.factories import measure_data
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("POLICIES_DATABASE_URL", url)
+    get_policies_settings.cache_clear()
+    get_api_settings.cache_clear()
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    yield url
+    get_policies_settings.cache_clear()
+    get_api_settings.cache_clear()
+
+
+def test_keys_create_prints_a_key_once_and_lists_without_it(database: str) -> None:
+    created = runner.invoke(app, ["keys", "create", "--role", "admin", "--label", "first admin"])
+    assert created.exit_code == 0, created.output
+    plain = created.stdout.strip().splitlines()[-1]
+    assert plain.startswith("sm_")
+    listed = runner.invoke(app, ["keys", "list"])
+    assert "first admin" in listed.stdout
+    assert plain not in listed.stdout
+
+
+def test_keys_create_refuses_unknown_role(database: str) -> None:
+    result = runner.invoke(app, ["keys", "create", "--role", "superuser"])
+    assert result.exit_code == 2
+
+
+def test_import_dry_run_then_import_then_export(database: str, tmp_path: Path) -> None:
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps([measure_data(status="published")]), encoding="utf-8")
+    dry = runner.invoke(app, ["import", str(source), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "dry run" in dry.stdout
+    assert runner.invoke(app, ["import", str(source)]).exit_code == 0
+    out = tmp_path / "out.yaml"
+    assert runner.invoke(app, ["export", str(out)]).exit_code == 0
+    assert "ZJ-WZ-TEST-AWARD" in out.read_text(encoding="utf-8")
+
+
+def test_bad_import_lists_problems_and_fails(database: str, tmp_path: Path) -> None:
+    source = tmp_path / "bad.json"
+    source.write_text(json.dumps([measure_data(jurisdiction=["123456"])]), encoding="utf-8")
+    result = runner.invoke(app, ["import", str(source)])
+    assert result.exit_code == 1
+    assert "jurisdiction[0]" in result.output
+    exported = runner.invoke(app, ["export", "-"])
+    assert json.loads(exported.stdout) == {"measures": []}

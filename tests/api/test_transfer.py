@@ -1,0 +1,103 @@
+"""Bulk import and export over HTTP."""
+
+import json
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from tests.factories import measure_data
+
+MEDIA = {"json": "application/json", "yaml": "application/yaml", "csv": "text/csv"}
+
+
+def _records(*overrides: dict[str, object]) -> list[dict[str, object]]:
+    return [measure_data(code=f"SH-TEST-{n}", **extra) for n, extra in enumerate(overrides)]
+
+
+def test_bad_import_reports_every_problem_and_changes_nothing(client: TestClient, curator: dict[str, str]) -> None:
+    good = measure_data(code="SH-GOOD-ONE")
+    assert client.post("/v1/measures", json=good, headers=curator).status_code == 201
+    records = [
+        good | {"title_en": "This edit must not land"},
+        measure_data(code="SH-BAD-REGION", jurisdiction=["310000", "310199"]),
+        measure_data(code="SH-BAD-RANGE",
+                     criteria=[{"type": "numeric", "field": "employees", "op": "between", "min": 9, "max": 1}]),
+        measure_data(code="SH-GOOD-ONE"),
+        "not a record",
+    ]
+    body = json.dumps(records)
+    for dry_run in ("true", "false"):
+        response = client.post(f"/v1/measures/import?dry_run={dry_run}", content=body,
+                               headers=curator | {"Content-Type": "application/json"})
+        # A dry run answers 200 with the plan; a real run is rejected as a whole with a problem document.
+        listed_problems = response.json()["problems" if dry_run == "true" else "errors"]
+        problems = {(p["record"], p["field"]) for p in listed_problems}
+        assert problems == {(1, "jurisdiction[1]"), (2, "criteria[0]"), (3, "code"), (4, "(record)")}, problems
+        assert response.status_code == (200 if dry_run == "true" else 422)
+    listed = client.get("/v1/measures", headers=curator).json()
+    assert [m["code"] for m in listed["items"]] == ["SH-GOOD-ONE"]
+    assert listed["items"][0]["title_en"] == good["title_en"]
+    assert listed["items"][0]["revision"] == 1
+
+
+def test_dry_run_of_a_good_file_plans_without_writing(client: TestClient, curator: dict[str, str]) -> None:
+    response = client.post("/v1/measures/import?dry_run=true", json=_records({}, {}), headers=curator)
+    assert response.json() | {"problems": []} == {
+        "dry_run": True, "ok": True, "created": ["SH-TEST-0", "SH-TEST-1"], "updated": [], "unchanged": [],
+        "problems": [],
+    }
+    assert client.get("/v1/measures", headers=curator).json()["total"] == 0
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml", "csv"])
+def test_export_then_import_round_trips(client: TestClient, curator: dict[str, str], fmt: str) -> None:
+    records = _records(
+        {"status": "published", "body": "Line one,\n\"quoted\" line two; with a semicolon."},
+        {"status": "draft", "exclusivity_group": "wz-first-recognition", "effective_from": "2026-01-01"},
+        {"status": "archived", "industries": [], "benefit": {"kind": "percentage", "rate": 0.3,
+                                                                "base": "interest_paid", "cap_per_year": 2_000_000,
+                                                                "years": 3}},
+    )
+    imported = client.post("/v1/measures/import", json={"measures": records}, headers=curator)
+    assert imported.status_code == 200, imported.text
+    exported = client.get(f"/v1/measures/export?format={fmt}", headers=curator)
+    assert exported.status_code == 200
+    assert exported.headers["content-type"].startswith(MEDIA[fmt])
+
+    again = client.post(f"/v1/measures/import?format={fmt}", content=exported.content, headers=curator)
+    assert again.status_code == 200, again.text
+    assert again.json()["unchanged"] == ["SH-TEST-0", "SH-TEST-1", "SH-TEST-2"]
+    assert client.get(f"/v1/measures/export?format={fmt}", headers=curator).content == exported.content
+
+
+def test_import_upserts_by_code(client: TestClient, curator: dict[str, str]) -> None:
+    client.post("/v1/measures/import", json=_records({}), headers=curator)
+    changed = _records({"summary": "A changed summary that is long enough."}, {})
+    response = client.post("/v1/measures/import", content=yaml.safe_dump(changed),
+                           headers=curator | {"Content-Type": "application/yaml"})
+    assert response.json()["updated"] == ["SH-TEST-0"]
+    assert response.json()["created"] == ["SH-TEST-1"]
+    revisions = client.get("/v1/measures/SH-TEST-0/revisions", headers=curator).json()
+    assert [r["action"] for r in revisions] == ["import", "import"]
+
+
+def test_anonymous_export_holds_only_published(client: TestClient, curator: dict[str, str]) -> None:
+    client.post("/v1/measures/import", json=_records({"status": "published"}, {}), headers=curator)
+    exported = yaml.safe_load(client.get("/v1/measures/export?format=yaml").text)
+    assert [m["code"] for m in exported["measures"]] == ["SH-TEST-0"]
+
+
+def test_unreadable_import_is_400(client: TestClient, curator: dict[str, str]) -> None:
+    response = client.post("/v1/measures/import?format=yaml", content=b"measures: [unclosed", headers=curator)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    no_type = client.post("/v1/measures/import", content=b"[]", headers=curator | {"Content-Type": "text/plain"})
+    assert no_type.status_code == 400
+    assert "Content-Type" in no_type.json()["detail"]
+
+
+def test_csv_with_unknown_column_is_400(client: TestClient, curator: dict[str, str]) -> None:
+    response = client.post("/v1/measures/import?format=csv", content="code,colour\nX-1,red\n", headers=curator)
+    assert response.status_code == 400
+    assert "colour" in response.json()["detail"]
