@@ -5,7 +5,7 @@ Every fact is optional except the region: a missing fact makes a criterion
 """
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -55,6 +55,19 @@ class FirmProfile(BaseModel):
     new_equity_financing_2y: Money | None = None
     planned_investment: Money | None = Field(default=None, description="planned project investment, CNY")
     loan_need: Money | None = Field(default=None, description="loan the firm wants, CNY")
+    ip_class1_high_value: Count | None = Field(
+        default=None, description="high-value class-I IP: overseas family patents, >10 years, pledged, awarded"
+    )
+    rd_institution_level: Literal["national", "provincial", "municipal", "other", "none"] | None = None
+    digital_level: int | None = Field(default=None, ge=1, le=4, description="platform digitalisation test level")
+    strategic_emerging: bool | None = Field(default=None, description="main product in 战略性新兴产业分类")
+    key_chain_role: bool | None = Field(
+        default=None, description="main product fills a gap or strengthens a key industrial chain (补短板/锻长板/填空白)"
+    )
+    quality_certified: bool | None = Field(default=None, description="ISO 9001-type management certification")
+    quality_award: bool | None = Field(default=None, description="provincial or higher quality award")
+    own_brand: bool | None = None
+    led_standard: bool | None = Field(default=None, description="led or took part in a standard")
     listed: bool | None = None
     above_scale: bool | None = Field(default=None, description="规上: above the statistical size line")
     has_rd_institution: bool | None = None

@@ -60,8 +60,16 @@ class FinancingBenefit(_Benefit):
     )
 
 
+class InKindBenefit(_Benefit):
+    """No money changes hands: a title, a free service, priority in other programmes."""
+
+    kind: Literal["in_kind"]
+    description: str = Field(min_length=5, max_length=500)
+    estimated_value: int | None = Field(default=None, ge=0, description="CNY, when a service has a market price")
+
+
 Benefit = Annotated[
-    FixedBenefit | PercentageBenefit | InterestSubsidyBenefit | FinancingBenefit,
+    FixedBenefit | PercentageBenefit | InterestSubsidyBenefit | FinancingBenefit | InKindBenefit,
     Field(discriminator="kind"),
 ]
 

@@ -9,7 +9,7 @@ from policies.errors import Problem
 
 # Discriminated unions put the chosen tag into the location
 # (criteria → 0 → numeric → value); the tag says nothing about where the fault is.
-_UNION_TAGS = frozenset(CRITERION_TYPES) | {"fixed", "percentage", "interest_subsidy", "financing"}
+_UNION_TAGS = frozenset(CRITERION_TYPES) | {"fixed", "percentage", "interest_subsidy", "financing", "in_kind"}
 
 
 def field_path(loc: Sequence[int | str]) -> str:

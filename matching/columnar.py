@@ -1,0 +1,304 @@
+"""Columnar eligibility: many measures against many firms in a few numpy operations.
+
+The criteria of every measure are flattened into nodes (leaves and `any_of`/`all_of`
+groups). Leaves of one type are evaluated together as arrays of shape
+(leaves × firms); groups then take the min (`all_of`) or max (`any_of`) of their
+children, deepest first; a measure is the min of its top-level nodes. The same
+code checks one profile against a whole catalogue (firms = 1) and one measure
+against every stored firm (measures = 1). `matching.eligibility` is the reference
+this must agree with; statuses use its `Status` numbers.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.eligibility import EPSILON, Status
+from matching.facts import Facts
+from policies.criteria import (
+    AllOfCriterion,
+    AnyOfCriterion,
+    AttestationCriterion,
+    Criterion,
+    DesignationCriterion,
+    FlagCriterion,
+    IndustryCriterion,
+    ManualCriterion,
+    NumericCriterion,
+    Op,
+    RegionCriterion,
+    SizeClassCriterion,
+)
+from policies import reference
+from policies.vocabulary import Attestation, Designation, FlagField, NumericField, SizeClass
+
+NUMERIC = list(NumericField)
+FLAGS = list(FlagField)
+DESIGNATIONS = list(Designation)
+ATTESTATIONS = list(Attestation)
+SIZES = list(SizeClass)
+_NUM_INDEX = {f: i for i, f in enumerate(NUMERIC)}
+_FLAG_INDEX = {f: i for i, f in enumerate(FLAGS)}
+_DES_INDEX = {d: i for i, d in enumerate(DESIGNATIONS)}
+_ATT_INDEX = {a: i for i, a in enumerate(ATTESTATIONS)}
+_SIZE_INDEX = {s: i for i, s in enumerate(SIZES)}
+_OPS = {op: i for i, op in enumerate(Op)}
+FAIL, UNKNOWN, CONFIRM, PASS = (int(s) for s in (Status.fail, Status.unknown, Status.confirm, Status.passed))
+_NO_DATE_LOW, _NO_DATE_HIGH = -(2**31), 2**31
+
+Int8Array = npt.NDArray[np.int8]
+
+
+def _ordinal(day: dt.date | None, default: int) -> int:
+    return day.toordinal() if day is not None else default
+
+
+@dataclass
+class FirmColumns:
+    """Facts of a batch of firms, one row each; NaN or -1 where a fact is unknown."""
+
+    numbers: npt.NDArray[np.float64]  # firms × numeric fields
+    flags: Int8Array  # firms × flags: -1 unknown, 0 no, 1 yes
+    ancestors: npt.NDArray[np.int64]  # firms × 4 region codes (self up to the nation), -1 padded
+    industry_prefixes: list[tuple[str, ...]]  # every prefix of every industry code, per firm
+    has_industry: npt.NDArray[np.bool_]
+    held: npt.NDArray[np.bool_]  # firms × designations
+    awarded: npt.NDArray[np.float64]  # firms × designations, ordinal day or NaN
+    size: Int8Array  # index into SIZES, -1 unknown
+    attested: npt.NDArray[np.bool_]  # firms × attestations
+
+    @property
+    def count(self) -> int:
+        return int(self.numbers.shape[0])
+
+    @classmethod
+    def from_facts(cls, batch: Sequence[Facts]) -> "FirmColumns":
+        n = len(batch)
+        numbers = np.full((n, len(NUMERIC)), np.nan)
+        flags = np.full((n, len(FLAGS)), -1, dtype=np.int8)
+        ancestors = np.full((n, 4), -1, dtype=np.int64)
+        held = np.zeros((n, len(DESIGNATIONS)), dtype=bool)
+        awarded = np.full((n, len(DESIGNATIONS)), np.nan)
+        size = np.full(n, -1, dtype=np.int8)
+        attested = np.zeros((n, len(ATTESTATIONS)), dtype=bool)
+        prefixes: list[tuple[str, ...]] = []
+        for row, facts in enumerate(batch):
+            for f, value in facts.numbers.items():
+                if value is not None:
+                    numbers[row, _NUM_INDEX[f]] = value
+            for flag, known in facts.flags.items():
+                if known is not None:
+                    flags[row, _FLAG_INDEX[flag]] = int(known)
+            chain = [int(code) for code in reference.region_ancestors(facts.region)]
+            ancestors[row, : len(chain)] = chain
+            for designation, day in facts.designations.items():
+                held[row, _DES_INDEX[designation]] = True
+                if day is not None:
+                    awarded[row, _DES_INDEX[designation]] = day.toordinal()
+            if facts.size_class is not None:
+                size[row] = _SIZE_INDEX[facts.size_class]
+            for attestation in facts.attestations:
+                attested[row, _ATT_INDEX[attestation]] = True
+            prefixes.append(tuple({code[:k] for code in facts.industries for k in range(1, len(code) + 1)}))
+        has_industry = np.array([bool(p) for p in prefixes], dtype=bool)
+        return cls(numbers, flags, ancestors, prefixes, has_industry, held, awarded, size, attested)
+
+
+@dataclass
+class _Builder:
+    """Collects the flattened nodes while walking each measure's criteria."""
+
+    measure: list[int] = field(default_factory=list)
+    parent: list[int] = field(default_factory=list)
+    depth: list[int] = field(default_factory=list)
+    group: list[int] = field(default_factory=list)  # 0 leaf, 1 all_of, 2 any_of
+    eff_from: list[int] = field(default_factory=list)
+    eff_to: list[int] = field(default_factory=list)
+    leaves: dict[str, list[tuple[int, Criterion]]] = field(default_factory=dict)
+
+    def add(self, criterion: Criterion, measure: int, parent: int, depth: int) -> None:
+        node = len(self.measure)
+        self.measure.append(measure)
+        self.parent.append(parent)
+        self.depth.append(depth)
+        self.eff_from.append(_ordinal(criterion.effective_from, _NO_DATE_LOW))
+        self.eff_to.append(_ordinal(criterion.effective_to, _NO_DATE_HIGH))
+        if isinstance(criterion, AnyOfCriterion | AllOfCriterion):
+            self.group.append(2 if isinstance(criterion, AnyOfCriterion) else 1)
+            for child in criterion.criteria:
+                self.add(child, measure, node, depth + 1)
+        else:
+            self.group.append(0)
+            self.leaves.setdefault(criterion.type, []).append((node, criterion))
+
+
+class CompiledCriteria:
+    """The criteria of a list of measures, compiled to arrays once and evaluated many times."""
+
+    def __init__(self, criteria_by_measure: Sequence[Sequence[Criterion]]) -> None:
+        builder = _Builder()
+        for index, criteria in enumerate(criteria_by_measure):
+            for criterion in criteria:
+                builder.add(criterion, index, -1, 0)
+        self.n_measures = len(criteria_by_measure)
+        self.n_nodes = len(builder.measure)
+        self.node_measure = np.array(builder.measure, dtype=np.int64)
+        self.node_parent = np.array(builder.parent, dtype=np.int64)
+        self.node_depth = np.array(builder.depth, dtype=np.int64)
+        self.node_group = np.array(builder.group, dtype=np.int8)
+        self.eff_from = np.array(builder.eff_from, dtype=np.int64)
+        self.eff_to = np.array(builder.eff_to, dtype=np.int64)
+        self.max_depth = int(self.node_depth.max()) if self.n_nodes else 0
+        self.top = np.flatnonzero(self.node_parent == -1)
+        self._compile_leaves(builder.leaves)
+
+    def _compile_leaves(self, leaves: dict[str, list[tuple[int, Criterion]]]) -> None:
+        numeric = [(n, c) for n, c in leaves.get("numeric", []) if isinstance(c, NumericCriterion)]
+        self.num_node = np.array([n for n, _ in numeric], dtype=np.int64)
+        self.num_field = np.array([_NUM_INDEX[c.field] for _, c in numeric], dtype=np.int64)
+        self.num_op = np.array([_OPS[c.op] for _, c in numeric], dtype=np.int64)
+        self.num_low = np.array([np.nan if c.low is None else c.low for _, c in numeric], dtype=np.float64)
+        self.num_high = np.array([np.nan if c.high is None else c.high for _, c in numeric], dtype=np.float64)
+
+        flags = [(n, c) for n, c in leaves.get("flag", []) if isinstance(c, FlagCriterion)]
+        self.flag_node = np.array([n for n, _ in flags], dtype=np.int64)
+        self.flag_field = np.array([_FLAG_INDEX[c.field] for _, c in flags], dtype=np.int64)
+        self.flag_value = np.array([int(c.value) for _, c in flags], dtype=np.int8)
+
+        regions = [(n, c) for n, c in leaves.get("region_in", []) if isinstance(c, RegionCriterion)]
+        self.region_node = np.array([n for n, _ in regions], dtype=np.int64)
+        self.region_codes = np.array([int(code) for _, c in regions for code in c.codes], dtype=np.int64)
+        self.region_starts = _starts([len(c.codes) for _, c in regions])
+
+        industries = [(n, c) for n, c in leaves.get("industry_in", []) if isinstance(c, IndustryCriterion)]
+        self.industry_node = np.array([n for n, _ in industries], dtype=np.int64)
+        self.industry_exclude = np.array([c.exclude for _, c in industries], dtype=bool)
+        self.industry_vocab = {code: i for i, code in enumerate(sorted({x for _, c in industries for x in c.codes}))}
+        self.industry_codes = np.array(
+            [self.industry_vocab[code] for _, c in industries for code in c.codes], dtype=np.int64
+        )
+        self.industry_starts = _starts([len(c.codes) for _, c in industries])
+
+        titles = [(n, c) for n, c in leaves.get("designation", []) if isinstance(c, DesignationCriterion)]
+        self.des_node = np.array([n for n, _ in titles], dtype=np.int64)
+        self.des_index = np.array([_DES_INDEX[c.designation] for _, c in titles], dtype=np.int64)
+        self.des_held = np.array([c.held for _, c in titles], dtype=bool)
+        self.des_ranged = np.array([c.awarded_from is not None or c.awarded_to is not None for _, c in titles],
+                                   dtype=bool)
+        self.des_from = np.array([_ordinal(c.awarded_from, _NO_DATE_LOW) for _, c in titles], dtype=np.float64)
+        self.des_to = np.array([_ordinal(c.awarded_to, _NO_DATE_HIGH) for _, c in titles], dtype=np.float64)
+
+        sizes = [(n, c) for n, c in leaves.get("size_class", []) if isinstance(c, SizeClassCriterion)]
+        self.size_node = np.array([n for n, _ in sizes], dtype=np.int64)
+        self.size_allowed = np.zeros((len(sizes), len(SIZES)), dtype=bool)
+        for row, (_, c) in enumerate(sizes):
+            for size in c.classes:
+                self.size_allowed[row, _SIZE_INDEX[size]] = True
+
+        attests = [(n, c) for n, c in leaves.get("attestation", []) if isinstance(c, AttestationCriterion)]
+        self.att_node = np.array([n for n, _ in attests], dtype=np.int64)
+        self.att_index = np.array([_ATT_INDEX[c.attestation] for _, c in attests], dtype=np.int64)
+
+        manual = [n for n, c in leaves.get("manual", []) if isinstance(c, ManualCriterion)]
+        self.manual_node = np.array(manual, dtype=np.int64)
+
+    def evaluate(self, firms: FirmColumns, as_of: dt.date) -> Int8Array:
+        """The worst status of each measure for each firm: an array of measures × firms."""
+        n_firms = firms.count
+        status = np.full((self.n_nodes, n_firms), PASS, dtype=np.int8)
+        self._numeric(status, firms)
+        self._flags(status, firms)
+        self._regions(status, firms)
+        self._industries(status, firms)
+        self._designations(status, firms)
+        self._sizes(status, firms)
+        status[self.att_node] = np.where(firms.attested[:, self.att_index].T, PASS, UNKNOWN)
+        status[self.manual_node] = CONFIRM
+        day = as_of.toordinal()
+        dormant = (self.eff_from > day) | (self.eff_to < day)
+        status[self.node_group == 0] = np.where(
+            dormant[self.node_group == 0, None], PASS, status[self.node_group == 0]
+        )
+        for depth in range(self.max_depth, 0, -1):
+            self._reduce_level(status, depth, dormant)
+        result = np.full((self.n_measures, n_firms), PASS, dtype=np.int8)
+        np.minimum.at(result, self.node_measure[self.top], status[self.top])
+        return result
+
+    def _reduce_level(self, status: Int8Array, depth: int, dormant: npt.NDArray[np.bool_]) -> None:
+        children = np.flatnonzero(self.node_depth == depth)
+        parents = self.node_parent[children]
+        groups = np.unique(parents)
+        status[groups] = np.where(self.node_group[groups, None] == 1, PASS, FAIL)
+        is_all = self.node_group[parents] == 1
+        np.minimum.at(status, parents[is_all], status[children[is_all]])
+        np.maximum.at(status, parents[~is_all], status[children[~is_all]])
+        status[groups] = np.where(dormant[groups, None], PASS, status[groups])
+
+    def _numeric(self, status: Int8Array, firms: FirmColumns) -> None:
+        if not len(self.num_node):
+            return
+        values = firms.numbers[:, self.num_field].T  # leaves × firms
+        low, high = self.num_low[:, None], self.num_high[:, None]
+        tol_low = EPSILON * np.maximum(1.0, np.abs(low))
+        tol_high = EPSILON * np.maximum(1.0, np.abs(high))
+        op = self.num_op[:, None]
+        with np.errstate(invalid="ignore"):
+            inclusive = (np.isnan(low) | (values >= low - tol_low)) & (np.isnan(high) | (values <= high + tol_high))
+            strict_gt = values > low + tol_low
+            strict_lt = values < high - tol_high
+        ok = np.where(op == _OPS[Op.gt], strict_gt, np.where(op == _OPS[Op.lt], strict_lt, inclusive))
+        status[self.num_node] = np.where(np.isnan(values), UNKNOWN, np.where(ok, PASS, FAIL))
+
+    def _flags(self, status: Int8Array, firms: FirmColumns) -> None:
+        values = firms.flags[:, self.flag_field].T
+        status[self.flag_node] = np.where(
+            values < 0, UNKNOWN, np.where(values == self.flag_value[:, None], PASS, FAIL)
+        )
+
+    def _regions(self, status: Int8Array, firms: FirmColumns) -> None:
+        if not len(self.region_node):
+            return
+        hits = (self.region_codes[:, None, None] == firms.ancestors[None, :, :]).any(axis=2)
+        inside = np.logical_or.reduceat(hits, self.region_starts, axis=0)
+        status[self.region_node] = np.where(inside, PASS, FAIL)
+
+    def _industries(self, status: Int8Array, firms: FirmColumns) -> None:
+        if not len(self.industry_node):
+            return
+        width = max((len(p) for p in firms.industry_prefixes), default=0) or 1
+        own = np.full((firms.count, width), -1, dtype=np.int64)
+        for row, prefixes in enumerate(firms.industry_prefixes):
+            known = [self.industry_vocab[p] for p in prefixes if p in self.industry_vocab]
+            own[row, : len(known)] = known
+        hits = (self.industry_codes[:, None, None] == own[None, :, :]).any(axis=2)
+        inside = np.logical_or.reduceat(hits, self.industry_starts, axis=0)
+        ok = inside != self.industry_exclude[:, None]
+        status[self.industry_node] = np.where(~firms.has_industry[None, :], UNKNOWN, np.where(ok, PASS, FAIL))
+
+    def _designations(self, status: Int8Array, firms: FirmColumns) -> None:
+        if not len(self.des_node):
+            return
+        has = firms.held[:, self.des_index].T  # leaves × firms
+        day = firms.awarded[:, self.des_index].T
+        with np.errstate(invalid="ignore"):
+            in_range = (day >= self.des_from[:, None]) & (day <= self.des_to[:, None])
+        ranged = np.where(np.isnan(day), UNKNOWN, np.where(in_range, PASS, FAIL))
+        when_held = np.where(~has, FAIL, np.where(self.des_ranged[:, None], ranged, PASS))
+        when_not_held = np.where(has, FAIL, PASS)
+        status[self.des_node] = np.where(self.des_held[:, None], when_held, when_not_held)
+
+    def _sizes(self, status: Int8Array, firms: FirmColumns) -> None:
+        if not len(self.size_node):
+            return
+        known = firms.size >= 0
+        allowed = self.size_allowed[:, np.where(known, firms.size, 0)]  # leaves × firms
+        status[self.size_node] = np.where(~known[None, :], UNKNOWN, np.where(allowed, PASS, FAIL))
+
+
+def _starts(lengths: list[int]) -> npt.NDArray[np.int64]:
+    """Offsets of each leaf's first code in the flat code array, for reduceat."""
+    return np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) if lengths else np.zeros(0, np.int64)
