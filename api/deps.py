@@ -7,6 +7,8 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from matching.catalogue import CatalogueHolder, CatalogueSnapshot
+
 
 def get_engine(request: Request) -> Engine:
     engine: Engine = request.state.engine
@@ -19,3 +21,12 @@ def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Sess
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_catalogue(request: Request, session: SessionDep) -> CatalogueSnapshot:
+    """The published catalogue as of this request, rebuilt if the database moved on."""
+    holder: CatalogueHolder = request.state.catalogue
+    return holder.current(session)
+
+
+CatalogueDep = Annotated[CatalogueSnapshot, Depends(get_catalogue)]

@@ -11,12 +11,14 @@ from sqlalchemy import Engine
 from api.config import ApiSettings, get_api_settings
 from api.errors import add_exception_handlers
 from api.routes import api_router, health
+from matching.catalogue import CatalogueHolder
 from policies.config import get_policies_settings
 from policies.db import make_engine
 
 
 class State(TypedDict):
     engine: Engine
+    catalogue: CatalogueHolder
 
 
 def create_app(*, engine: Engine | None = None, settings: ApiSettings | None = None) -> FastAPI:
@@ -26,12 +28,12 @@ def create_app(*, engine: Engine | None = None, settings: ApiSettings | None = N
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
         if engine is not None:
-            yield {"engine": engine}
+            yield {"engine": engine, "catalogue": CatalogueHolder()}
             return
         policies_settings = get_policies_settings()
         own = make_engine(policies_settings.database_url, pool_size=policies_settings.pool_size)
         try:
-            yield {"engine": own}
+            yield {"engine": own, "catalogue": CatalogueHolder()}
         finally:
             own.dispose()
 

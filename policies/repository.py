@@ -114,3 +114,13 @@ def get_key(session: Session, key_id: int) -> ApiKey | None:
 
 def list_keys(session: Session) -> list[ApiKey]:
     return list(session.exec(select(ApiKey).order_by(col(ApiKey.id))).all())
+
+
+def list_published(session: Session) -> list[SupportMeasure]:
+    statement = select(SupportMeasure).where(SupportMeasure.status == "published").order_by(col(SupportMeasure.code))
+    return list(session.exec(statement).all())
+
+
+def catalogue_version(session: Session) -> int:
+    """The id of the newest revision: it grows with every change to any measure."""
+    return session.exec(select(func.coalesce(func.max(MeasureRevision.id), 0))).one()

@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from api.routes import health, keys, measures, transfer
+from api.routes import eligibility, health, keys, measures, transfer
 
 api_router = APIRouter(prefix="/v1")
 # transfer first: /measures/export must win over /measures/{code}.
 api_router.include_router(transfer.router)
 api_router.include_router(measures.router)
 api_router.include_router(keys.router)
+api_router.include_router(eligibility.router)

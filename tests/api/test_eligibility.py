@@ -1,0 +1,84 @@
+"""POST /v1/eligibility on the sample catalogue."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from policies import keys
+from policies.keys import Role
+
+FIRMS = Path(__file__).resolve().parents[2] / "examples" / "firms"
+
+
+@pytest.fixture
+def portal(sample_engine: Engine) -> dict[str, str]:
+    with Session(sample_engine) as session:
+        _, plain = keys.create_key(session=session, role=Role.portal, label="test portal", actor="test")
+    return {"X-API-Key": plain}
+
+
+def firm(slug: str) -> dict[str, object]:
+    data = yaml.safe_load((FIRMS / f"{slug}.yaml").read_text(encoding="utf-8"))
+    return json.loads(json.dumps(data, default=str))  # type: ignore[no-any-return]  # YAML dates → ISO strings
+
+
+def test_needs_a_portal_key(sample_client: TestClient) -> None:
+    response = sample_client.post("/v1/eligibility", json={"profile": firm("chengdu-longtan-robotics")})
+    assert response.status_code == 401
+
+
+def test_wenzhou_little_giant_award_for_a_fresh_little_giant(
+    sample_client: TestClient, portal: dict[str, str]
+) -> None:
+    profile = firm("wenzhou-longwan-cryogenic-valves")
+    body = {"profile": profile, "measures": ["ZJ-WZ-LITTLE-GIANT-FIRST-AWARD"], "as_of": "2026-11-22"}
+    before = sample_client.post("/v1/eligibility", json=body, headers=portal).json()
+    assert before["results"][0]["verdict"] == "ineligible"
+    assert any(o["field"] == "designations.little_giant" for o in before["results"][0]["failing"])
+
+    titles = [*profile.get("designations", []), {"designation": "little_giant", "awarded": "2025-09-01"}]  # type: ignore[list-item]
+    after = sample_client.post("/v1/eligibility", json=body | {"overrides": {"designations": titles}},
+                               headers=portal).json()
+    assert after["results"][0]["verdict"] in ("eligible", "possibly_eligible")
+    assert after["results"][0]["estimated_benefit"]["amount"] == 1_000_000
+
+
+def test_whole_catalogue_for_the_longtan_robot_maker(sample_client: TestClient, portal: dict[str, str]) -> None:
+    response = sample_client.post(
+        "/v1/eligibility",
+        json={"profile": firm("chengdu-longtan-robotics"), "as_of": "2026-11-22", "near_misses": True},
+        headers=portal,
+    )
+    assert response.status_code == 200, response.text
+    report = response.json()
+    shown = {r["code"]: r for r in report["results"]}
+    assert report["counts"]["eligible"] + report["counts"]["possibly_eligible"] == len(shown)
+    assert all(r["verdict"] != "ineligible" for r in shown.values())
+    assert not any(code.startswith(("ZJ-", "GD-", "BJ-", "SH-")) for code in shown)  # other places' measures
+    assert any(code.startswith("SC-") for code in shown)
+    verdicts = [r["verdict"] for r in report["results"]]
+    assert verdicts == sorted(verdicts, key=["eligible", "possibly_eligible"].index)
+    for miss in report["near_misses"]:
+        assert miss["verdict_after"] in ("eligible", "possibly_eligible")
+        assert 1 <= len(miss["changes"]) <= 2
+
+
+def test_bad_requests_name_the_field(sample_client: TestClient, portal: dict[str, str]) -> None:
+    profile = firm("chengdu-digital-twin")
+    cases = [
+        ({"profile": profile, "overrides": {"turnover": 1}}, "body.overrides.turnover"),
+        ({"profile": profile, "overrides": {"employees": -3}}, "body.overrides.employees"),
+        ({"profile": profile, "measures": ["NO-SUCH-MEASURE"]}, "body.measures"),
+        ({"profile": profile | {"uscc": "91510107MA61234567"}}, "body.profile.uscc"),
+        ({"profile": profile | {"region": "519999"}}, "body.profile.region"),
+    ]
+    for body, field in cases:
+        response = sample_client.post("/v1/eligibility", json=body, headers=portal)
+        assert response.status_code == 422, (field, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert field in [error["field"] for error in response.json()["errors"]], response.json()
