@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from matching.catalogue import CatalogueHolder, CatalogueSnapshot
+from matching.matcher import Matcher
 
 
 def get_engine(request: Request) -> Engine:
@@ -30,3 +31,11 @@ def get_catalogue(request: Request, session: SessionDep) -> CatalogueSnapshot:
 
 
 CatalogueDep = Annotated[CatalogueSnapshot, Depends(get_catalogue)]
+
+
+def get_matcher(request: Request) -> Matcher:
+    matcher: Matcher = request.state.matcher
+    return matcher
+
+
+MatcherDep = Annotated[Matcher, Depends(get_matcher)]

@@ -1,4 +1,4 @@
-"""The application factory: engine in the lifespan, routers, error handlers."""
+"""The application factory: engine, encoder and catalogue in the lifespan; routers; error handlers."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -7,11 +7,17 @@ from typing import TypedDict
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from api.config import ApiSettings, get_api_settings
 from api.errors import add_exception_handlers
 from api.routes import api_router, health
 from matching.catalogue import CatalogueHolder
+from matching.config import MatchingSettings, get_matching_settings
+from matching.embeddings import Encoder, SentenceTransformerEncoder
+from matching.index import set_threads
+from matching.matcher import Matcher, QueryEncoder
+from matching.ranking import Weights
 from policies.config import get_policies_settings
 from policies.db import make_engine
 
@@ -19,23 +25,45 @@ from policies.db import make_engine
 class State(TypedDict):
     engine: Engine
     catalogue: CatalogueHolder
+    matcher: Matcher
 
 
-def create_app(*, engine: Engine | None = None, settings: ApiSettings | None = None) -> FastAPI:
-    """Build the app. Tests pass their own engine; the server builds one from settings."""
+def _weights(settings: MatchingSettings) -> Weights:
+    return Weights(
+        relevance=settings.weight_relevance, value=settings.weight_value,
+        timeliness=settings.weight_timeliness, specificity=settings.weight_specificity,
+    )
+
+
+def create_app(
+    *, engine: Engine | None = None, settings: ApiSettings | None = None, encoder: Encoder | None = None
+) -> FastAPI:
+    """Build the app. Tests pass their own engine and a shared encoder; the server builds both from settings."""
     api_settings = settings or get_api_settings()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
-        if engine is not None:
-            yield {"engine": engine, "catalogue": CatalogueHolder()}
-            return
-        policies_settings = get_policies_settings()
-        own = make_engine(policies_settings.database_url, pool_size=policies_settings.pool_size)
+        matching_settings = get_matching_settings()
+        set_threads(matching_settings.encoder_threads)
+        own_engine = None
+        if engine is None:
+            policies_settings = get_policies_settings()
+            own_engine = make_engine(policies_settings.database_url, pool_size=policies_settings.pool_size)
+        active = engine or own_engine
+        assert active is not None
+        model = encoder or SentenceTransformerEncoder(
+            matching_settings.model_path, threads=matching_settings.encoder_threads,
+            batch_size=matching_settings.encode_batch_size,
+        )
+        holder = CatalogueHolder(model)
+        with Session(active) as session:
+            holder.current(session)  # embed and index before the first request, not during it
         try:
-            yield {"engine": own, "catalogue": CatalogueHolder()}
+            yield {"engine": active, "catalogue": holder,
+                   "matcher": Matcher(encode=QueryEncoder(model), weights=_weights(matching_settings))}
         finally:
-            own.dispose()
+            if own_engine is not None:
+                own_engine.dispose()
 
     app = FastAPI(
         title="supportmatch",

@@ -1,4 +1,4 @@
-"""The published catalogue held in memory, compiled for evaluation, tagged with its version.
+"""The published catalogue held in memory: compiled criteria, vectors and BM25, with its version.
 
 A snapshot is immutable: a request holds one for its whole life, and a catalogue
 change builds a new snapshot beside it and swaps the reference, so no request
@@ -13,6 +13,10 @@ from pydantic import TypeAdapter
 from sqlmodel import Session
 
 from matching.columnar import CompiledCriteria
+from matching.embedding_store import embed_texts
+from matching.embeddings import Encoder
+from matching.index import VectorIndex
+from matching.lexical import LexicalIndex
 from policies import repository
 from policies.criteria import Criterion
 from policies.models import SupportMeasure
@@ -31,6 +35,7 @@ class MeasureView:
     title_en: str
     title_zh: str
     summary: str
+    body: str
     kind: MeasureKind
     level: Level
     authority: str
@@ -48,7 +53,7 @@ class MeasureView:
     @classmethod
     def of(cls, row: SupportMeasure) -> "MeasureView":
         return cls(
-            code=row.code, title_en=row.title_en, title_zh=row.title_zh, summary=row.summary,
+            code=row.code, title_en=row.title_en, title_zh=row.title_zh, summary=row.summary, body=row.body or "",
             kind=MeasureKind(row.kind), level=Level(row.level), authority=row.authority,
             jurisdiction=tuple(row.jurisdiction), industries=tuple(row.industries),
             criteria=_CRITERIA.validate_python(row.criteria), benefit=_BENEFIT.validate_python(row.benefit),
@@ -57,6 +62,15 @@ class MeasureView:
             legal_basis=row.legal_basis,
         )
 
+    @property
+    def dense_text(self) -> str:
+        """What the encoder reads. English first: the bundled model truncates at 256 word pieces."""
+        return f"{self.title_en}. {self.summary} {self.body} {self.title_zh}".strip()
+
+    @property
+    def lexical_text(self) -> str:
+        return f"{self.title_en} {self.title_zh} {self.summary} {self.body} {self.authority}"
+
 
 @dataclass(frozen=True)
 class CatalogueSnapshot:
@@ -64,31 +78,38 @@ class CatalogueSnapshot:
     measures: list[MeasureView]
     index: dict[str, int]
     compiled: CompiledCriteria
+    vectors: VectorIndex
+    lexical: LexicalIndex
 
     @classmethod
-    def build(cls, version: int, measures: list[MeasureView]) -> "CatalogueSnapshot":
+    def build(cls, version: int, measures: list[MeasureView], vectors: VectorIndex) -> "CatalogueSnapshot":
         return cls(
             version=version,
             measures=measures,
             index={measure.code: i for i, measure in enumerate(measures)},
             compiled=CompiledCriteria([measure.criteria for measure in measures]),
+            vectors=vectors,
+            lexical=LexicalIndex([measure.lexical_text for measure in measures]),
         )
 
 
-def load_snapshot(session: Session) -> CatalogueSnapshot:
-    """Read the published catalogue and compile it; the version is read first, so it never overstates."""
+def load_snapshot(session: Session, encoder: Encoder, *, progress: bool = False) -> CatalogueSnapshot:
+    """Read and compile the published catalogue; the version is read first, so it never overstates."""
     version = repository.catalogue_version(session)
-    return CatalogueSnapshot.build(version, [MeasureView.of(row) for row in repository.list_published(session)])
+    measures = [MeasureView.of(row) for row in repository.list_published(session)]
+    vectors = embed_texts(session, encoder, [measure.dense_text for measure in measures], progress=progress)
+    return CatalogueSnapshot.build(version, measures, VectorIndex(vectors))
 
 
 class CatalogueHolder:
     """Keeps the current snapshot and replaces it when the database has moved on.
 
-    Checking costs one indexed MAX() per request; rebuilding happens under a lock
-    so concurrent requests build it once, while others keep serving the old one.
+    Checking costs one indexed MAX() per request. One request rebuilds; the others
+    keep serving the previous snapshot meanwhile (or wait, when there is none yet).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
         self._snapshot: CatalogueSnapshot | None = None
         self._lock = threading.Lock()
 
@@ -97,7 +118,16 @@ class CatalogueHolder:
         snapshot = self._snapshot
         if snapshot is not None and snapshot.version == version:
             return snapshot
-        with self._lock:
+        if not self._lock.acquire(blocking=snapshot is None):
+            assert snapshot is not None
+            return snapshot
+        try:
             if self._snapshot is None or self._snapshot.version != version:
-                self._snapshot = load_snapshot(session)
+                self._snapshot = load_snapshot(session, self.encoder)
             return self._snapshot
+        finally:
+            self._lock.release()
+
+    @property
+    def version(self) -> int | None:
+        return None if self._snapshot is None else self._snapshot.version

@@ -78,9 +78,10 @@ def _covers(measure: MeasureView, region: str) -> bool:
     return any(reference.region_within(region, area) for area in measure.jurisdiction)
 
 
-def _near_misses(
+def find_near_misses(
     snapshot: CatalogueSnapshot, profile: FirmProfile, facts: Facts, ineligible: list[int]
 ) -> list[NearMiss]:
+    """The ineligible measures that one or two numeric changes, or one title, would open; smallest first."""
     numbers: dict[str, Any] = {field.value: value for field, value in facts.numbers.items()}
     held = [item.model_dump(mode="json") for item in profile.designations]
     found: list[tuple[float, NearMiss]] = []
@@ -111,7 +112,7 @@ def check(
     codes: list[str] | None = None,
     overrides: dict[str, Any] | None = None,
     include_ineligible: bool = False,
-    near_misses: bool = False,
+    want_near_misses: bool = False,
 ) -> EligibilityReport:
     """Check a firm against the published catalogue (or the listed measures) as of a date.
 
@@ -145,5 +146,5 @@ def check(
         counts={verdict: counts.get(verdict, 0) for verdict in Verdict},
         results=results,
         next_question=advice.next_question(unknowns, values),
-        near_misses=_near_misses(snapshot, effective, facts, ineligible) if near_misses else [],
+        near_misses=find_near_misses(snapshot, effective, facts, ineligible) if want_near_misses else [],
     )

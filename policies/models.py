@@ -8,7 +8,7 @@ Timestamps are naive UTC.
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from policies.db import utcnow
@@ -92,3 +92,17 @@ class ApiKey(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime, nullable=False))
     created_by: str = Field(sa_column=Column(String(120), nullable=False))
     revoked_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime))
+
+
+class EmbeddingCache(SQLModel, table=True):
+    """A text's embedding under one model, so a restart or a second worker never re-embeds."""
+
+    __tablename__ = "embedding_cache"
+    __table_args__ = (UniqueConstraint("model", "text_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    model: str = Field(sa_column=Column(String(200), nullable=False))
+    text_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    dimension: int = Field(sa_column=Column(Integer, nullable=False))
+    vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime, nullable=False))

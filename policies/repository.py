@@ -6,7 +6,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from policies import reference
-from policies.models import ApiKey, AuditEvent, MeasureRevision, SupportMeasure
+from policies.models import ApiKey, AuditEvent, EmbeddingCache, MeasureRevision, SupportMeasure
 from policies.schemas import MeasureFilter
 
 
@@ -124,3 +124,21 @@ def list_published(session: Session) -> list[SupportMeasure]:
 def catalogue_version(session: Session) -> int:
     """The id of the newest revision: it grows with every change to any measure."""
     return session.exec(select(func.coalesce(func.max(MeasureRevision.id), 0))).one()
+
+
+def get_embeddings(session: Session, model: str, hashes: Sequence[str]) -> dict[str, bytes]:
+    """Cached vectors by text hash, for the hashes that have one."""
+    found: dict[str, bytes] = {}
+    unique = list(dict.fromkeys(hashes))
+    for start in range(0, len(unique), 500):  # keep IN lists within every database's limits
+        chunk = unique[start : start + 500]
+        statement = select(EmbeddingCache).where(
+            EmbeddingCache.model == model, col(EmbeddingCache.text_hash).in_(chunk)
+        )
+        found.update({row.text_hash: row.vector for row in session.exec(statement).all()})
+    return found
+
+
+def add_embeddings(session: Session, model: str, dimension: int, vectors: dict[str, bytes]) -> None:
+    for text_hash, vector in vectors.items():
+        session.add(EmbeddingCache(model=model, text_hash=text_hash, dimension=dimension, vector=vector))

@@ -16,6 +16,8 @@ from sqlmodel import Session
 
 from api.config import ApiSettings
 from api.main import create_app
+from matching.catalogue import load_snapshot
+from matching.embeddings import Encoder, SentenceTransformerEncoder
 from policies import keys
 from policies.db import make_engine
 from policies.importing.loader import import_records, read_directory
@@ -40,12 +42,20 @@ def empty_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_db(empty_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def encoder() -> SentenceTransformerEncoder:
+    """The real bundled model, loaded once and shared: tests only read from it."""
+    return SentenceTransformerEncoder()
+
+
+@pytest.fixture(scope="session")
+def sample_db(empty_db: Path, tmp_path_factory: pytest.TempPathFactory, encoder: SentenceTransformerEncoder) -> Path:
+    """The sample catalogue, imported and embedded once (the embedding cache travels with each copy)."""
     path = tmp_path_factory.mktemp("sample") / "sample.db"
     shutil.copy(empty_db, path)
     engine = make_engine(f"sqlite:///{path}")
     with Session(engine) as session:
         import_records(session=session, raw=read_directory(SAMPLE_DIR), actor="sample", dry_run=False)
+        load_snapshot(session, encoder)
     engine.dispose()
     return path
 
@@ -70,20 +80,20 @@ def session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def _client(engine: Engine) -> Iterator[TestClient]:
-    app = create_app(engine=engine, settings=ApiSettings(load_sample=False))
+def _client(engine: Engine, encoder: Encoder) -> Iterator[TestClient]:
+    app = create_app(engine=engine, settings=ApiSettings(load_sample=False), encoder=encoder)
     with TestClient(app) as client:
         yield client
 
 
 @pytest.fixture
-def client(engine: Engine) -> Iterator[TestClient]:
-    yield from _client(engine)
+def client(engine: Engine, encoder: SentenceTransformerEncoder) -> Iterator[TestClient]:
+    yield from _client(engine, encoder)
 
 
 @pytest.fixture
-def sample_client(sample_engine: Engine) -> Iterator[TestClient]:
-    yield from _client(sample_engine)
+def sample_client(sample_engine: Engine, encoder: SentenceTransformerEncoder) -> Iterator[TestClient]:
+    yield from _client(sample_engine, encoder)
 
 
 @pytest.fixture

@@ -46,6 +46,16 @@ class EligibilityRequest(BaseModel):
     near_misses: bool = Field(default=False, description="suggest the smallest change for ineligible measures")
 
 
+def check_override_fields(overrides: dict[str, Any]) -> None:
+    """Refuse overrides of fields a profile does not have, naming each."""
+    unknown = sorted(set(overrides) - set(FirmProfile.model_fields))
+    if unknown:
+        raise RequestValidationError(
+            [{"loc": ("body", "overrides", key), "msg": "not a profile field", "type": "extra_forbidden"}
+             for key in unknown]
+        )
+
+
 def as_of_or_today(as_of: dt.date | None) -> dt.date:
     return as_of or dt.date.today()
 
@@ -53,17 +63,12 @@ def as_of_or_today(as_of: dt.date | None) -> dt.date:
 @router.post("/eligibility", response_model=EligibilityReport, responses=PROBLEMS, summary="Check eligibility")
 def eligibility(request: EligibilityRequest, catalogue: CatalogueDep) -> EligibilityReport:
     """Verdicts (eligible, possibly eligible, ineligible) with every reason, for one firm."""
-    unknown = sorted(set(request.overrides) - set(FirmProfile.model_fields))
-    if unknown:
-        raise RequestValidationError(
-            [{"loc": ("body", "overrides", key), "msg": "not a profile field", "type": "extra_forbidden"}
-             for key in unknown]
-        )
+    check_override_fields(request.overrides)
     try:
         return check(
             catalogue, request.profile, as_of=as_of_or_today(request.as_of), codes=request.measures,
             overrides=request.overrides, include_ineligible=request.include_ineligible,
-            near_misses=request.near_misses,
+            want_near_misses=request.near_misses,
         )
     except ValidationError as exc:
         raise RequestValidationError(

@@ -1,9 +1,9 @@
-"""Liveness and catalogue size."""
+"""Liveness, and which catalogue version this process serves."""
 
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from api.deps import SessionDep
+from api.deps import CatalogueDep, MatcherDep, SessionDep
 from policies import repository
 
 router = APIRouter(tags=["operations"])
@@ -12,9 +12,15 @@ router = APIRouter(tags=["operations"])
 class Health(BaseModel):
     status: str
     measures: int
+    published: int
+    catalogue_version: int
+    model: str
 
 
 @router.get("/health", response_model=Health, summary="Health")
-def health(session: SessionDep) -> Health:
-    """The service is up and its database answers."""
-    return Health(status="ok", measures=repository.count_measures(session))
+def health(session: SessionDep, catalogue: CatalogueDep, matcher: MatcherDep) -> Health:
+    """The service is up, its database answers, and this is the catalogue version it serves."""
+    return Health(
+        status="ok", measures=repository.count_measures(session), published=len(catalogue.measures),
+        catalogue_version=catalogue.version, model=matcher.encode.encoder.name,
+    )

@@ -1,0 +1,61 @@
+"""The match endpoint enterprise portals call: ranked measures for one firm, with reasons."""
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from api.auth import require
+from api.deps import CatalogueDep, MatcherDep
+from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today, check_override_fields
+from api.routes.measures import PROBLEMS
+from matching.matcher import MatchOptions, MatchResult, match
+from matching.profile import FirmProfile
+from matching.ranking import Fusion
+from policies.keys import Role
+from policies.vocabulary import Level, MeasureKind
+
+router = APIRouter(tags=["matching"], dependencies=[require(Role.portal)])
+
+
+class MatchRequest(BaseModel):
+    """A firm profile and how to filter and page the ranked measures."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"profile": EXAMPLE_PROFILE | {"description": "Titanium plates and screws for craniomaxillofacial surgery",
+                                       "needs": "Money for a new five-axis CNC line and class-III registration"},
+         "limit": 5}
+    ]})
+
+    profile: FirmProfile
+    as_of: dt.date | None = Field(default=None, description="default today")
+    kinds: list[MeasureKind] | None = None
+    levels: list[Level] | None = None
+    open_only: bool = Field(default=False, description="only measures one can apply for now (or automatic ones)")
+    include_closed: bool = Field(default=False, description="keep measures whose window has closed")
+    closing_within_days: Annotated[int, Field(ge=0, le=365)] = 30
+    near_misses: bool = Field(default=False, description="also rank measures one small change away")
+    overrides: dict[str, Any] = Field(default_factory=dict, description="what-if profile fields")
+    offset: Annotated[int, Field(ge=0)] = 0
+    limit: Annotated[int, Field(ge=1, le=100)] = 10
+    fusion: Fusion = Field(default=Fusion.rrf, description="how dense and BM25 relevance combine")
+
+
+@router.post("/match", response_model=MatchResult, responses=PROBLEMS, summary="Match a firm to measures")
+def match_firm(request: MatchRequest, catalogue: CatalogueDep, matcher: MatcherDep) -> MatchResult:
+    """Measures ranked for this firm: eligible first, then possibly eligible, then near misses on request."""
+    check_override_fields(request.overrides)
+    options = MatchOptions(
+        as_of=as_of_or_today(request.as_of), kinds=request.kinds, levels=request.levels,
+        open_only=request.open_only, include_closed=request.include_closed,
+        closing_soon_days=request.closing_within_days, near_misses=request.near_misses,
+        offset=request.offset, limit=request.limit, fusion=request.fusion,
+    )
+    try:
+        return match(catalogue, matcher.encode, request.profile, options, matcher.weights, request.overrides)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**error, "loc": ("body", "overrides", *error["loc"])} for error in exc.errors()]
+        ) from exc

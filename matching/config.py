@@ -1,0 +1,23 @@
+"""Settings of the matching layer, read from MATCHING_* environment variables."""
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class MatchingSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MATCHING_", extra="ignore")
+
+    model_path: str | None = None  # a local sentence-transformers model; default: the bundled all-MiniLM-L6-v2
+    encoder_threads: int = 1  # one thread encodes a single query faster than two on this class of machine
+    encode_batch_size: int = 32
+    closing_soon_days: int = 30
+    weight_relevance: float = 0.45
+    weight_value: float = 0.30
+    weight_timeliness: float = 0.10
+    weight_specificity: float = 0.15
+
+
+@lru_cache(maxsize=1)
+def get_matching_settings() -> MatchingSettings:
+    return MatchingSettings()

@@ -1,0 +1,62 @@
+"""Tokens for lexical search in Chinese and English.
+
+jieba segments Chinese (with a domain dictionary, since out of the box it splits
+小巨人 into 小 / 巨人 and 专精特新 into pieces); search mode also emits the
+sub-words of long words, so 专精特新贷 matches a query for 专精特新. English words
+are lower-cased and Snowball-stemmed, so "loans" matches "loan".
+"""
+
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+import Stemmer
+
+DOMAIN_WORDS = Path(__file__).parent / "data" / "domain_words.txt"
+_ASCII_WORD = re.compile(r"^[a-z][a-z0-9\-]*$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+STOPWORDS = frozenset(
+    "a an and are as at be by for from has have in is it its of on or that the their this to with within "
+    "up who which can may will per each all any our we you your i me my how what where when for firm firms "
+    "的 了 和 与 及 或 在 对 为 是 等 按 由 其 并 将 以 于 中 上 下 个 年 元 万元 亿元 最高 不 超过 不超过 我们 我 有 哪些 什么 "
+    "可以 能 吗 呢 给 想 要 需要".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> jieba.Tokenizer:
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    with open(DOMAIN_WORDS, "rb") as words:
+        tokenizer.load_userdict(words)
+    return tokenizer
+
+
+@lru_cache(maxsize=1)
+def _domain_words() -> tuple[str, ...]:
+    lines = DOMAIN_WORDS.read_text(encoding="utf-8").splitlines()
+    return tuple(line.split()[0] for line in lines if line.strip())
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens of a text in any mix of Chinese and English."""
+    tokens: list[str] = []
+    for raw in _segmenter().cut_for_search(text.lower()):
+        token = raw.strip()
+        if not token or token in STOPWORDS:
+            continue
+        if _ASCII_WORD.match(token):
+            tokens.append(_stemmer().stemWord(token))
+        elif _CJK.search(token):
+            tokens.append(token)
+            # Search mode emits only the 2- and 3-character words inside a long
+            # word; a domain term such as 专精特新 inside 专精特新贷 is added here.
+            tokens += [word for word in _domain_words() if len(word) > 3 and word != token and word in token]
+    return tokens
