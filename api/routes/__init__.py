@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from api.routes import eligibility, health, keys, matches, measures, transfer
+from api.routes import eligibility, health, keys, ladder, matches, measures, transfer
 
 api_router = APIRouter(prefix="/v1")
 # transfer first: /measures/export must win over /measures/{code}.
@@ -11,3 +11,4 @@ api_router.include_router(measures.router)
 api_router.include_router(keys.router)
 api_router.include_router(eligibility.router)
 api_router.include_router(matches.router)
+api_router.include_router(ladder.router)

@@ -82,3 +82,33 @@ def test_bad_requests_name_the_field(sample_client: TestClient, portal: dict[str
         assert response.status_code == 422, (field, response.text)
         assert response.headers["content-type"] == "application/problem+json"
         assert field in [error["field"] for error in response.json()["errors"]], response.json()
+
+
+def test_ladder_for_the_broaching_machine_maker(sample_client: TestClient, portal: dict[str, str]) -> None:
+    response = sample_client.post(
+        "/v1/assess", json={"profile": firm("zhejiang-broaching-machines"), "as_of": "2026-11-22"}, headers=portal
+    )
+    assert response.status_code == 200, response.text
+    report = response.json()
+    rungs = {r["assessment"]["rung"]: r for r in report["rungs"]}
+    assert list(rungs) == ["tech_sme", "innovative_sme", "specialized_sme", "little_giant", "single_champion"]
+    assert rungs["little_giant"]["assessment"]["held"] is True
+    assert rungs["little_giant"]["unlocks"] == []  # a title already held unlocks nothing new
+    assert report["next_rung"] == "single_champion"
+    assert "2026" in rungs["specialized_sme"]["assessment"]["regime"]
+
+
+def test_climbing_a_rung_unlocks_measures(sample_client: TestClient, portal: dict[str, str]) -> None:
+    report = sample_client.post(
+        "/v1/assess", json={"profile": firm("wenzhou-longwan-cryogenic-valves"), "as_of": "2026-11-22"},
+        headers=portal,
+    ).json()
+    little_giant = next(r for r in report["rungs"] if r["assessment"]["rung"] == "little_giant")
+    assert little_giant["unlock_value"] > 0
+    assert all(u["verdict_after"] in ("eligible", "possibly_eligible") for u in little_giant["unlocks"])
+    review = sample_client.post(
+        "/v1/assess",
+        json={"profile": firm("wenzhou-longwan-cryogenic-valves"), "as_of": "2026-11-22", "purpose": "review"},
+        headers=portal,
+    ).json()
+    assert "2022" in next(r for r in review["rungs"] if r["assessment"]["rung"] == "little_giant")["assessment"]["regime"]

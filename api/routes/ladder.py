@@ -1,0 +1,31 @@
+"""The 专精特新 ladder for a firm: each rung's verdict, score, gaps and what it would unlock."""
+
+import datetime as dt
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.auth import require
+from api.deps import CatalogueDep
+from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today
+from api.routes.measures import PROBLEMS
+from matching.assessment import LadderReport, assess
+from matching.ladder import Purpose
+from matching.profile import FirmProfile
+from policies.keys import Role
+
+router = APIRouter(tags=["eligibility"], dependencies=[require(Role.portal)])
+
+
+class AssessRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"profile": EXAMPLE_PROFILE}]})
+
+    profile: FirmProfile
+    as_of: dt.date | None = Field(default=None, description="default today")
+    purpose: Purpose = Field(default="new", description="new application, or re-review under the 2022 rules")
+
+
+@router.post("/assess", response_model=LadderReport, responses=PROBLEMS, summary="Assess the SME ladder")
+def assess_firm(request: AssessRequest, catalogue: CatalogueDep) -> LadderReport:
+    """Each rung (tech/innovative SME, specialized SME, little giant, single champion) under the rules in force."""
+    return assess(catalogue, request.profile, as_of=as_of_or_today(request.as_of), purpose=request.purpose)
