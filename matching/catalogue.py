@@ -5,71 +5,19 @@ change builds a new snapshot beside it and swaps the reference, so no request
 ever sees half of an update.
 """
 
-import datetime as dt
 import threading
 from dataclasses import dataclass
 
-from pydantic import TypeAdapter
 from sqlmodel import Session
 
+from matching.catalogue_view import MeasureView
 from matching.columnar import CompiledCriteria
 from matching.embedding_store import embed_texts
 from matching.embeddings import Encoder
 from matching.index import VectorIndex
 from matching.lexical import LexicalIndex
+from matching.measure_columns import MeasureColumns
 from policies import repository
-from policies.criteria import Criterion
-from policies.models import SupportMeasure
-from policies.terms import Benefit, Window
-from policies.vocabulary import Level, MeasureKind
-
-_CRITERIA: TypeAdapter[list[Criterion]] = TypeAdapter(list[Criterion])
-_BENEFIT: TypeAdapter[Benefit] = TypeAdapter(Benefit)
-
-
-@dataclass(frozen=True)
-class MeasureView:
-    """What matching needs of a published measure, parsed once."""
-
-    code: str
-    title_en: str
-    title_zh: str
-    summary: str
-    body: str
-    kind: MeasureKind
-    level: Level
-    authority: str
-    jurisdiction: tuple[str, ...]
-    industries: tuple[str, ...]
-    criteria: list[Criterion]
-    benefit: Benefit
-    window: Window
-    effective_from: dt.date | None
-    effective_to: dt.date | None
-    exclusivity_group: str | None
-    source_url: str | None
-    legal_basis: str | None
-
-    @classmethod
-    def of(cls, row: SupportMeasure) -> "MeasureView":
-        return cls(
-            code=row.code, title_en=row.title_en, title_zh=row.title_zh, summary=row.summary, body=row.body or "",
-            kind=MeasureKind(row.kind), level=Level(row.level), authority=row.authority,
-            jurisdiction=tuple(row.jurisdiction), industries=tuple(row.industries),
-            criteria=_CRITERIA.validate_python(row.criteria), benefit=_BENEFIT.validate_python(row.benefit),
-            window=Window.model_validate(row.window), effective_from=row.effective_from,
-            effective_to=row.effective_to, exclusivity_group=row.exclusivity_group, source_url=row.source_url,
-            legal_basis=row.legal_basis,
-        )
-
-    @property
-    def dense_text(self) -> str:
-        """What the encoder reads. English first: the bundled model truncates at 256 word pieces."""
-        return f"{self.title_en}. {self.summary} {self.body} {self.title_zh}".strip()
-
-    @property
-    def lexical_text(self) -> str:
-        return f"{self.title_en} {self.title_zh} {self.summary} {self.body} {self.authority}"
 
 
 @dataclass(frozen=True)
@@ -80,6 +28,7 @@ class CatalogueSnapshot:
     compiled: CompiledCriteria
     vectors: VectorIndex
     lexical: LexicalIndex
+    columns: MeasureColumns
 
     @classmethod
     def build(cls, version: int, measures: list[MeasureView], vectors: VectorIndex) -> "CatalogueSnapshot":
@@ -90,6 +39,7 @@ class CatalogueSnapshot:
             compiled=CompiledCriteria([measure.criteria for measure in measures]),
             vectors=vectors,
             lexical=LexicalIndex([measure.lexical_text for measure in measures]),
+            columns=MeasureColumns.from_views(measures),
         )
 
 

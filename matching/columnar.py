@@ -118,6 +118,7 @@ class _Builder:
     eff_from: list[int] = field(default_factory=list)
     eff_to: list[int] = field(default_factory=list)
     leaves: dict[str, list[tuple[int, Criterion]]] = field(default_factory=dict)
+    labels: list[str | None] = field(default_factory=list)
 
     def add(self, criterion: Criterion, measure: int, parent: int, depth: int) -> None:
         node = len(self.measure)
@@ -126,6 +127,7 @@ class _Builder:
         self.depth.append(depth)
         self.eff_from.append(_ordinal(criterion.effective_from, _NO_DATE_LOW))
         self.eff_to.append(_ordinal(criterion.effective_to, _NO_DATE_HIGH))
+        self.labels.append(unknown_field(criterion))
         if isinstance(criterion, AnyOfCriterion | AllOfCriterion):
             self.group.append(2 if isinstance(criterion, AnyOfCriterion) else 1)
             for child in criterion.criteria:
@@ -153,7 +155,29 @@ class CompiledCriteria:
         self.eff_to = np.array(builder.eff_to, dtype=np.int64)
         self.max_depth = int(self.node_depth.max()) if self.n_nodes else 0
         self.top = np.flatnonzero(self.node_parent == -1)
+        self.node_field = builder.labels
+        self._plan_reductions()
         self._compile_leaves(builder.leaves)
+
+    def _plan_reductions(self) -> None:
+        """Precompute, deepest level first, which children reduce into which groups.
+
+        Nodes are numbered depth first, so at any one depth the children of a group
+        are contiguous and in parent order: each level reduces with one `reduceat`.
+        """
+        self.leaf_nodes = np.flatnonzero(self.node_group == 0)
+        self.dated = np.flatnonzero((self.eff_from > _NO_DATE_LOW) | (self.eff_to < _NO_DATE_HIGH))
+        self.levels: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64],
+                                npt.NDArray[np.bool_]]] = []
+        for depth in range(self.max_depth, 0, -1):
+            children = np.flatnonzero(self.node_depth == depth)
+            parents = self.node_parent[children]
+            starts = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]])
+            groups = parents[starts]
+            self.levels.append((children, starts, groups, self.node_group[groups] == 1))
+        owners = self.node_measure[self.top]
+        self.top_starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(owners) else owners
+        self.top_measures = owners[self.top_starts] if len(owners) else owners
 
     def _compile_leaves(self, leaves: dict[str, list[tuple[int, Criterion]]]) -> None:
         numeric = [(n, c) for n, c in leaves.get("numeric", []) if isinstance(c, NumericCriterion)]
@@ -207,6 +231,10 @@ class CompiledCriteria:
 
     def evaluate(self, firms: FirmColumns, as_of: dt.date) -> Int8Array:
         """The worst status of each measure for each firm: an array of measures × firms."""
+        return self.evaluate_nodes(firms, as_of)[1]
+
+    def evaluate_nodes(self, firms: FirmColumns, as_of: dt.date) -> tuple[Int8Array, Int8Array]:
+        """Statuses of every criterion node (nodes × firms) and of every measure (measures × firms)."""
         n_firms = firms.count
         status = np.full((self.n_nodes, n_firms), PASS, dtype=np.int8)
         self._numeric(status, firms)
@@ -218,25 +246,40 @@ class CompiledCriteria:
         status[self.att_node] = np.where(firms.attested[:, self.att_index].T, PASS, UNKNOWN)
         status[self.manual_node] = CONFIRM
         day = as_of.toordinal()
-        dormant = (self.eff_from > day) | (self.eff_to < day)
-        status[self.node_group == 0] = np.where(
-            dormant[self.node_group == 0, None], PASS, status[self.node_group == 0]
-        )
-        for depth in range(self.max_depth, 0, -1):
-            self._reduce_level(status, depth, dormant)
+        dormant = np.zeros(self.n_nodes, dtype=bool)
+        dormant[self.dated] = (self.eff_from[self.dated] > day) | (self.eff_to[self.dated] < day)
+        status[self.leaf_nodes[dormant[self.leaf_nodes]]] = PASS
+        for children, starts, groups, is_all in self.levels:
+            values = status[children]
+            combined = np.where(
+                is_all[:, None], np.minimum.reduceat(values, starts, axis=0), np.maximum.reduceat(values, starts, axis=0)
+            )
+            status[groups] = np.where(dormant[groups, None], PASS, combined)
         result = np.full((self.n_measures, n_firms), PASS, dtype=np.int8)
-        np.minimum.at(result, self.node_measure[self.top], status[self.top])
-        return result
+        if len(self.top):
+            result[self.top_measures] = np.minimum.reduceat(status[self.top], self.top_starts, axis=0)
+        return status, result
 
-    def _reduce_level(self, status: Int8Array, depth: int, dormant: npt.NDArray[np.bool_]) -> None:
-        children = np.flatnonzero(self.node_depth == depth)
-        parents = self.node_parent[children]
-        groups = np.unique(parents)
-        status[groups] = np.where(self.node_group[groups, None] == 1, PASS, FAIL)
-        is_all = self.node_group[parents] == 1
-        np.minimum.at(status, parents[is_all], status[children[is_all]])
-        np.maximum.at(status, parents[~is_all], status[children[~is_all]])
-        status[groups] = np.where(dormant[groups, None], PASS, status[groups])
+    def blocking_unknowns(self, status: Int8Array, measures: npt.NDArray[np.int64]) -> dict[int, list[str]]:
+        """For possibly-eligible measures, the profile fields whose absence keeps each undecided.
+
+        A missing fact matters only when every group above it is itself undecided: an
+        unknown inside an `any_of` that another branch already passes changes nothing.
+        """
+        wanted = np.zeros(self.n_measures, dtype=bool)
+        wanted[measures] = True
+        node_status = status[:, 0]
+        relevant = np.zeros(self.n_nodes, dtype=bool)
+        relevant[self.top] = wanted[self.node_measure[self.top]] & (node_status[self.top] == UNKNOWN)
+        for depth in range(1, self.max_depth + 1):
+            children = np.flatnonzero(self.node_depth == depth)
+            relevant[children] = relevant[self.node_parent[children]] & (node_status[children] == UNKNOWN)
+        found: dict[int, list[str]] = {}
+        for node in np.flatnonzero(relevant & (self.node_group == 0)):
+            label = self.node_field[node]
+            if label is not None:
+                found.setdefault(int(self.node_measure[node]), []).append(label)
+        return found
 
     def _numeric(self, status: Int8Array, firms: FirmColumns) -> None:
         if not len(self.num_node):
@@ -297,6 +340,22 @@ class CompiledCriteria:
         known = firms.size >= 0
         allowed = self.size_allowed[:, np.where(known, firms.size, 0)]  # leaves × firms
         status[self.size_node] = np.where(~known[None, :], UNKNOWN, np.where(allowed, PASS, FAIL))
+
+
+def unknown_field(criterion: Criterion) -> str | None:
+    """The profile field a criterion waits for when it comes out unknown (as the scalar evaluator names it)."""
+    match criterion:
+        case NumericCriterion() | FlagCriterion():
+            return criterion.field.value
+        case IndustryCriterion():
+            return "industries"
+        case DesignationCriterion():
+            return f"designations.{criterion.designation.value}.awarded"
+        case SizeClassCriterion():
+            return "size_class"
+        case AttestationCriterion():
+            return f"attestations.{criterion.attestation.value}"
+    return None
 
 
 def _starts(lengths: list[int]) -> npt.NDArray[np.int64]:

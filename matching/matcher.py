@@ -11,18 +11,20 @@ from threading import Lock
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, Field
 
 from matching import advice
-from matching.benefit import Estimate, estimate, ranking_value
+from matching.benefit import Estimate
 from matching.catalogue import CatalogueSnapshot
-from matching.columnar import FirmColumns
-from matching.eligibility import Outcome, Status, Verdict, verdict_of
+from matching.columnar import CONFIRM, FAIL, UNKNOWN, FirmColumns
+from matching.eligibility import Outcome, Verdict
 from matching.embeddings import Encoder, Vectors
 from matching.facts import apply_overrides, derive
 from matching.profile import FirmProfile
-from matching.ranking import Fusion, Weights, fuse, specificity, total, value_scores
-from matching.verdicts import explain, find_near_misses
+from matching.measure_columns import KINDS, LEVELS, WINDOW_CODES
+from matching.ranking import Fusion, Weights, fuse, total, value_scores
+from matching.verdicts import NearMiss, explain, find_near_misses
 from matching.windows import TIMELINESS, WindowState, window_state
 from policies import reference
 from policies.vocabulary import Level, MeasureKind
@@ -127,10 +129,20 @@ def query_text(profile: FirmProfile) -> str:
     return " ".join(part for part in (profile.description, profile.needs, "; ".join(industries)) if part)
 
 
-def _passes_filters(view: Any, options: MatchOptions) -> bool:
-    return (options.kinds is None or view.kind in options.kinds) and (
-        options.levels is None or view.level in options.levels
-    )
+def _selectable(snapshot: CatalogueSnapshot, options: MatchOptions) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int8]]:
+    """Which measures pass the request's filters, and each measure's window code."""
+    columns = snapshot.columns
+    windows = columns.window_codes(options.as_of.toordinal(), options.closing_soon_days)
+    keep = np.ones(len(snapshot.measures), dtype=bool)
+    if options.kinds is not None:
+        keep &= np.isin(columns.kind, [KINDS.index(kind) for kind in options.kinds])
+    if options.levels is not None:
+        keep &= np.isin(columns.level, [LEVELS.index(level) for level in options.levels])
+    if not options.include_closed:
+        keep &= windows != WINDOW_CODES.index("closed")
+    if options.open_only:
+        keep &= np.isin(windows, [WINDOW_CODES.index(s) for s in ("open", "closing_soon", "automatic")])
+    return keep, windows
 
 
 def match(
@@ -144,32 +156,20 @@ def match(
     """Rank the measures this firm qualifies for by what they are worth to it, with reasons."""
     effective = apply_overrides(profile, overrides or {})
     facts = derive(effective, options.as_of)
-    worst = snapshot.compiled.evaluate(FirmColumns.from_facts([facts]), options.as_of)[:, 0]
-    tiers: dict[int, str] = {}
-    states: dict[int, WindowState] = {}
-    ineligible: list[int] = []
-    for index, view in enumerate(snapshot.measures):
-        if not _passes_filters(view, options):
-            continue
-        state = window_state(view.window, view.effective_from, view.effective_to, options.as_of,
-                             options.closing_soon_days)
-        if state.status == "closed" and not options.include_closed:
-            continue
-        if options.open_only and state.status not in ("open", "closing_soon", "automatic"):
-            continue
-        verdict = verdict_of(Status(int(worst[index])))
-        states[index] = state
-        if verdict is Verdict.ineligible:
-            ineligible.append(index)
-        else:
-            tiers[index] = verdict.value
-    misses = {}
+    nodes, worst = snapshot.compiled.evaluate_nodes(FirmColumns.from_facts([facts]), options.as_of)
+    status = worst[:, 0]
+    keep, windows = _selectable(snapshot, options)
+    tier = np.full(len(snapshot.measures), -1, dtype=np.int8)
+    tier[keep & (status >= CONFIRM)] = 0
+    tier[keep & (status == UNKNOWN)] = 1
+    misses: dict[int, NearMiss] = {}
     if options.near_misses:
+        ineligible = np.flatnonzero(keep & (status == FAIL)).tolist()
         for miss in find_near_misses(snapshot, effective, facts, ineligible):
             index = snapshot.index[miss.code]
-            tiers[index] = "near_miss"
+            tier[index] = 2
             misses[index] = miss
-    candidates = np.array(sorted(tiers), dtype=np.int64)
+    candidates = np.flatnonzero(tier >= 0)
     text = query_text(effective)
     if len(candidates) and text:
         dense = snapshot.vectors.scores(encode(text), candidates).astype(np.float64)
@@ -177,71 +177,70 @@ def match(
     else:
         dense = bm25 = np.zeros(len(candidates))
     relevance = fuse(dense, bm25, options.fusion)
-    estimates = {int(i): estimate(snapshot.measures[int(i)].benefit, facts) for i in candidates}
-    values = np.array([ranking_value(estimates[int(i)]) for i in candidates], dtype=np.float64)
+    values = snapshot.columns.values(facts)[candidates]
     value = value_scores(values)
-    timely = np.array([TIMELINESS[states[int(i)].status] for i in candidates], dtype=np.float64)
-    specific = np.array([specificity(snapshot.measures[int(i)].level, snapshot.measures[int(i)].industries,
-                                     facts.industries) for i in candidates], dtype=np.float64)
+    timely = np.array([TIMELINESS[status_name] for status_name in WINDOW_CODES])[windows[candidates]]
+    specific = snapshot.columns.specificity(facts.industries)[candidates]
     scores = total(relevance, value, timely, specific, weights)
-    tier_order = {"eligible": 0, "possibly_eligible": 1, "near_miss": 2}
-    order = sorted(range(len(candidates)), key=lambda j: (
-        tier_order[tiers[int(candidates[j])]], -round(float(scores[j]), 9), snapshot.measures[int(candidates[j])].code))
-    bm25_top = float(bm25.max()) if len(bm25) and bm25.max() > 0 else 1.0
-    groups: dict[str, list[str]] = {}
-    for i in candidates:
-        group = snapshot.measures[int(i)].exclusivity_group
-        if group:
-            groups.setdefault(group, []).append(snapshot.measures[int(i)].code)
+    # Tier first, then score (rounded, so float noise cannot reorder), then code: a stable, total order.
+    columns = snapshot.columns
+    order = np.lexsort((columns.code_rank[candidates], -np.round(scores, 9), tier[candidates]))
     page = order[options.offset : options.offset + options.limit]
-    # Reasons are worked out only for what is shown, and for the possibly eligible (the next question).
-    shown = set(page)
-    explained = {
-        int(candidates[j]): explain(snapshot.measures[int(candidates[j])], facts)
-        for j in range(len(candidates)) if j in shown or tiers[int(candidates[j])] == "possibly_eligible"
-    }
+    bm25_top = float(bm25.max()) if len(bm25) and bm25.max() > 0 else 1.0
+    candidate_groups = columns.group[candidates]
     items: list[MatchItem] = []
     for position, j in enumerate(page, start=options.offset + 1):
         index = int(candidates[j])
-        view, verdict = snapshot.measures[index], explained[index]
+        view, verdict = snapshot.measures[index], explain(snapshot.measures[index], facts)
+        state = window_state(view.window, view.effective_from, view.effective_to, options.as_of,
+                             options.closing_soon_days)
         items.append(MatchItem(
             rank=position, code=view.code, title_en=view.title_en, title_zh=view.title_zh, kind=view.kind,
-            level=view.level, authority=view.authority, verdict=tiers[index], failing=verdict.failing,
-            missing=verdict.missing, to_confirm=verdict.to_confirm,
+            level=view.level, authority=view.authority, verdict=TIER_NAMES[int(tier[index])],
+            failing=verdict.failing, missing=verdict.missing, to_confirm=verdict.to_confirm,
             changes_needed=misses[index].changes if index in misses else [],
-            estimated_benefit=verdict.estimated_benefit, window=states[index], score=round(float(scores[j]), 6),
+            estimated_benefit=verdict.estimated_benefit, window=state, score=round(float(scores[j]), 6),
             parts=ScoreParts(relevance=round(float(relevance[j]), 6), dense=round(float(dense[j]), 6),
                              bm25=round(float(bm25[j]) / bm25_top, 6), value=round(float(value[j]), 6),
                              timeliness=float(timely[j]), specificity=round(float(specific[j]), 6)),
             exclusivity_group=view.exclusivity_group,
-            conflicts_with=[c for c in groups.get(view.exclusivity_group or "", []) if c != view.code],
+            conflicts_with=[] if columns.group[index] < 0 else [
+                snapshot.measures[int(other)].code
+                for other in candidates[candidate_groups == columns.group[index]] if other != index
+            ],
             source_url=view.source_url,
         ))
-    counts = {tier: sum(1 for t in tiers.values() if t == tier) for tier in tier_order}
-    unknowns = {explained[i].code: explained[i].missing for i in explained if tiers[i] == "possibly_eligible"}
-    worth = {snapshot.measures[int(i)].code: float(values[k]) for k, i in enumerate(candidates)}
+    possibly = candidates[tier[candidates] == 1]
+    unknowns = {snapshot.measures[i].code: fields
+                for i, fields in snapshot.compiled.blocking_unknowns(nodes, possibly).items()}
+    worth = {snapshot.measures[int(i)].code: float(v) for i, v in zip(possibly, values[tier[candidates] == 1],
+                                                                         strict=True)}
+    counts = {name: int(np.count_nonzero(tier[candidates] == code)) for code, name in enumerate(TIER_NAMES)}
+    qualifying = tier[candidates] < 2
     return MatchResult(
         as_of=options.as_of, catalogue_version=snapshot.version, total=len(candidates), counts=counts,
-        items=items, bundle=best_bundle(snapshot, [int(i) for i in candidates if tiers[int(i)] != "near_miss"],
-                                        worth),
+        items=items, bundle=best_bundle(snapshot, candidates[qualifying], values[qualifying]),
         next_question=advice.next_question(unknowns, worth),
     )
 
 
-def best_bundle(snapshot: CatalogueSnapshot, indices: list[int], worth: dict[str, float]) -> Bundle:
-    """Take every ungrouped measure and the most valuable of each exclusivity group.
+TIER_NAMES = ("eligible", "possibly_eligible", "near_miss")
+
+
+def best_bundle(snapshot: CatalogueSnapshot, indices: npt.NDArray[np.int64], values: npt.NDArray[np.float64]) -> Bundle:
+    """Take every ungrouped measure worth something and the most valuable of each exclusivity group.
 
     Groups partition the measures, so choosing the best of each group is optimal.
     """
-    best: dict[str, str] = {}
-    chosen: list[str] = []
-    for index in indices:
-        view = snapshot.measures[index]
-        if worth.get(view.code, 0.0) <= 0:
-            continue
-        if view.exclusivity_group is None:
-            chosen.append(view.code)
-        elif view.exclusivity_group not in best or worth[view.code] > worth[best[view.exclusivity_group]]:
-            best[view.exclusivity_group] = view.code
-    codes = sorted(chosen + list(best.values()), key=lambda code: (-worth[code], code))
-    return Bundle(codes=codes, total_value=round(sum(worth[code] for code in codes)))
+    columns = snapshot.columns
+    worth = values > 0
+    indices, values = indices[worth], values[worth]
+    groups = columns.group[indices]
+    # Most valuable first (code order on ties), then keep the first of each group.
+    order = np.lexsort((columns.code_rank[indices], -values))
+    indices, values, groups = indices[order], values[order], groups[order]
+    _, first = np.unique(groups, return_index=True)
+    keep = groups < 0
+    keep[first[groups[first] >= 0]] = True
+    return Bundle(codes=[snapshot.measures[int(i)].code for i in indices[keep]],
+                  total_value=round(float(values[keep].sum())))

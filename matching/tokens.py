@@ -15,8 +15,8 @@ import jieba
 import Stemmer
 
 DOMAIN_WORDS = Path(__file__).parent / "data" / "domain_words.txt"
-_ASCII_WORD = re.compile(r"^[a-z][a-z0-9\-]*$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_RUNS = re.compile(r"[\u4e00-\u9fff]+|[a-z][a-z0-9]*")
 STOPWORDS = frozenset(
     "a an and are as at be by for from has have in is it its of on or that the their this to with within "
     "up who which can may will per each all any our we you your i me my how what where when for firm firms "
@@ -45,18 +45,30 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
-def tokenize(text: str) -> list[str]:
-    """Search tokens of a text in any mix of Chinese and English."""
+def _chinese(run: str) -> list[str]:
     tokens: list[str] = []
-    for raw in _segmenter().cut_for_search(text.lower()):
+    for raw in _segmenter().cut_for_search(run):
         token = raw.strip()
-        if not token or token in STOPWORDS:
+        if not token or token in STOPWORDS or not _CJK.search(token):
             continue
-        if _ASCII_WORD.match(token):
-            tokens.append(_stemmer().stemWord(token))
-        elif _CJK.search(token):
-            tokens.append(token)
-            # Search mode emits only the 2- and 3-character words inside a long
-            # word; a domain term such as 专精特新 inside 专精特新贷 is added here.
-            tokens += [word for word in _domain_words() if len(word) > 3 and word != token and word in token]
+        tokens.append(token)
+        # Search mode emits only the 2- and 3-character words inside a long
+        # word; a domain term such as 专精特新 inside 专精特新贷 is added here.
+        tokens += [word for word in _domain_words() if len(word) > 3 and word != token and word in token]
+    return tokens
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens of a text in any mix of Chinese and English.
+
+    Only runs of Chinese characters go through jieba; Latin words are split by a
+    regular expression, which is the same segmentation at a fraction of the cost.
+    """
+    tokens: list[str] = []
+    stem = _stemmer().stemWord
+    for run in _RUNS.findall(text.lower()):
+        if _CJK.match(run):
+            tokens += _chinese(run)
+        elif run not in STOPWORDS:
+            tokens.append(stem(run))
     return tokens

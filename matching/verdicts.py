@@ -13,7 +13,8 @@ from pydantic import BaseModel
 from matching import advice
 from matching.advice import Change, NextQuestion
 from matching.benefit import Estimate, estimate, ranking_value
-from matching.catalogue import CatalogueSnapshot, MeasureView
+from matching.catalogue import CatalogueSnapshot
+from matching.catalogue_view import MeasureView
 from matching.columnar import FirmColumns
 from matching.eligibility import Outcome, Status, Verdict, evaluate, leaves, verdict_of
 from matching.errors import UnknownMeasures

@@ -1,0 +1,72 @@
+"""A published measure as matching reads it: parsed once from its row or record."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pydantic import TypeAdapter
+
+from policies.criteria import Criterion
+from policies.models import SupportMeasure
+from policies.schemas import MeasureRecord
+from policies.terms import Benefit, Window
+from policies.vocabulary import Level, MeasureKind
+
+_CRITERIA: TypeAdapter[list[Criterion]] = TypeAdapter(list[Criterion])
+_BENEFIT: TypeAdapter[Benefit] = TypeAdapter(Benefit)
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """What matching needs of a published measure, parsed once."""
+
+    code: str
+    title_en: str
+    title_zh: str
+    summary: str
+    body: str
+    kind: MeasureKind
+    level: Level
+    authority: str
+    jurisdiction: tuple[str, ...]
+    industries: tuple[str, ...]
+    criteria: list[Criterion]
+    benefit: Benefit
+    window: Window
+    effective_from: dt.date | None
+    effective_to: dt.date | None
+    exclusivity_group: str | None
+    source_url: str | None
+    legal_basis: str | None
+
+    @classmethod
+    def of(cls, row: SupportMeasure) -> "MeasureView":
+        return cls(
+            code=row.code, title_en=row.title_en, title_zh=row.title_zh, summary=row.summary, body=row.body or "",
+            kind=MeasureKind(row.kind), level=Level(row.level), authority=row.authority,
+            jurisdiction=tuple(row.jurisdiction), industries=tuple(row.industries),
+            criteria=_CRITERIA.validate_python(row.criteria), benefit=_BENEFIT.validate_python(row.benefit),
+            window=Window.model_validate(row.window), effective_from=row.effective_from,
+            effective_to=row.effective_to, exclusivity_group=row.exclusivity_group, source_url=row.source_url,
+            legal_basis=row.legal_basis,
+        )
+
+    @classmethod
+    def from_record(cls, record: MeasureRecord) -> "MeasureView":
+        """A view of a record that is not (yet) in the database: drafts, previews, benchmarks."""
+        return cls(
+            code=record.code, title_en=record.title_en, title_zh=record.title_zh, summary=record.summary,
+            body=record.body or "", kind=record.kind, level=record.level, authority=record.authority,
+            jurisdiction=tuple(record.jurisdiction), industries=tuple(record.industries), criteria=record.criteria,
+            benefit=record.benefit, window=record.window, effective_from=record.effective_from,
+            effective_to=record.effective_to, exclusivity_group=record.exclusivity_group,
+            source_url=str(record.source_url) if record.source_url else None, legal_basis=record.legal_basis,
+        )
+
+    @property
+    def dense_text(self) -> str:
+        """What the encoder reads. English first: the bundled model truncates at 256 word pieces."""
+        return f"{self.title_en}. {self.summary} {self.body} {self.title_zh}".strip()
+
+    @property
+    def lexical_text(self) -> str:
+        return f"{self.title_en} {self.title_zh} {self.summary} {self.body} {self.authority}"

@@ -1,0 +1,191 @@
+"""Per-measure columns for the match hot path: kind, level, window, industries and benefit terms.
+
+At 100,000 measures a Python loop over measures costs more than everything else
+in a match together, so filters, window states, values and specificity are
+computed here as arrays. `matching.windows`, `matching.benefit` and
+`matching.ranking.specificity` stay the readable references; tests hold these
+columns to them.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.benefit import ASSUMED_LOAN_RATE, FINANCING_WEIGHT
+from matching.catalogue_view import MeasureView
+from matching.facts import Facts
+from matching.ranking import LEVEL_SPECIFICITY
+from matching.windows import WindowStatus
+from policies.terms import FinancingBenefit, FixedBenefit, InKindBenefit, InterestSubsidyBenefit, PercentageBenefit
+from policies.vocabulary import BenefitBase, Level, MeasureKind, NumericField, WindowMode
+
+Floats = npt.NDArray[np.float64]
+KINDS = list(MeasureKind)
+LEVELS = list(Level)
+WINDOW_CODES: tuple[WindowStatus, ...] = ("closed", "not_yet_open", "automatic", "closing_soon", "open")
+_LOW, _HIGH = -(2**40), 2**40
+_FIXED, _PERCENT, _INTEREST, _FINANCING, _IN_KIND = range(5)
+# Which fact a percentage is taken of: 0 R&D expense, 1 planned investment, 2 interest on the loan, 3 none known.
+_BASES = {
+    BenefitBase.rd_expense: 0, BenefitBase.investment: 1, BenefitBase.equipment_purchase: 1,
+    BenefitBase.interest_paid: 2,
+}
+
+
+def _nan_if_none(value: float | None) -> float:
+    return np.nan if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class MeasureColumns:
+    kind: npt.NDArray[np.int8]
+    level: npt.NDArray[np.int8]
+    opens: npt.NDArray[np.int64]
+    closes: npt.NDArray[np.int64]
+    automatic: npt.NDArray[np.bool_]
+    level_score: Floats
+    industry_vocab: dict[str, int]
+    industry_ids: npt.NDArray[np.int64]
+    industry_measure: npt.NDArray[np.int64]
+    industry_length: npt.NDArray[np.int64]
+    benefit_type: npt.NDArray[np.int8]
+    amount: Floats  # fixed amount, financing ceiling, or in-kind estimate; NaN when none
+    rate: Floats
+    base: npt.NDArray[np.int8]
+    cap: Floats
+    cap_per_year: Floats
+    years: Floats
+    minimum: Floats  # min_base or min_loan
+    group: npt.NDArray[np.int64]  # exclusivity group number, -1 for none
+    code_rank: npt.NDArray[np.int64]  # position in code order: the final tie-break
+
+    @classmethod
+    def from_views(cls, views: Sequence[MeasureView]) -> "MeasureColumns":
+        n = len(views)
+        opens = np.full(n, _LOW, dtype=np.int64)
+        closes = np.full(n, _HIGH, dtype=np.int64)
+        columns: dict[str, list[float]] = {k: [] for k in ("amount", "rate", "cap", "cap_per_year", "years", "minimum")}
+        types: list[int] = []
+        bases: list[int] = []
+        for i, view in enumerate(views):
+            start = view.window.opens or view.effective_from
+            ends = [d for d in (view.window.closes, view.effective_to) if d is not None]
+            if start is not None:
+                opens[i] = start.toordinal()
+            if ends:
+                closes[i] = min(ends).toordinal()
+            kind, row, base = _benefit_row(view)
+            types.append(kind)
+            bases.append(base)
+            for key, value in row.items():
+                columns[key].append(value)
+        flat = [(i, code) for i, view in enumerate(views) for code in view.industries]
+        vocab = {code: n for n, code in enumerate(sorted({code for _, code in flat}))}
+        group_names = {name: n for n, name in enumerate(sorted({v.exclusivity_group for v in views
+                                                                  if v.exclusivity_group}))}
+        code_order = np.argsort(np.array([view.code for view in views]), kind="stable")
+        code_rank = np.empty(n, dtype=np.int64)
+        code_rank[code_order] = np.arange(n)
+        return cls(
+            kind=np.array([KINDS.index(v.kind) for v in views], dtype=np.int8),
+            level=np.array([LEVELS.index(v.level) for v in views], dtype=np.int8),
+            opens=opens, closes=closes,
+            automatic=np.array([v.window.mode is WindowMode.automatic for v in views], dtype=bool),
+            level_score=np.array([LEVEL_SPECIFICITY[v.level] for v in views], dtype=np.float64),
+            industry_vocab=vocab,
+            industry_ids=np.array([vocab[code] for _, code in flat], dtype=np.int64),
+            industry_measure=np.array([i for i, _ in flat], dtype=np.int64),
+            industry_length=np.array([len(code) for _, code in flat], dtype=np.int64),
+            benefit_type=np.array(types, dtype=np.int8),
+            base=np.array(bases, dtype=np.int8),
+            group=np.array([group_names.get(v.exclusivity_group or "", -1) for v in views], dtype=np.int64),
+            code_rank=code_rank,
+            **{key: np.array(values, dtype=np.float64) for key, values in columns.items()},
+        )
+
+    def window_codes(self, day: int, soon_days: int) -> npt.NDArray[np.int8]:
+        """Index into WINDOW_CODES for every measure, exactly as `windows.window_state` decides."""
+        codes = np.full(len(self.kind), 4, dtype=np.int8)
+        codes[self.closes - day <= soon_days] = 3
+        codes[self.automatic] = 2
+        codes[self.opens > day] = 1
+        codes[self.closes < day] = 0
+        return codes
+
+    def values(self, facts: Facts) -> Floats:
+        """Each measure's ranking value for this firm, as `benefit.ranking_value(benefit.estimate(...))`."""
+        numbers = facts.numbers
+        loan = _nan_if_none(numbers[NumericField.loan_need])
+        facts_by_base = np.array([
+            _nan_if_none(numbers[NumericField.rd_expense]),
+            _nan_if_none(numbers[NumericField.planned_investment]),
+            loan * ASSUMED_LOAN_RATE,
+            np.nan,
+        ])
+        value = np.zeros(len(self.kind), dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            fixed = self.benefit_type == _FIXED
+            value[fixed] = self.amount[fixed]
+            self._percentage(value, facts_by_base[self.base])
+            self._interest(value, loan)
+            financing = self.benefit_type == _FINANCING
+            granted = self.amount if np.isnan(loan) else np.minimum(loan, self.amount)
+            value[financing] = np.round(granted[financing]) * FINANCING_WEIGHT
+            in_kind = self.benefit_type == _IN_KIND
+            value[in_kind] = np.nan_to_num(self.amount[in_kind], nan=0.0)
+        return value
+
+    def _percentage(self, value: Floats, base: Floats) -> None:
+        rows = self.benefit_type == _PERCENT
+        ceiling = np.where(~np.isnan(self.cap), self.cap, self.cap_per_year * self.years)
+        per_year = self.rate * base
+        per_year = np.where(~np.isnan(self.cap_per_year) & (per_year > self.cap_per_year), self.cap_per_year, per_year)
+        total = per_year * self.years
+        total = np.where(~np.isnan(self.cap) & (total > self.cap), self.cap, total)
+        known = np.where(~np.isnan(self.minimum) & (base < self.minimum), 0.0, np.round(total))
+        result = np.where(np.isnan(base), np.nan_to_num(ceiling, nan=0.0), known)
+        value[rows] = result[rows]
+
+    def _interest(self, value: Floats, loan: float) -> None:
+        rows = self.benefit_type == _INTEREST
+        if np.isnan(loan):
+            value[rows] = np.nan_to_num(self.cap_per_year * self.years, nan=0.0)[rows]
+            return
+        per_year = self.rate * loan
+        per_year = np.where(~np.isnan(self.cap_per_year) & (per_year > self.cap_per_year), self.cap_per_year, per_year)
+        result = np.where(~np.isnan(self.minimum) & (loan < self.minimum), 0.0, np.round(per_year * self.years))
+        value[rows] = result[rows]
+
+    def specificity(self, firm_industries: tuple[str, ...]) -> Floats:
+        """As `ranking.specificity` for every measure: level, plus a bonus for naming the firm's industry."""
+        best = np.zeros(len(self.kind), dtype=np.int64)
+        prefixes = {own[:k] for own in firm_industries for k in range(1, len(own) + 1)}
+        known = [self.industry_vocab[p] for p in prefixes if p in self.industry_vocab]
+        if known:
+            matched = np.isin(self.industry_ids, known)
+            np.maximum.at(best, self.industry_measure[matched], self.industry_length[matched])
+        bonus = np.where(best >= 3, 0.25, np.where(best > 0, 0.1, 0.0))
+        return (self.level_score + bonus) / 1.25
+
+
+def _benefit_row(view: MeasureView) -> tuple[int, dict[str, float], int]:
+    benefit = view.benefit
+    row = {"amount": np.nan, "rate": np.nan, "cap": np.nan, "cap_per_year": np.nan, "years": 1.0, "minimum": np.nan}
+    if isinstance(benefit, FixedBenefit):
+        return _FIXED, row | {"amount": float(benefit.amount)}, 3
+    if isinstance(benefit, PercentageBenefit):
+        return _PERCENT, row | {
+            "rate": benefit.rate, "cap": _nan_if_none(benefit.cap), "cap_per_year": _nan_if_none(benefit.cap_per_year),
+            "years": float(benefit.years), "minimum": _nan_if_none(benefit.min_base),
+        }, _BASES.get(benefit.base, 3)
+    if isinstance(benefit, InterestSubsidyBenefit):
+        return _INTEREST, row | {
+            "rate": benefit.rate, "cap_per_year": _nan_if_none(benefit.cap_per_year), "years": float(benefit.years),
+            "minimum": _nan_if_none(benefit.min_loan),
+        }, 3
+    if isinstance(benefit, FinancingBenefit):
+        return _FINANCING, row | {"amount": float(benefit.max_amount)}, 3
+    assert isinstance(benefit, InKindBenefit)
+    return _IN_KIND, row | {"amount": _nan_if_none(benefit.estimated_value)}, 3
