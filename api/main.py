@@ -17,7 +17,7 @@ from matching.config import MatchingSettings, get_matching_settings
 from matching.embeddings import Encoder, SentenceTransformerEncoder
 from matching.index import set_threads
 from matching.matcher import Matcher, QueryEncoder
-from matching.ranking import Weights
+from matching.ranking import Fusion, Weights
 from policies.config import get_policies_settings
 from policies.db import make_engine
 
@@ -60,7 +60,9 @@ def create_app(
             holder.current(session)  # embed and index before the first request, not during it
         try:
             yield {"engine": active, "catalogue": holder,
-                   "matcher": Matcher(encode=QueryEncoder(model), weights=_weights(matching_settings))}
+                   "matcher": Matcher(encode=QueryEncoder(model, multilingual=matching_settings.multilingual_model),
+                                      weights=_weights(matching_settings),
+                                      fusion=Fusion(matching_settings.fusion))}
         finally:
             if own_engine is not None:
                 own_engine.dispose()

@@ -5,6 +5,7 @@ request) are scored for relevance, exactly, after filtering.
 """
 
 import datetime as dt
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
@@ -40,7 +41,7 @@ class MatchOptions(BaseModel):
     near_misses: bool = False
     offset: int = 0
     limit: int = 10
-    fusion: Fusion = Fusion.rrf
+    fusion: Fusion = Fusion.linear
 
 
 class ScoreParts(BaseModel):
@@ -96,8 +97,9 @@ class MatchResult(BaseModel):
 class QueryEncoder:
     """Encodes a firm's text once: repeat matches for the same profile reuse the vector."""
 
-    def __init__(self, encoder: Encoder, size: int = 4096) -> None:
+    def __init__(self, encoder: Encoder, size: int = 4096, *, multilingual: bool = False) -> None:
         self.encoder = encoder
+        self.multilingual = multilingual  # the bundled model reads English only
         self._cache: OrderedDict[str, Vectors] = OrderedDict()
         self._size = size
         self._lock = Lock()
@@ -121,6 +123,10 @@ class Matcher:
 
     encode: QueryEncoder
     weights: Weights
+    fusion: Fusion = Fusion.linear
+
+
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def query_text(profile: FirmProfile) -> str:
@@ -171,12 +177,17 @@ def match(
             misses[index] = miss
     candidates = np.flatnonzero(tier >= 0)
     text = query_text(effective)
+    own_words = " ".join(part for part in (effective.description, effective.needs) if part)
+    # A firm that describes itself only in Chinese gives an English-only model nothing
+    # but its industry names to read; BM25 then ranks alone.
+    dense_usable = encode.multilingual or bool(_LATIN.search(own_words))
+    fusion = options.fusion if dense_usable or options.fusion is Fusion.dense else Fusion.bm25
     if len(candidates) and text:
         dense = snapshot.vectors.scores(encode(text), candidates).astype(np.float64)
         bm25 = snapshot.lexical.scores(text)[candidates].astype(np.float64)
     else:
         dense = bm25 = np.zeros(len(candidates))
-    relevance = fuse(dense, bm25, options.fusion)
+    relevance = fuse(dense, bm25, fusion)
     values = snapshot.columns.values(facts)[candidates]
     value = value_scores(values)
     timely = np.array([TIMELINESS[status_name] for status_name in WINDOW_CODES])[windows[candidates]]

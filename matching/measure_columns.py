@@ -18,8 +18,10 @@ from matching.catalogue_view import MeasureView
 from matching.facts import Facts
 from matching.ranking import LEVEL_SPECIFICITY
 from matching.windows import WindowStatus
+from policies import reference
+from policies.criteria import AllOfCriterion, AnyOfCriterion, Criterion, DesignationCriterion
 from policies.terms import FinancingBenefit, FixedBenefit, InKindBenefit, InterestSubsidyBenefit, PercentageBenefit
-from policies.vocabulary import BenefitBase, Level, MeasureKind, NumericField, WindowMode
+from policies.vocabulary import BenefitBase, Designation, Level, MeasureKind, NumericField, WindowMode
 
 Floats = npt.NDArray[np.float64]
 KINDS = list(MeasureKind)
@@ -59,6 +61,10 @@ class MeasureColumns:
     years: Floats
     minimum: Floats  # min_base or min_loan
     group: npt.NDArray[np.int64]  # exclusivity group number, -1 for none
+    headline: Floats  # the amount a person reads first: the sum, cap or ceiling; NaN when none
+    requires: dict[Designation, npt.NDArray[np.bool_]]  # measures whose criteria ask for the title held
+    place_codes: npt.NDArray[np.int64]  # jurisdiction codes, flat
+    place_measure: npt.NDArray[np.int64]
     code_rank: npt.NDArray[np.int64]  # position in code order: the final tie-break
 
     @classmethod
@@ -85,6 +91,11 @@ class MeasureColumns:
         vocab = {code: n for n, code in enumerate(sorted({code for _, code in flat}))}
         group_names = {name: n for n, name in enumerate(sorted({v.exclusivity_group for v in views
                                                                   if v.exclusivity_group}))}
+        places = [(i, int(code)) for i, view in enumerate(views) for code in view.jurisdiction]
+        requires = {d: np.zeros(n, dtype=bool) for d in Designation}
+        for i, view in enumerate(views):
+            for title in _required_titles(view.criteria):
+                requires[title][i] = True
         code_order = np.argsort(np.array([view.code for view in views]), kind="stable")
         code_rank = np.empty(n, dtype=np.int64)
         code_rank[code_order] = np.arange(n)
@@ -102,6 +113,10 @@ class MeasureColumns:
             base=np.array(bases, dtype=np.int8),
             group=np.array([group_names.get(v.exclusivity_group or "", -1) for v in views], dtype=np.int64),
             code_rank=code_rank,
+            headline=np.array([_headline(v) for v in views], dtype=np.float64),
+            requires=requires,
+            place_codes=np.array([code for _, code in places], dtype=np.int64),
+            place_measure=np.array([i for i, _ in places], dtype=np.int64),
             **{key: np.array(values, dtype=np.float64) for key, values in columns.items()},
         )
 
@@ -113,6 +128,30 @@ class MeasureColumns:
         codes[self.opens > day] = 1
         codes[self.closes < day] = 0
         return codes
+
+    def window_code(self, index: int, day: int, soon_days: int) -> int:
+        """The window code of one measure (see window_codes)."""
+        if self.closes[index] < day:
+            return 0
+        if self.opens[index] > day:
+            return 1
+        if self.automatic[index]:
+            return 2
+        return 3 if self.closes[index] - day <= soon_days else 4
+
+    def covers(self, region: str) -> npt.NDArray[np.bool_]:
+        """Measures whose jurisdiction encloses the region or lies inside it."""
+        enclosing = [int(code) for code in reference.region_ancestors(region)]
+        level = reference.region_level(region)
+        divisor = {"national": None, "provincial": 10_000, "municipal": 100, "district": 1}[level]
+        inside = np.isin(self.place_codes, enclosing)
+        if divisor is None:
+            inside |= True
+        else:
+            inside |= self.place_codes // divisor == int(region) // divisor
+        result = np.zeros(len(self.kind), dtype=bool)
+        result[self.place_measure[inside]] = True
+        return result
 
     def values(self, facts: Facts) -> Floats:
         """Each measure's ranking value for this firm, as `benefit.ranking_value(benefit.estimate(...))`."""
@@ -189,3 +228,28 @@ def _benefit_row(view: MeasureView) -> tuple[int, dict[str, float], int]:
         return _FINANCING, row | {"amount": float(benefit.max_amount)}, 3
     assert isinstance(benefit, InKindBenefit)
     return _IN_KIND, row | {"amount": _nan_if_none(benefit.estimated_value)}, 3
+
+
+def _required_titles(criteria: Sequence[Criterion]) -> set[Designation]:
+    """Titles a measure asks the firm to hold, anywhere in its criteria."""
+    found: set[Designation] = set()
+    for criterion in criteria:
+        if isinstance(criterion, DesignationCriterion) and criterion.held:
+            found.add(criterion.designation)
+        elif isinstance(criterion, AnyOfCriterion | AllOfCriterion):
+            found |= _required_titles(criterion.criteria)
+    return found
+
+
+def _headline(view: MeasureView) -> float:
+    benefit = view.benefit
+    if isinstance(benefit, FixedBenefit):
+        return float(benefit.amount)
+    if isinstance(benefit, PercentageBenefit):
+        ceiling = benefit.cap or (benefit.cap_per_year * benefit.years if benefit.cap_per_year else None)
+        return _nan_if_none(ceiling)
+    if isinstance(benefit, InterestSubsidyBenefit):
+        return _nan_if_none(benefit.cap_per_year * benefit.years if benefit.cap_per_year else None)
+    if isinstance(benefit, FinancingBenefit):
+        return float(benefit.max_amount)
+    return _nan_if_none(benefit.estimated_value)

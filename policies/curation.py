@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from policies import reference, repository
+from policies import describe, reference, repository
 from policies.db import utcnow
 from policies.diff import diff_documents
 from policies.errors import (
@@ -46,8 +46,8 @@ def document_of(measure: SupportMeasure) -> dict[str, Any]:
 
 
 def measure_public(measure: SupportMeasure) -> MeasurePublic:
-    """The measure as the API shows it: the document, its revision and named codes."""
-    return MeasurePublic.model_validate(
+    """The measure as the API shows it: the document, its revision, named codes and plain-language summaries."""
+    public = MeasurePublic.model_validate(
         document_of(measure)
         | {
             "revision": measure.revision,
@@ -61,6 +61,10 @@ def measure_public(measure: SupportMeasure) -> MeasurePublic:
             ],
         }
     )
+    public.who_qualifies = describe.who_qualifies(public.criteria)
+    public.benefit_summary = describe.benefit_text(public.benefit)
+    public.window_summary = describe.window_text(public.window)
+    return public
 
 
 def _apply(measure: SupportMeasure, record: MeasureRecord) -> None:

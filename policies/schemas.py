@@ -85,6 +85,9 @@ class MeasurePublic(MeasureRecord):
     updated_at: dt.datetime
     jurisdiction_names: list[NamedCode] = Field(default_factory=list)
     industry_names: list[NamedCode] = Field(default_factory=list)
+    who_qualifies: str = Field(default="", description="generated from the criteria")
+    benefit_summary: str = Field(default="", description="generated from the benefit")
+    window_summary: str = Field(default="", description="generated from the window")
 
 
 class RevisionPublic(BaseModel):

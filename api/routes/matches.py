@@ -40,7 +40,7 @@ class MatchRequest(BaseModel):
     overrides: dict[str, Any] = Field(default_factory=dict, description="what-if profile fields")
     offset: Annotated[int, Field(ge=0)] = 0
     limit: Annotated[int, Field(ge=1, le=100)] = 10
-    fusion: Fusion = Field(default=Fusion.rrf, description="how dense and BM25 relevance combine")
+    fusion: Fusion | None = Field(default=None, description="how dense and BM25 relevance combine; default from settings")
 
 
 @router.post("/match", response_model=MatchResult, responses=PROBLEMS, summary="Match a firm to measures")
@@ -51,7 +51,7 @@ def match_firm(request: MatchRequest, catalogue: CatalogueDep, matcher: MatcherD
         as_of=as_of_or_today(request.as_of), kinds=request.kinds, levels=request.levels,
         open_only=request.open_only, include_closed=request.include_closed,
         closing_soon_days=request.closing_within_days, near_misses=request.near_misses,
-        offset=request.offset, limit=request.limit, fusion=request.fusion,
+        offset=request.offset, limit=request.limit, fusion=request.fusion or matcher.fusion,
     )
     try:
         return match(catalogue, matcher.encode, request.profile, options, matcher.weights, request.overrides)
