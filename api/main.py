@@ -5,12 +5,14 @@ from contextlib import asynccontextmanager
 from typing import TypedDict
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api.config import ApiSettings, get_api_settings
 from api.errors import add_exception_handlers
+from api.mcp import Services, build_mcp, mcp_app
 from api.routes import api_router, health
 from matching.catalogue import CatalogueHolder
 from matching.config import MatchingSettings, get_matching_settings
@@ -40,6 +42,9 @@ def create_app(
 ) -> FastAPI:
     """Build the app. Tests pass their own engine and a shared encoder; the server builds both from settings."""
     api_settings = settings or get_api_settings()
+    services = Services()
+    mcp_server = build_mcp(services)
+    mcp_endpoint = mcp_app(mcp_server, services)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
@@ -58,19 +63,23 @@ def create_app(
         holder = CatalogueHolder(model)
         with Session(active) as session:
             holder.current(session)  # embed and index before the first request, not during it
+        matcher = Matcher(encode=QueryEncoder(model, multilingual=matching_settings.multilingual_model),
+                          weights=_weights(matching_settings), fusion=Fusion(matching_settings.fusion))
+        services.engine, services.catalogue, services.matcher = active, holder, matcher
         try:
-            yield {"engine": active, "catalogue": holder,
-                   "matcher": Matcher(encode=QueryEncoder(model, multilingual=matching_settings.multilingual_model),
-                                      weights=_weights(matching_settings),
-                                      fusion=Fusion(matching_settings.fusion))}
+            async with mcp_server.session_manager.run():
+                yield {"engine": active, "catalogue": holder, "matcher": matcher}
         finally:
             if own_engine is not None:
                 own_engine.dispose()
 
-    app = FastAPI(
+    # FastAPIOffline serves the Swagger UI and ReDoc assets from the installed package, not a CDN.
+    app = FastAPIOffline(
         title="supportmatch",
         version="0.1.0",
         summary="Matches SMEs to the government support measures they qualify for, with reasons.",
+        description=API_DESCRIPTION,
+        openapi_tags=TAGS,
         lifespan=lifespan,
     )
     if api_settings.cors_origins:
@@ -81,4 +90,25 @@ def create_app(
     add_exception_handlers(app)
     app.include_router(health.router)
     app.include_router(api_router)
+    app.mount("/mcp", mcp_endpoint)
     return app
+
+
+API_DESCRIPTION = """
+Ranks, for each firm, the government support measures it is eligible for and would gain most from,
+with the reasons; finds what a firm is missing; searches the catalogue in Chinese or English.
+
+Authenticate with `Authorization: Bearer <api key>` or `X-API-Key`. Without a key the published
+catalogue and search are readable. Errors are `application/problem+json` naming the field at fault.
+An MCP server (streamable HTTP) is mounted at `/mcp/`.
+"""
+
+TAGS = [
+    {"name": "matching", "description": "Ranked measures for one firm (enterprise portals)."},
+    {"name": "eligibility", "description": "Verdicts with reasons, what-if, near misses and the SME ladder."},
+    {"name": "search", "description": "Plain-words search and grounded answers (people and chatbots)."},
+    {"name": "catalogue", "description": "Read and curate measures: drafts, edits with If-Match, workflow, history."},
+    {"name": "import and export", "description": "Bulk catalogue files in JSON, YAML or CSV."},
+    {"name": "access", "description": "API keys (admins)."},
+    {"name": "operations", "description": "Health."},
+]

@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter
 
-from api.routes import eligibility, health, keys, ladder, matches, measures, transfer
+from api.routes import eligibility, health, keys, ladder, matches, measures, search, transfer
 
 api_router = APIRouter(prefix="/v1")
 # transfer first: /measures/export must win over /measures/{code}.
 api_router.include_router(transfer.router)
+api_router.include_router(search.router)  # before measures: /measures/{code}/similar
 api_router.include_router(measures.router)
 api_router.include_router(keys.router)
 api_router.include_router(eligibility.router)

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,8 +28,10 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str
         return response.status, json.loads(response.read())
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """One real server for the module: started from an empty database, so its first start is tested."""
+    tmp_path = tmp_path_factory.mktemp("e2e")
     port = _free_port()
     env = os.environ | {"POLICIES_DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.db'}", "API_PORT": str(port)}
     log = tmp_path / "server.log"
@@ -70,3 +73,58 @@ def test_fresh_server_serves_the_sample_catalogue(server: tuple[str, Path]) -> N
     key = created.stdout.strip().splitlines()[-1]
     _, everything = _get(f"{base}/v1/measures?limit=1", {"X-API-Key": key})
     assert isinstance(everything["total"], int) and everything["total"] >= health["measures"]
+
+
+@pytest.mark.e2e
+def test_mcp_tools_over_streamable_http(server: tuple[str, Path]) -> None:
+    """The SDK's own client lists and calls every tool on the running server."""
+    import anyio
+    import httpx2
+    from mcp import Client
+    from mcp.client.streamable_http import streamable_http_client
+
+    base, tmp_path = server
+    env = os.environ | {"POLICIES_DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.db'}"}
+    created = subprocess.run([str(BIN / "supportmatch"), "keys", "create", "--role", "portal"],
+                             env=env, capture_output=True, text=True, check=True)
+    key = created.stdout.strip().splitlines()[-1]
+    profile = {"name": "成都龙潭机器人有限公司", "region": "510108", "industries": ["C3491"], "employees": 180,
+               "operating_revenue": 150_000_000, "rd_expense": 9_000_000, "planned_investment": 60_000_000,
+               "description": "Industrial robots; building a production base in Longtan industrial park"}
+
+    async def session() -> dict[str, object]:
+        results: dict[str, object] = {}
+        async with httpx2.AsyncClient(headers={"X-API-Key": key}) as http:
+            async with Client(streamable_http_client(f"{base}/mcp/", http_client=http)) as client:
+                tools = await client.list_tools()
+                results["tools"] = sorted(tool.name for tool in tools.tools)
+                calls = {
+                    "search_measures": {"query": "温州 小巨人 奖励", "limit": 3},
+                    "get_measure": {"code": "SC-CH-ROBOT-BASE-EQUIPMENT"},
+                    "match_firm": {"profile": profile, "limit": 3},
+                    "check_eligibility": {"profile": profile, "codes": ["SC-CH-ROBOT-BASE-EQUIPMENT"]},
+                    "assess_ladder": {"profile": profile},
+                }
+                for name, arguments in calls.items():
+                    result = await client.call_tool(name, arguments)
+                    assert not result.is_error, (name, result.content)
+                    results[name] = result.structured_content
+        return results
+
+    results = anyio.run(session)
+    assert results["tools"] == ["assess_ladder", "check_eligibility", "get_measure", "match_firm", "search_measures"]
+    assert "ZJ-WZ-LITTLE-GIANT-FIRST-AWARD" in json.dumps(results["search_measures"])
+    assert "who_qualifies" in json.dumps(results["get_measure"])
+    assert "SC-CH-ROBOT-BASE-EQUIPMENT" in json.dumps(results["check_eligibility"])
+    assert "single_champion" in json.dumps(results["assess_ladder"])
+
+
+@pytest.mark.e2e
+def test_mcp_needs_a_key(server: tuple[str, Path]) -> None:
+    base, _ = server
+    request = urllib.request.Request(f"{base}/mcp/", data=b"{}", headers={"Content-Type": "application/json"})
+    try:
+        urllib.request.urlopen(request, timeout=5)
+        raise AssertionError("the MCP endpoint answered without a key")
+    except urllib.error.HTTPError as error:
+        assert error.code == 401

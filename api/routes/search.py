@@ -1,0 +1,83 @@
+"""Search in plain words (Chinese or English), more-like-this, and grounded answers for chatbots."""
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import CatalogueDep, MatcherDep
+from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today
+from api.routes.measures import PROBLEMS
+from matching.ask import AskResult, ask
+from matching.embeddings import Vectors
+from matching.matcher import Matcher
+from matching.profile import FirmProfile
+from matching.search import SearchFilters, SearchResult, more_like_this, search, usable_dense
+from policies.errors import MeasureNotFound
+from policies.reference import RegionCode
+from policies.vocabulary import Designation, Level, MeasureKind
+
+router = APIRouter(tags=["search"])
+
+
+def query_vector(matcher: Matcher, text: str) -> Vectors | None:
+    """The query's vector, or None when the model cannot read it (Chinese under the English-only default)."""
+    return matcher.encode(text) if usable_dense(text, matcher.encode.multilingual) else None
+
+
+@router.get("/search", response_model=SearchResult, responses=PROBLEMS, summary="Search measures")
+def search_measures(
+    catalogue: CatalogueDep,
+    matcher: MatcherDep,
+    q: Annotated[str, Query(min_length=1, max_length=300, description="plain words, e.g. 温州 小巨人 奖励",
+                            examples=["low-interest loans for robot makers in Chengdu"])],
+    region: Annotated[RegionCode | None, Query(description="also matches its province's and national measures")] = None,
+    kind: Annotated[list[MeasureKind] | None, Query()] = None,
+    level: Annotated[list[Level] | None, Query()] = None,
+    designation: Annotated[Designation | None, Query(description="measures that require this title")] = None,
+    open_now: bool = False,
+    closing_within_days: Annotated[int | None, Query(ge=0, le=365)] = None,
+    min_amount: Annotated[int | None, Query(ge=0, description="headline amount at least, CNY")] = None,
+    places_from_query: Annotated[bool, Query(description="read place names in q as a region filter")] = True,
+    as_of: dt.date | None = None,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> SearchResult:
+    """Published measures about the words, fused dense + BM25 ranking, with facets and highlighted snippets."""
+    filters = SearchFilters(
+        region=region, kinds=kind, levels=level, designation=designation, open_now=open_now,
+        closing_within_days=closing_within_days, min_amount=min_amount, places_from_query=places_from_query,
+        as_of=as_of_or_today(as_of),
+    )
+    return search(catalogue, q, query_vector(matcher, q), filters, offset=offset, limit=limit)
+
+
+@router.get("/measures/{code}/similar", response_model=SearchResult, responses=PROBLEMS, tags=["catalogue"],
+            summary="More like this")
+def similar_measures(
+    code: str, catalogue: CatalogueDep, limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    region: Annotated[RegionCode | None, Query()] = None,
+) -> SearchResult:
+    """Published measures closest to this one."""
+    if code not in catalogue.index:
+        raise MeasureNotFound(code)
+    return more_like_this(catalogue, code, SearchFilters(as_of=dt.date.today(), region=region), limit=limit)
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"question": "Can we get an award for becoming a little giant?", "profile": EXAMPLE_PROFILE}
+    ]})
+
+    question: str = Field(min_length=2, max_length=500)
+    profile: FirmProfile | None = Field(default=None, description="when given, each answer carries its verdict")
+    as_of: dt.date | None = None
+    limit: int = Field(default=5, ge=1, le=10)
+
+
+@router.post("/ask", response_model=AskResult, responses=PROBLEMS, summary="Grounded answer for chatbots")
+def ask_question(request: AskRequest, catalogue: CatalogueDep, matcher: MatcherDep) -> AskResult:
+    """The measures a question is about, with verdicts, their criteria, sources and the next question to ask."""
+    return ask(catalogue, request.question, query_vector(matcher, request.question), request.profile,
+               as_of=as_of_or_today(request.as_of), limit=request.limit)
