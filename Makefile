@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install serve test migrate clean
+.PHONY: install serve test migrate clean quality bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,10 @@ migrate: install
 
 clean:
 	rm -rf $(VENV) supportmatch.db supportmatch.db-wal supportmatch.db-shm .pytest_cache
+
+# Benchmarks: ranking quality on the labelled set, and match latency at scale (writes benchmarks/RESULTS.md).
+quality: install
+	$(PY) -m benchmarks.quality
+
+bench: install
+	$(PY) -m benchmarks.latency

@@ -29,8 +29,6 @@ import datetime as dt
 import itertools
 import math
 import os
-import platform
-import re
 import subprocess
 import sys
 import time
@@ -43,6 +41,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from benchmarks.report import RESULTS, machine, replace_section
 from matching.catalogue import CatalogueSnapshot
 from matching.catalogue_view import MeasureView
 from matching.config import MatchingSettings
@@ -61,7 +60,6 @@ ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "benchmarks" / "quality" / "labels.yaml"
 CATALOGUE = ROOT / "policies" / "sample" / "catalogue"
 FIRMS = ROOT / "examples" / "firms"
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SECTION = "## Ranking quality"
 COMMAND = ".venv/bin/python -m benchmarks.quality"
 
@@ -470,26 +468,6 @@ def print_report(console: Console, r: Results) -> None:
     console.print(f"Done in {r.elapsed:.1f} s; best weights {fmt_weights(best_weights)}.")
 
 
-def machine() -> str:
-    model = "unknown CPU"
-    ram = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-        found = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
-        if found:
-            ram = f"{int(found.group(1)) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        pass
-    try:
-        cpus = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        cpus = str(os.cpu_count())
-    return f"{cpus} CPUs ({model}), {ram} RAM, Python {platform.python_version()}"
-
-
 def today() -> str:
     try:
         return subprocess.run(["date"], capture_output=True, text=True, check=True).stdout.strip()
@@ -558,31 +536,13 @@ def markdown(r: Results) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str, path: Path = RESULTS) -> None:
-    """Write or replace the `## Ranking quality` section, leaving the rest of the file alone."""
-    if path.exists():
-        content = path.read_text(encoding="utf-8")
-    else:
-        content = ("# Benchmark results\n\nMeasured results of the benchmarks in `benchmarks/`; "
-                   "each section is rewritten by its command.\n")
-    lines = content.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == SECTION), None)
-    if start is None:
-        content = content.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        tail = "".join(lines[end:])
-        content = "".join(lines[:start]) + text.rstrip("\n") + "\n" + ("\n" + tail if tail else "")
-    path.write_text(content, encoding="utf-8")
-
-
 def main() -> int:
     console = Console()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as progress:
         results = run(progress)
     print_report(console, results)
-    write_section(markdown(results))
+    replace_section(SECTION, markdown(results))
     console.print(f"Wrote the '{SECTION}' section of {RESULTS.relative_to(ROOT)}.")
     return 0
 

@@ -10,7 +10,6 @@ from pydantic import BaseModel
 
 from matching.benefit import Estimate, estimate, ranking_value
 from matching.catalogue import CatalogueSnapshot
-from matching.columnar import FirmColumns
 from matching.eligibility import Status, Verdict, verdict_of
 from matching.facts import apply_overrides, derive
 from matching.ladder import Purpose, RungAssessment, assess_ladder, next_rung
@@ -47,7 +46,7 @@ def unlocked_by(snapshot: CatalogueSnapshot, profile: FirmProfile, assessment: R
     climbed = apply_overrides(profile, {"designations": [*titles, {"designation": assessment.designation,
                                                                    "awarded": as_of}]})
     now, then = derive(profile, as_of), derive(climbed, as_of)
-    worst = snapshot.compiled.evaluate(FirmColumns.from_facts([now, then]), as_of)
+    worst = snapshot.criteria.evaluate([now, then], as_of)
     found: list[Unlocked] = []
     for index in range(len(snapshot.measures)):
         before, after = Status(int(worst[index, 0])), Status(int(worst[index, 1]))

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from matching.catalogue_view import MeasureView
-from matching.columnar import CompiledCriteria
 from matching.embedding_store import embed_texts
 from matching.embeddings import Encoder
 from matching.index import VectorIndex
 from matching.lexical import LexicalIndex
 from matching.measure_columns import MeasureColumns
+from matching.shards import ShardedCriteria
 from policies import repository
 
 
@@ -25,7 +25,7 @@ class CatalogueSnapshot:
     version: int
     measures: list[MeasureView]
     index: dict[str, int]
-    compiled: CompiledCriteria
+    criteria: ShardedCriteria
     vectors: VectorIndex
     lexical: LexicalIndex
     columns: MeasureColumns
@@ -36,7 +36,7 @@ class CatalogueSnapshot:
             version=version,
             measures=measures,
             index={measure.code: i for i, measure in enumerate(measures)},
-            compiled=CompiledCriteria([measure.criteria for measure in measures]),
+            criteria=ShardedCriteria(measures),
             vectors=vectors,
             lexical=LexicalIndex([measure.lexical_text for measure in measures]),
             columns=MeasureColumns.from_views(measures),

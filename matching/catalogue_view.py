@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from pydantic import TypeAdapter
 
+from matching.eligibility import jurisdiction_rule
 from policies.criteria import Criterion
 from policies.models import SupportMeasure
 from policies.schemas import MeasureRecord
@@ -61,6 +62,11 @@ class MeasureView:
             effective_to=record.effective_to, exclusivity_group=record.exclusivity_group,
             source_url=str(record.source_url) if record.source_url else None, legal_basis=record.legal_basis,
         )
+
+    @property
+    def rules(self) -> list[Criterion]:
+        """Everything a firm must satisfy: the jurisdiction, then the measure's own criteria."""
+        return jurisdiction_rule(self.jurisdiction) + self.criteria
 
     @property
     def dense_text(self) -> str:

@@ -10,6 +10,7 @@ this module exactly; property tests hold it to that.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from enum import IntEnum, StrEnum
 
 from pydantic import BaseModel
@@ -213,9 +214,26 @@ def evaluate_criterion(criterion: Criterion, facts: Facts, path: str) -> Outcome
 STATUS_OF: dict[str, Status] = {status.label: status for status in Status}
 
 
-def evaluate(criteria: list[Criterion], facts: Facts) -> tuple[Verdict, list[Outcome]]:
-    """A measure's verdict for this firm and the outcome of each of its criteria."""
-    outcomes = [evaluate_criterion(criterion, facts, f"criteria[{i}]") for i, criterion in enumerate(criteria)]
+def jurisdiction_rule(jurisdiction: Sequence[str]) -> list[Criterion]:
+    """A measure applies only where its issuer governs: its jurisdiction is an implicit first criterion.
+
+    National measures need no such rule. Kept as a criterion so the scalar and the
+    columnar evaluators apply it the same way.
+    """
+    if not jurisdiction or reference.NATIONAL in jurisdiction:
+        return []
+    return [RegionCriterion(type="region_in", codes=list(jurisdiction), note="the measure's jurisdiction")]
+
+
+def evaluate(
+    criteria: list[Criterion], facts: Facts, jurisdiction: Sequence[str] = ()
+) -> tuple[Verdict, list[Outcome]]:
+    """A measure's verdict for this firm and the outcome of each of its criteria.
+
+    With a jurisdiction, its implicit rule comes first, with the path `jurisdiction`.
+    """
+    outcomes = [evaluate_criterion(rule, facts, "jurisdiction") for rule in jurisdiction_rule(jurisdiction)]
+    outcomes += [evaluate_criterion(criterion, facts, f"criteria[{i}]") for i, criterion in enumerate(criteria)]
     worst = min((STATUS_OF[outcome.status] for outcome in outcomes), default=Status.passed)
     return verdict_of(worst), outcomes
 

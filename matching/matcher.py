@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from matching import advice
 from matching.benefit import Estimate
 from matching.catalogue import CatalogueSnapshot
-from matching.columnar import CONFIRM, FAIL, UNKNOWN, FirmColumns
+from matching.columnar import CONFIRM, FAIL, UNKNOWN
 from matching.eligibility import Outcome, Verdict
 from matching.embeddings import Encoder, Vectors
 from matching.facts import apply_overrides, derive
@@ -162,7 +162,7 @@ def match(
     """Rank the measures this firm qualifies for by what they are worth to it, with reasons."""
     effective = apply_overrides(profile, overrides or {})
     facts = derive(effective, options.as_of)
-    nodes, worst = snapshot.compiled.evaluate_nodes(FirmColumns.from_facts([facts]), options.as_of)
+    nodes, worst = snapshot.criteria.evaluate_nodes([facts], options.as_of)
     status = worst[:, 0]
     keep, windows = _selectable(snapshot, options)
     tier = np.full(len(snapshot.measures), -1, dtype=np.int8)
@@ -188,10 +188,10 @@ def match(
     else:
         dense = bm25 = np.zeros(len(candidates))
     relevance = fuse(dense, bm25, fusion)
-    values = snapshot.columns.values(facts)[candidates]
+    values = snapshot.columns.values(facts, candidates)
     value = value_scores(values)
     timely = np.array([TIMELINESS[status_name] for status_name in WINDOW_CODES])[windows[candidates]]
-    specific = snapshot.columns.specificity(facts.industries)[candidates]
+    specific = snapshot.columns.specificity(facts.industries, candidates)
     scores = total(relevance, value, timely, specific, weights)
     # Tier first, then score (rounded, so float noise cannot reorder), then code: a stable, total order.
     columns = snapshot.columns
@@ -223,7 +223,7 @@ def match(
         ))
     possibly = candidates[tier[candidates] == 1]
     unknowns = {snapshot.measures[i].code: fields
-                for i, fields in snapshot.compiled.blocking_unknowns(nodes, possibly).items()}
+                for i, fields in snapshot.criteria.blocking_unknowns(nodes, possibly).items()}
     worth = {snapshot.measures[int(i)].code: float(v) for i, v in zip(possibly, values[tier[candidates] == 1],
                                                                          strict=True)}
     counts = {name: int(np.count_nonzero(tier[candidates] == code)) for code, name in enumerate(TIER_NAMES)}

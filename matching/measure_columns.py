@@ -153,8 +153,13 @@ class MeasureColumns:
         result[self.place_measure[inside]] = True
         return result
 
-    def values(self, facts: Facts) -> Floats:
-        """Each measure's ranking value for this firm, as `benefit.ranking_value(benefit.estimate(...))`."""
+    def values(self, facts: Facts, subset: npt.NDArray[np.int64] | None = None) -> Floats:
+        """Each measure's ranking value for this firm, as `benefit.ranking_value(benefit.estimate(...))`.
+
+        With `subset`, only those measures, in that order: a match values its candidates, not the catalogue.
+        """
+        if subset is not None:
+            return self._take(subset).values(facts)
         numbers = facts.numbers
         loan = _nan_if_none(numbers[NumericField.loan_need])
         facts_by_base = np.array([
@@ -197,8 +202,24 @@ class MeasureColumns:
         result = np.where(~np.isnan(self.minimum) & (loan < self.minimum), 0.0, np.round(per_year * self.years))
         value[rows] = result[rows]
 
-    def specificity(self, firm_industries: tuple[str, ...]) -> Floats:
+    def _take(self, subset: npt.NDArray[np.int64]) -> "MeasureColumns":
+        """The benefit and level columns of some measures (what values and specificity read)."""
+        picked = {name: getattr(self, name)[subset] for name in (
+            "kind", "level", "opens", "closes", "automatic", "level_score", "benefit_type", "amount", "rate", "base",
+            "cap", "cap_per_year", "years", "minimum", "group", "code_rank", "headline")}
+        position = np.full(len(self.kind), -1, dtype=np.int64)
+        position[subset] = np.arange(len(subset))
+        keep = position[self.industry_measure] >= 0
+        return MeasureColumns(
+            **picked, industry_vocab=self.industry_vocab, industry_ids=self.industry_ids[keep],
+            industry_measure=position[self.industry_measure[keep]], industry_length=self.industry_length[keep],
+            requires={}, place_codes=self.place_codes[:0], place_measure=self.place_measure[:0],
+        )
+
+    def specificity(self, firm_industries: tuple[str, ...], subset: npt.NDArray[np.int64] | None = None) -> Floats:
         """As `ranking.specificity` for every measure: level, plus a bonus for naming the firm's industry."""
+        if subset is not None:
+            return self._take(subset).specificity(firm_industries)
         best = np.zeros(len(self.kind), dtype=np.int64)
         prefixes = {own[:k] for own in firm_industries for k in range(1, len(own) + 1)}
         known = [self.industry_vocab[p] for p in prefixes if p in self.industry_vocab]

@@ -15,7 +15,6 @@ from matching.advice import Change, NextQuestion
 from matching.benefit import Estimate, estimate, ranking_value
 from matching.catalogue import CatalogueSnapshot
 from matching.catalogue_view import MeasureView
-from matching.columnar import FirmColumns
 from matching.eligibility import Outcome, Status, Verdict, evaluate, leaves, verdict_of
 from matching.errors import UnknownMeasures
 from matching.facts import Facts, apply_overrides, derive
@@ -62,7 +61,7 @@ class EligibilityReport(BaseModel):
 
 def explain(measure: MeasureView, facts: Facts) -> MeasureVerdict:
     """The scalar evaluation of one measure, shaped for people."""
-    verdict, outcomes = evaluate(measure.criteria, facts)
+    verdict, outcomes = evaluate(measure.criteria, facts, measure.jurisdiction)
     flat = leaves(outcomes)
     return MeasureVerdict(
         code=measure.code, title_en=measure.title_en, title_zh=measure.title_zh, kind=measure.kind.value,
@@ -90,12 +89,12 @@ def find_near_misses(
         measure = snapshot.measures[index]
         if not _covers(measure, facts.region):
             continue  # another place's measure: no change to the profile helps
-        _, outcomes = evaluate(measure.criteria, facts)
-        changes = advice.smallest_change(measure.criteria, outcomes, numbers)
+        _, outcomes = evaluate(measure.criteria, facts, measure.jurisdiction)
+        changes = advice.smallest_change(measure.rules, outcomes, numbers)
         if changes is None:
             continue
         changed = apply_overrides(profile, advice.apply_changes(changes, held))
-        after, _ = evaluate(measure.criteria, derive(changed, facts.as_of))
+        after, _ = evaluate(measure.criteria, derive(changed, facts.as_of), measure.jurisdiction)
         if after is Verdict.ineligible:
             continue
         miss = NearMiss(code=measure.code, title_en=measure.title_en, changes=changes, verdict_after=after,
@@ -131,7 +130,7 @@ def check(
         selected = [snapshot.index[code] for code in dict.fromkeys(codes)]
     else:
         selected = list(range(len(snapshot.measures)))
-    worst = snapshot.compiled.evaluate(FirmColumns.from_facts([facts]), as_of)[:, 0]
+    worst = snapshot.criteria.evaluate([facts], as_of)[:, 0]
     verdicts = {index: verdict_of(Status(int(worst[index]))) for index in selected}
     counts = Counter(verdicts.values())
     shown = [i for i in selected if include_ineligible or codes is not None or verdicts[i] is not Verdict.ineligible]
