@@ -18,6 +18,7 @@ from policies.keys import ROLE_RANK, Role
 class Principal:
     role: Role | None
     actor: str
+    tenant: str | None = None
 
     def at_least(self, role: Role) -> bool:
         return self.role is not None and ROLE_RANK[self.role] >= ROLE_RANK[role]
@@ -42,7 +43,7 @@ def get_principal(
     key = keys.authenticate(session, plain)
     if key is None:
         raise HTTPException(401, "the API key is unknown or revoked", {"WWW-Authenticate": "Bearer"})
-    return Principal(role=Role(key.role), actor=keys.actor_name(key))
+    return Principal(role=Role(key.role), actor=keys.actor_name(key), tenant=key.tenant)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
@@ -59,5 +60,6 @@ def require(role: Role) -> object:
     return Depends(_check)
 
 
+PortalDep = Annotated[Principal, require(Role.portal)]
 CuratorDep = Annotated[Principal, require(Role.curator)]
 AdminDep = Annotated[Principal, require(Role.admin)]

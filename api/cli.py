@@ -118,10 +118,11 @@ def export_file(
 def keys_create(
     role: Annotated[Role, typer.Option(help="portal, curator or admin")],
     label: Annotated[str, typer.Option(help="who or what will use the key")] = "created from the CLI",
+    tenant: Annotated[str | None, typer.Option(help="owner of the firms a portal stores; default: the label")] = None,
 ) -> None:
     """Create an API key and print it. It is shown this once."""
     with session_scope(_engine()) as session:
-        key, plain = keys.create_key(session=session, role=role, label=label, actor=CLI_ACTOR)
+        key, plain = keys.create_key(session=session, role=role, label=label, actor=CLI_ACTOR, tenant=tenant)
         err.print(f"key {key.prefix} ({key.role}, {key.label}); store it now, it is not shown again:")
     print(plain)
 

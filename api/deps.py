@@ -1,5 +1,6 @@
 """Typed dependencies: the only code that reads request.state."""
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -9,6 +10,7 @@ from sqlmodel import Session
 
 from matching.catalogue import CatalogueHolder, CatalogueSnapshot
 from matching.matcher import Matcher
+from matching.population import Population, PopulationHolder
 
 
 def get_engine(request: Request) -> Engine:
@@ -39,3 +41,12 @@ def get_matcher(request: Request) -> Matcher:
 
 
 MatcherDep = Annotated[Matcher, Depends(get_matcher)]
+
+
+def get_population(request: Request, session: SessionDep) -> Population:
+    """Stored firms, column-wise, as of today, rebuilt when they change."""
+    holder: PopulationHolder = request.state.population
+    return holder.current(session, dt.date.today())
+
+
+PopulationDep = Annotated[Population, Depends(get_population)]

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from matching.errors import UnknownMeasures
+from matching.errors import FirmNotFound, InvalidSweep, StaleFirm, UnknownMeasures
 from policies import errors as policy_errors
 from policies.importing.formats import UnreadableFile
 from policies.validation import field_path
@@ -26,6 +26,9 @@ DOMAIN_ERROR_STATUS: dict[type[Exception], int] = {
     policy_errors.ImportRejected: 422,
     UnreadableFile: 400,
     UnknownMeasures: 422,
+    FirmNotFound: 404,
+    StaleFirm: 412,
+    InvalidSweep: 422,
 }
 
 
@@ -71,6 +74,8 @@ def _domain_errors(exc: Exception) -> list[FieldError]:
         return [FieldError(field=p.path, message=p.message, record=p.record, code=p.code) for p in exc.problems]
     if isinstance(exc, policy_errors.IncompleteMeasure):
         return [FieldError(field=f"body.{path}", message=message) for path, message in exc.problems]
+    if isinstance(exc, InvalidSweep):
+        return [FieldError(field="body.sweep.path", message=str(exc))]
     if isinstance(exc, UnknownMeasures):
         return [FieldError(field="body.measures", message=f"not a published measure: {code}") for code in exc.codes]
     return []

@@ -19,6 +19,7 @@ from matching.config import MatchingSettings, get_matching_settings
 from matching.embeddings import Encoder, SentenceTransformerEncoder
 from matching.index import set_threads
 from matching.matcher import Matcher, QueryEncoder
+from matching.population import PopulationHolder
 from matching.ranking import Fusion, Weights
 from policies.config import get_policies_settings
 from policies.db import make_engine
@@ -28,6 +29,7 @@ class State(TypedDict):
     engine: Engine
     catalogue: CatalogueHolder
     matcher: Matcher
+    population: PopulationHolder
 
 
 def _weights(settings: MatchingSettings) -> Weights:
@@ -68,7 +70,8 @@ def create_app(
         services.engine, services.catalogue, services.matcher = active, holder, matcher
         try:
             async with mcp_server.session_manager.run():
-                yield {"engine": active, "catalogue": holder, "matcher": matcher}
+                yield {"engine": active, "catalogue": holder, "matcher": matcher,
+                       "population": PopulationHolder(model)}
         finally:
             if own_engine is not None:
                 own_engine.dispose()
@@ -109,6 +112,8 @@ TAGS = [
     {"name": "search", "description": "Plain-words search and grounded answers (people and chatbots)."},
     {"name": "catalogue", "description": "Read and curate measures: drafts, edits with If-Match, workflow, history."},
     {"name": "import and export", "description": "Bulk catalogue files in JSON, YAML or CSV."},
+    {"name": "firms", "description": "Firm profiles a portal keeps on file (its own only)."},
+    {"name": "reverse matching", "description": "Which stored firms qualify for a measure; the drafting sandbox."},
     {"name": "access", "description": "API keys (admins)."},
     {"name": "operations", "description": "Health."},
 ]

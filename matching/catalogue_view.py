@@ -8,7 +8,7 @@ from pydantic import TypeAdapter
 from matching.eligibility import jurisdiction_rule
 from policies.criteria import Criterion
 from policies.models import SupportMeasure
-from policies.schemas import MeasureRecord
+from policies.schemas import MeasureCreate
 from policies.terms import Benefit, Window
 from policies.vocabulary import Level, MeasureKind
 
@@ -52,7 +52,7 @@ class MeasureView:
         )
 
     @classmethod
-    def from_record(cls, record: MeasureRecord) -> "MeasureView":
+    def from_record(cls, record: MeasureCreate) -> "MeasureView":
         """A view of a record that is not (yet) in the database: drafts, previews, benchmarks."""
         return cls(
             code=record.code, title_en=record.title_en, title_zh=record.title_zh, summary=record.summary,

@@ -9,3 +9,20 @@ class UnknownMeasures(MatchingError):
     def __init__(self, codes: list[str]) -> None:
         super().__init__(f"not published measures: {', '.join(codes)}")
         self.codes = codes
+
+
+class FirmNotFound(MatchingError):
+    """No such firm for this portal (another portal's firm is not found either)."""
+
+    def __init__(self, firm_id: int) -> None:
+        super().__init__(f"no firm with id {firm_id}")
+
+
+class StaleFirm(MatchingError):
+    def __init__(self, firm_id: int, current: int | None = None) -> None:
+        where = f"is at revision {current}" if current is not None else "has changed"
+        super().__init__(f"firm {firm_id} {where}: reload it and apply your change again")
+
+
+class InvalidSweep(MatchingError):
+    """A threshold sweep that names no numeric criterion of the draft."""

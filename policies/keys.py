@@ -33,11 +33,18 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def create_key(*, session: Session, role: Role, label: str, actor: str) -> tuple[ApiKey, str]:
-    """Create a key and return it with its plain text, which is never stored."""
+def create_key(
+    *, session: Session, role: Role, label: str, actor: str, tenant: str | None = None
+) -> tuple[ApiKey, str]:
+    """Create a key and return it with its plain text, which is never stored.
+
+    A portal's tenant owns the firms it stores; keys of one tenant share them, so
+    a portal can rotate its key without losing its firms. It defaults to the label.
+    """
     public_part = secrets.token_hex(4)
     plain = f"{KEY_PREFIX}{public_part}_{secrets.token_urlsafe(32)}"
-    key = ApiKey(prefix=public_part, key_hash=hash_key(plain), role=role.value, label=label, created_by=actor)
+    key = ApiKey(prefix=public_part, key_hash=hash_key(plain), role=role.value, label=label, created_by=actor,
+                 tenant=tenant or label)
     session.add(key)
     session.flush()
     repository.add_audit_event(

@@ -89,6 +89,7 @@ class ApiKey(SQLModel, table=True):
     key_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     role: str = Field(sa_column=Column(String(16), nullable=False))
     label: str = Field(sa_column=Column(String(120), nullable=False))
+    tenant: str = Field(sa_column=Column(String(120), nullable=False, server_default=""))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime, nullable=False))
     created_by: str = Field(sa_column=Column(String(120), nullable=False))
     revoked_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime))

@@ -19,6 +19,8 @@ class KeyCreate(BaseModel):
 
     role: Role
     label: str = Field(min_length=1, max_length=120, description="who or what uses the key")
+    tenant: str | None = Field(default=None, min_length=1, max_length=120,
+                               description="who owns the firms stored with this key; default: the label")
 
 
 class KeyPublic(BaseModel):
@@ -28,6 +30,7 @@ class KeyPublic(BaseModel):
     prefix: str
     role: Role
     label: str
+    tenant: str
     created_at: dt.datetime
     created_by: str
     revoked_at: dt.datetime | None
@@ -40,7 +43,8 @@ class KeyCreated(KeyPublic):
 @router.post("", status_code=201, response_model=KeyCreated, responses=PROBLEMS, summary="Create a key")
 def create_key(data: KeyCreate, session: SessionDep, principal: AdminDep) -> KeyCreated:
     """Create an API key. The response is the only time the key is shown."""
-    key, plain = keys.create_key(session=session, role=data.role, label=data.label, actor=principal.actor)
+    key, plain = keys.create_key(session=session, role=data.role, label=data.label, actor=principal.actor,
+                                 tenant=data.tenant)
     return KeyCreated.model_validate(KeyPublic.model_validate(key).model_dump() | {"key": plain})
 
 

@@ -1,23 +1,23 @@
 """The match endpoint enterprise portals call: ranked measures for one firm, with reasons."""
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from fastapi import APIRouter
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from api.auth import require
-from api.deps import CatalogueDep, MatcherDep
+from api.auth import PortalDep
+from api.deps import CatalogueDep, MatcherDep, SessionDep
 from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today, check_override_fields
 from api.routes.measures import PROBLEMS
+from matching import firm_store
 from matching.matcher import MatchOptions, MatchResult, match
 from matching.profile import FirmProfile
 from matching.ranking import Fusion
-from policies.keys import Role
 from policies.vocabulary import Level, MeasureKind
 
-router = APIRouter(tags=["matching"], dependencies=[require(Role.portal)])
+router = APIRouter(tags=["matching"])
 
 
 class MatchRequest(BaseModel):
@@ -29,8 +29,15 @@ class MatchRequest(BaseModel):
          "limit": 5}
     ]})
 
-    profile: FirmProfile
+    profile: FirmProfile | None = Field(default=None, description="the firm inline, or give firm_id")
+    firm_id: int | None = Field(default=None, description="a firm this portal stored with POST /v1/firms")
     as_of: dt.date | None = Field(default=None, description="default today")
+
+    @model_validator(mode="after")
+    def _one_firm(self) -> Self:
+        if (self.profile is None) == (self.firm_id is None):
+            raise ValueError("give exactly one of profile and firm_id")
+        return self
     kinds: list[MeasureKind] | None = None
     levels: list[Level] | None = None
     open_only: bool = Field(default=False, description="only measures one can apply for now (or automatic ones)")
@@ -44,9 +51,16 @@ class MatchRequest(BaseModel):
 
 
 @router.post("/match", response_model=MatchResult, responses=PROBLEMS, summary="Match a firm to measures")
-def match_firm(request: MatchRequest, catalogue: CatalogueDep, matcher: MatcherDep) -> MatchResult:
+def match_firm(
+    request: MatchRequest, catalogue: CatalogueDep, matcher: MatcherDep, session: SessionDep, principal: PortalDep
+) -> MatchResult:
     """Measures ranked for this firm: eligible first, then possibly eligible, then near misses on request."""
     check_override_fields(request.overrides)
+    profile = request.profile
+    if profile is None:
+        assert request.firm_id is not None and principal.tenant is not None
+        stored = firm_store.get(session, principal.tenant, request.firm_id)
+        profile = FirmProfile.model_validate(stored.profile)
     options = MatchOptions(
         as_of=as_of_or_today(request.as_of), kinds=request.kinds, levels=request.levels,
         open_only=request.open_only, include_closed=request.include_closed,
@@ -54,7 +68,7 @@ def match_firm(request: MatchRequest, catalogue: CatalogueDep, matcher: MatcherD
         offset=request.offset, limit=request.limit, fusion=request.fusion or matcher.fusion,
     )
     try:
-        return match(catalogue, matcher.encode, request.profile, options, matcher.weights, request.overrides)
+        return match(catalogue, matcher.encode, profile, options, matcher.weights, request.overrides)
     except ValidationError as exc:
         raise RequestValidationError(
             [{**error, "loc": ("body", "overrides", *error["loc"])} for error in exc.errors()]

@@ -1,0 +1,82 @@
+"""Firms on file, for portals: each portal sees and changes only its own."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+from pydantic import BaseModel
+
+from api.auth import PortalDep, Principal
+from api.deps import SessionDep
+from api.etag import etag_of, parse_if_match
+from api.routes.measures import PROBLEMS
+from matching import firm_store
+from matching.firm_store import FirmPublic, FirmRevisionPublic, FirmWrite
+
+router = APIRouter(prefix="/firms", tags=["firms"])
+
+
+class FirmPage(BaseModel):
+    items: list[FirmPublic]
+    total: int
+    offset: int
+    limit: int
+
+
+def tenant_of(principal: Principal) -> str:
+    assert principal.tenant is not None  # every key has a tenant
+    return principal.tenant
+
+
+@router.post("", status_code=201, response_model=FirmPublic, responses=PROBLEMS, summary="Store a firm")
+def create_firm(data: FirmWrite, session: SessionDep, principal: PortalDep, response: Response) -> FirmPublic:
+    """Keep a firm's profile on file, with where each field came from."""
+    firm = firm_store.create(session, tenant_of(principal), data, principal.actor)
+    response.headers["ETag"] = etag_of(firm.revision)
+    response.headers["Location"] = f"/v1/firms/{firm.id}"
+    return firm_store.public(firm)
+
+
+@router.get("", response_model=FirmPage, responses=PROBLEMS, summary="List firms")
+def list_firms(
+    session: SessionDep, principal: PortalDep, offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> FirmPage:
+    """This portal's firms, oldest first."""
+    rows, total = firm_store.list_firms(session, tenant_of(principal), offset=offset, limit=limit)
+    return FirmPage(items=[firm_store.public(row) for row in rows], total=total, offset=offset, limit=limit)
+
+
+@router.get("/{firm_id}", response_model=FirmPublic, responses=PROBLEMS, summary="Get a firm")
+def get_firm(firm_id: int, session: SessionDep, principal: PortalDep, response: Response) -> FirmPublic:
+    """One of this portal's firms, with its revision as the ETag."""
+    firm = firm_store.get(session, tenant_of(principal), firm_id)
+    response.headers["ETag"] = etag_of(firm.revision)
+    return firm_store.public(firm)
+
+
+@router.put("/{firm_id}", response_model=FirmPublic, responses=PROBLEMS, summary="Replace a firm's profile")
+def update_firm(
+    firm_id: int, data: FirmWrite, session: SessionDep, principal: PortalDep, response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> FirmPublic:
+    """Replace the profile; needs If-Match with the revision read (412 if stale, 428 without)."""
+    expected = parse_if_match(if_match, required=True)
+    assert expected is not None
+    firm = firm_store.update(session, tenant_of(principal), firm_id, data, expected, principal.actor)
+    response.headers["ETag"] = etag_of(firm.revision)
+    return firm_store.public(firm)
+
+
+@router.delete("/{firm_id}", status_code=204, responses=PROBLEMS, summary="Delete a firm")
+def delete_firm(firm_id: int, session: SessionDep, principal: PortalDep) -> Response:
+    """Remove the firm from matching; its history is kept."""
+    firm_store.delete(session, tenant_of(principal), firm_id, principal.actor)
+    return Response(status_code=204)
+
+
+@router.get("/{firm_id}/history", response_model=list[FirmRevisionPublic], responses=PROBLEMS,
+            summary="Profile history")
+def firm_history(firm_id: int, session: SessionDep, principal: PortalDep) -> list[FirmRevisionPublic]:
+    """Every version of the profile, oldest first."""
+    return [FirmRevisionPublic.model_validate(row, from_attributes=True)
+            for row in firm_store.history(session, tenant_of(principal), firm_id)]

@@ -1,0 +1,71 @@
+"""Reverse matching for bureau staff and portals: who qualifies for a measure, and a drafting sandbox."""
+
+import csv
+import datetime as dt
+import io
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict
+
+from api.auth import CuratorDep, PortalDep
+from api.deps import CatalogueDep, PopulationDep
+from api.routes.eligibility import as_of_or_today
+from api.routes.measures import PROBLEMS
+from matching.candidates import CandidateList, Preview, Sweep, candidates, preview
+from matching.catalogue_view import MeasureView
+from matching.eligibility import Verdict
+from policies.errors import MeasureNotFound
+from policies.keys import Role
+from policies.schemas import MeasureCreate
+
+router = APIRouter(prefix="/measures", tags=["reverse matching"])
+CSV_COLUMNS = ("firm_id", "external_ref", "name", "region", "verdict", "estimated_benefit", "missing", "relevance")
+
+
+@router.get("/{code}/candidates", response_model=CandidateList, responses=PROBLEMS, summary="Firms that qualify")
+def measure_candidates(
+    code: str,
+    catalogue: CatalogueDep,
+    population: PopulationDep,
+    principal: PortalDep,
+    verdict: Annotated[list[Verdict] | None, Query(description="default: eligible and possibly eligible")] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    fmt: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
+) -> CandidateList | Response:
+    """Stored firms eligible or possibly eligible for a published measure, by estimated benefit. Portals see
+    their own firms; curators see all."""
+    if code not in catalogue.index:
+        raise MeasureNotFound(code)
+    index = catalogue.index[code]
+    tenant = None if principal.at_least(Role.curator) else principal.tenant
+    result = candidates(catalogue.measures[index], catalogue.vectors.vectors[index], population, tenant=tenant,
+                        verdicts=verdict, offset=offset, limit=None if fmt == "csv" else limit)
+    if fmt == "json":
+        return result
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for item in result.items:
+        writer.writerow([item.firm_id, item.external_ref or "", item.name, item.region, item.verdict.value,
+                         item.estimated_benefit.amount or "", ";".join(item.missing), item.relevance])
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{code}-candidates.csv"'})
+
+
+class PreviewRequest(BaseModel):
+    """A draft measure (not saved) and, optionally, a threshold to sweep."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    measure: MeasureCreate
+    sweep: Sweep | None = None
+    as_of: dt.date | None = None
+
+
+@router.post("/preview", response_model=Preview, responses=PROBLEMS, summary="Drafting sandbox")
+def preview_draft(request: PreviewRequest, population: PopulationDep, _: CuratorDep) -> Preview:
+    """How many stored firms a draft would reach, what excludes the most, the payout, and a threshold sweep."""
+    view = MeasureView.from_record(request.measure)
+    return preview(view, population, request.sweep)

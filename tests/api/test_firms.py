@@ -1,0 +1,135 @@
+"""Firms on file: tenancy, history, reverse matching and the drafting sandbox."""
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from matching.catalogue_view import MeasureView
+from matching.eligibility import Verdict, evaluate
+from matching.facts import derive
+from matching.profile import FirmProfile
+from policies import keys
+from policies.keys import Role
+from policies.schemas import MeasureCreate
+from tests.factories import measure_data
+
+FIRMS = Path(__file__).resolve().parents[2] / "examples" / "firms"
+
+
+def firm(slug: str) -> dict[str, Any]:
+    data = yaml.safe_load((FIRMS / f"{slug}.yaml").read_text(encoding="utf-8"))
+    return json.loads(json.dumps(data, default=str))  # type: ignore[no-any-return]
+
+
+def key(engine: Engine, role: Role, tenant: str) -> dict[str, str]:
+    with Session(engine) as session:
+        _, plain = keys.create_key(session=session, role=role, label=f"{tenant} {role.value}", actor="test",
+                                   tenant=tenant)
+    return {"X-API-Key": plain}
+
+
+@pytest.fixture
+def portals(sample_engine: Engine) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    return key(sample_engine, Role.portal, "ningbo"), key(sample_engine, Role.portal, "chengdu"), key(
+        sample_engine, Role.curator, "bureau")
+
+
+def store(client: TestClient, headers: dict[str, str], slug: str) -> dict[str, Any]:
+    response = client.post("/v1/firms", json={"profile": firm(slug), "external_ref": slug,
+                                              "provenance": {"employees": {"source": "registry",
+                                                                           "as_of": "2026-06-30"}}},
+                           headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_a_portal_sees_only_its_own_firms(sample_client: TestClient, portals: Any) -> None:
+    ningbo, chengdu, _ = portals
+    mine = store(sample_client, ningbo, "ningbo-cmf-titanium")
+    store(sample_client, chengdu, "chengdu-longtan-robotics")
+    assert [f["external_ref"] for f in sample_client.get("/v1/firms", headers=ningbo).json()["items"]] == [
+        "ningbo-cmf-titanium"]
+    assert sample_client.get(f"/v1/firms/{mine['id']}", headers=chengdu).status_code == 404
+    assert sample_client.post("/v1/match", json={"firm_id": mine["id"]}, headers=chengdu).status_code == 404
+    assert sample_client.delete(f"/v1/firms/{mine['id']}", headers=chengdu).status_code == 404
+    matched = sample_client.post("/v1/match", json={"firm_id": mine["id"], "limit": 3}, headers=ningbo)
+    assert matched.status_code == 200 and matched.json()["items"]
+    both = sample_client.post("/v1/match", json={"firm_id": mine["id"], "profile": firm("ningbo-cmf-titanium")},
+                              headers=ningbo)
+    assert both.status_code == 422
+
+
+def test_updates_need_if_match_and_history_is_kept(sample_client: TestClient, portals: Any) -> None:
+    ningbo, _, _ = portals
+    created = store(sample_client, ningbo, "ningbo-cmf-titanium")
+    changed = {"profile": firm("ningbo-cmf-titanium") | {"employees": 200}, "external_ref": "ningbo-cmf-titanium"}
+    url = f"/v1/firms/{created['id']}"
+    assert sample_client.put(url, json=changed, headers=ningbo).status_code == 428
+    assert sample_client.put(url, json=changed, headers=ningbo | {"If-Match": '"1"'}).status_code == 200
+    assert sample_client.put(url, json=changed, headers=ningbo | {"If-Match": '"1"'}).status_code == 412
+    assert sample_client.delete(url, headers=ningbo).status_code == 204
+    assert sample_client.get(url, headers=ningbo).status_code == 404
+    bad = sample_client.post("/v1/firms", json={"profile": firm("ningbo-cmf-titanium"),
+                                                "provenance": {"turnover": {"source": "registry"}}}, headers=ningbo)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "body.provenance"
+
+
+def test_candidates_for_a_measure(sample_client: TestClient, portals: Any) -> None:
+    ningbo, chengdu, curator = portals
+    for slug in ("chengdu-longtan-robotics", "chengdu-digital-twin", "chengdu-laser-tv-screen"):
+        store(sample_client, chengdu, slug)
+    store(sample_client, ningbo, "ningbo-cmf-titanium")
+    url = "/v1/measures/SC-CH-ROBOT-BASE-EQUIPMENT/candidates"
+    everyone = sample_client.get(url, headers=curator).json()
+    assert [c["external_ref"] for c in everyone["items"]] == ["chengdu-longtan-robotics"]
+    assert sum(everyone["counts"].values()) == 4
+    assert sample_client.get(url, headers=ningbo).json()["items"] == []  # Ningbo's portal sees only its firm
+    exported = sample_client.get(url, params={"format": "csv"}, headers=curator)
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert [row["external_ref"] for row in rows] == ["chengdu-longtan-robotics"]
+    national = sample_client.get("/v1/measures/CN-TECH-GUARANTEE-TIER40/candidates",
+                                 params={"verdict": ["eligible", "possibly_eligible", "ineligible"]},
+                                 headers=curator).json()
+    assert national["total"] == 4
+    assert sample_client.get("/v1/measures/NOPE-X/candidates", headers=curator).status_code == 404
+
+
+def test_sandbox_counts_equal_a_brute_force_count(sample_client: TestClient, portals: Any) -> None:
+    _, chengdu, curator = portals
+    slugs = sorted(path.stem for path in FIRMS.glob("*.yaml"))
+    for slug in slugs:
+        store(sample_client, chengdu, slug)
+    draft = measure_data(
+        code="DRAFT-TEST", jurisdiction=["000000"], industries=[],
+        criteria=[{"type": "numeric", "field": "employees", "op": "lte", "value": 300},
+                  {"type": "numeric", "field": "rd_ratio", "op": "gte", "value": 0.03}],
+        benefit={"kind": "percentage", "rate": 0.2, "base": "rd_expense", "cap": 1_000_000},
+    )
+    body = {"measure": draft, "sweep": {"path": 0, "values": [100, 300, 500, 1000]}}
+    result = sample_client.post("/v1/measures/preview", json=body, headers=curator)
+    assert result.status_code == 200, result.text
+    preview = result.json()
+    view = MeasureView.from_record(MeasureCreate.model_validate(draft))
+    today = dt.date.today()
+    verdicts = [evaluate(view.criteria, derive(FirmProfile.model_validate(firm(slug)), today), view.jurisdiction)[0]
+                for slug in slugs]
+    assert preview["firms"] == len(slugs)
+    assert preview["counts"] == {v.value: verdicts.count(v) for v in Verdict}
+    point_300 = next(p for p in preview["sweep"] if p["value"] == 300)
+    assert point_300["change"] == 0
+    widened = [p["eligible"] + p["possibly_eligible"] for p in preview["sweep"]]
+    assert widened == sorted(widened)  # a looser employee ceiling never excludes more firms
+    assert preview["excluded_by"][0]["fails"] >= preview["excluded_by"][-1]["fails"]
+    bad = sample_client.post("/v1/measures/preview", json=body | {"sweep": {"path": 5, "values": [1]}},
+                             headers=curator)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "body.sweep.path"
+    assert sample_client.post("/v1/measures/preview", json=body, headers=chengdu).status_code == 403
