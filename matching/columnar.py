@@ -63,7 +63,8 @@ class FirmColumns:
     numbers: npt.NDArray[np.float64]  # firms × numeric fields
     flags: Int8Array  # firms × flags: -1 unknown, 0 no, 1 yes
     ancestors: npt.NDArray[np.int64]  # firms × 4 region codes (self up to the nation), -1 padded
-    industry_prefixes: list[tuple[str, ...]]  # every prefix of every industry code, per firm
+    prefix_vocab: dict[str, int]  # every industry-code prefix any firm has, numbered
+    prefix_ids: npt.NDArray[np.int64]  # firms × prefixes of their industry codes, -1 padded
     has_industry: npt.NDArray[np.bool_]
     held: npt.NDArray[np.bool_]  # firms × designations
     awarded: npt.NDArray[np.float64]  # firms × designations, ordinal day or NaN
@@ -84,7 +85,7 @@ class FirmColumns:
         awarded = np.full((n, len(DESIGNATIONS)), np.nan)
         size = np.full(n, -1, dtype=np.int8)
         attested = np.zeros((n, len(ATTESTATIONS)), dtype=bool)
-        prefixes: list[tuple[str, ...]] = []
+        prefixes: list[set[str]] = []
         for row, facts in enumerate(batch):
             for f, value in facts.numbers.items():
                 if value is not None:
@@ -102,9 +103,13 @@ class FirmColumns:
                 size[row] = _SIZE_INDEX[facts.size_class]
             for attestation in facts.attestations:
                 attested[row, _ATT_INDEX[attestation]] = True
-            prefixes.append(tuple({code[:k] for code in facts.industries for k in range(1, len(code) + 1)}))
+            prefixes.append({code[:k] for code in facts.industries for k in range(1, len(code) + 1)})
+        vocab = {prefix: i for i, prefix in enumerate(sorted(set().union(*prefixes)))}
+        prefix_ids = np.full((n, max((len(p) for p in prefixes), default=0) or 1), -1, dtype=np.int64)
+        for row, own in enumerate(prefixes):
+            prefix_ids[row, : len(own)] = sorted(vocab[p] for p in own)
         has_industry = np.array([bool(p) for p in prefixes], dtype=bool)
-        return cls(numbers, flags, ancestors, prefixes, has_industry, held, awarded, size, attested)
+        return cls(numbers, flags, ancestors, vocab, prefix_ids, has_industry, held, awarded, size, attested)
 
 
 @dataclass
@@ -200,10 +205,9 @@ class CompiledCriteria:
         industries = [(n, c) for n, c in leaves.get("industry_in", []) if isinstance(c, IndustryCriterion)]
         self.industry_node = np.array([n for n, _ in industries], dtype=np.int64)
         self.industry_exclude = np.array([c.exclude for _, c in industries], dtype=bool)
-        self.industry_vocab = {code: i for i, code in enumerate(sorted({x for _, c in industries for x in c.codes}))}
-        self.industry_codes = np.array(
-            [self.industry_vocab[code] for _, c in industries for code in c.codes], dtype=np.int64
-        )
+        self.industry_codes = [code for _, c in industries for code in c.codes]
+        self.industry_vocab = {code: i for i, code in enumerate(sorted(set(self.industry_codes)))}
+        self.industry_code_ids = np.array([self.industry_vocab[code] for code in self.industry_codes], dtype=np.int64)
         self.industry_starts = _starts([len(c.codes) for _, c in industries])
 
         titles = [(n, c) for n, c in leaves.get("designation", []) if isinstance(c, DesignationCriterion)]
@@ -312,15 +316,24 @@ class CompiledCriteria:
     def _industries(self, status: Int8Array, firms: FirmColumns) -> None:
         if not len(self.industry_node):
             return
-        width = max((len(p) for p in firms.industry_prefixes), default=0) or 1
-        own = np.full((firms.count, width), -1, dtype=np.int64)
-        for row, prefixes in enumerate(firms.industry_prefixes):
-            known = [self.industry_vocab[p] for p in prefixes if p in self.industry_vocab]
-            own[row, : len(known)] = known
-        hits = (self.industry_codes[:, None, None] == own[None, :, :]).any(axis=2)
+        codes, own = self._industry_ids(firms)
+        hits = (codes[:, None, None] == own[None, :, :]).any(axis=2)
         inside = np.logical_or.reduceat(hits, self.industry_starts, axis=0)
         ok = inside != self.industry_exclude[:, None]
         status[self.industry_node] = np.where(~firms.has_industry[None, :], UNKNOWN, np.where(ok, PASS, FAIL))
+
+    def _industry_ids(self, firms: FirmColumns) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Criterion codes and firm prefixes in one numbering, translating whichever vocabulary is smaller.
+
+        One firm against a catalogue has a dozen prefixes; one measure against a million
+        firms has a few codes. Unmatched codes become -2, which no prefix (or -1 padding) equals.
+        """
+        if len(firms.prefix_vocab) <= len(self.industry_vocab):
+            translate = np.array([self.industry_vocab.get(p, -2) for p in firms.prefix_vocab] or [-2], dtype=np.int64)
+            own = np.where(firms.prefix_ids >= 0, translate[np.maximum(firms.prefix_ids, 0)], -1)
+            return self.industry_code_ids, own
+        codes = np.array([firms.prefix_vocab.get(code, -2) for code in self.industry_codes], dtype=np.int64)
+        return codes, firms.prefix_ids
 
     def _designations(self, status: Int8Array, firms: FirmColumns) -> None:
         if not len(self.des_node):
