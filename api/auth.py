@@ -43,7 +43,11 @@ def get_principal(
     key = keys.authenticate(session, plain)
     if key is None:
         raise HTTPException(401, "the API key is unknown or revoked", {"WWW-Authenticate": "Bearer"})
-    return Principal(role=Role(key.role), actor=keys.actor_name(key), tenant=key.tenant)
+    tenant = key.tenant or f"key-{key.prefix}"
+    # End the read transaction now: on SQLite it holds the write lock, and the
+    # route may read a large body or build a snapshot before it writes anything.
+    session.commit()
+    return Principal(role=Role(key.role), actor=keys.actor_name(key), tenant=tenant)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -118,7 +118,7 @@ def export_file(
 def keys_create(
     role: Annotated[Role, typer.Option(help="portal, curator or admin")],
     label: Annotated[str, typer.Option(help="who or what will use the key")] = "created from the CLI",
-    tenant: Annotated[str | None, typer.Option(help="owner of the firms a portal stores; default: the label")] = None,
+    tenant: Annotated[str | None, typer.Option(help="owner of the firms a portal stores; default: the key alone")] = None,
 ) -> None:
     """Create an API key and print it. It is shown this once."""
     with session_scope(_engine()) as session:

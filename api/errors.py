@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from matching.errors import FirmNotFound, InvalidSweep, StaleFirm, UnknownMeasures
+from matching.errors import DuplicateFirm, FirmNotFound, InvalidSweep, StaleFirm, UnknownMeasures
 from policies import errors as policy_errors
 from policies.importing.formats import UnreadableFile
 from policies.validation import field_path
@@ -28,6 +28,7 @@ DOMAIN_ERROR_STATUS: dict[type[Exception], int] = {
     UnknownMeasures: 422,
     FirmNotFound: 404,
     StaleFirm: 412,
+    DuplicateFirm: 409,
     InvalidSweep: 422,
 }
 

@@ -1,5 +1,7 @@
 """A measure's revision number is its ETag; writes must name the one they read."""
 
+import re
+
 from fastapi import HTTPException
 
 
@@ -18,6 +20,6 @@ def parse_if_match(value: str | None, *, required: bool) -> int | None:
             raise HTTPException(428, 'send If-Match with the ETag you read, e.g. If-Match: "3"')
         return None
     tag = value.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
+    if not re.fullmatch(r"[0-9]{1,9}", tag):
         raise HTTPException(400, f'If-Match must name one revision, like "3"; got {value!r}')
     return int(tag)

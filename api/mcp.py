@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+import anyio.to_thread
 from mcp.server import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import BaseModel
@@ -22,7 +23,7 @@ from matching.matcher import Matcher, MatchOptions, match
 from matching.profile import FirmProfile
 from matching.search import SearchFilters, SearchHit, search, usable_dense
 from matching.verdicts import check
-from policies import curation, keys
+from policies import curation, keys, reference
 from policies.errors import MeasureNotFound
 from policies.schemas import MeasurePublic
 from policies.vocabulary import Level, MeasureKind, MeasureStatus
@@ -90,6 +91,8 @@ def build_mcp(services: Services) -> MCPServer:
         snapshot = services.snapshot()
         vector = (services.matcher.encode(query)
                   if usable_dense(query, services.matcher.encode.multilingual) else None)
+        if region is not None:
+            reference.check_region(region)  # a ValueError becomes the tool's error message
         filters = SearchFilters(region=region, kinds=kinds, levels=levels, open_now=open_now, as_of=dt.date.today())
         return search(snapshot, query, vector, filters, limit=max(1, min(limit, 20))).hits
 
@@ -140,7 +143,7 @@ def mcp_app(server: MCPServer, services: Services) -> ASGIApp:
     )
 
     async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not _authorised(services, scope):
+        if scope["type"] == "http" and not await anyio.to_thread.run_sync(_authorised, services, scope):
             await send({"type": "http.response.start", "status": 401,
                         "headers": [(b"content-type", b"application/problem+json"),
                                     (b"www-authenticate", b"Bearer")]})

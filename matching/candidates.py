@@ -10,12 +10,12 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from matching.benefit import Estimate, estimate, ranking_value
 from matching.catalogue_view import MeasureView
 from matching.columnar import CompiledCriteria, FirmColumns
-from matching.eligibility import Status, Verdict, evaluate, leaves
+from matching.eligibility import Status, Verdict, decisive, evaluate
 from matching.errors import InvalidSweep
 from matching.population import Population
 from policies.criteria import NumericCriterion
@@ -79,7 +79,7 @@ def candidates(
         items.append(Candidate(
             firm_id=int(population.ids[row]), external_ref=population.external_refs[row],
             name=population.profiles[row].name, region=population.profiles[row].region, verdict=verdict,
-            missing=sorted({o.field for o in leaves(outcomes) if o.status == "unknown" and o.field}),
+            missing=sorted({o.field for o in decisive(outcomes, "unknown") if o.field}),
             estimated_benefit=estimate(view.benefit, facts), relevance=round(float(score), 6),
         ))
     order = {Verdict.eligible: 0, Verdict.possibly_eligible: 1, Verdict.ineligible: 2}
@@ -135,7 +135,10 @@ def preview(view: MeasureView, population: Population, sweep: Sweep | None) -> P
         if not isinstance(target, NumericCriterion):
             raise InvalidSweep(f"criteria[{sweep.path}] is a {target.type} criterion, not numeric")
         for value in sweep.values:
-            changed = target.model_copy(update={sweep.bound: value})
+            try:
+                changed = NumericCriterion.model_validate(target.model_dump() | {sweep.bound: value})
+            except ValidationError as exc:
+                raise InvalidSweep(f"{sweep.bound} = {value}: {exc.errors()[0]['msg']}") from exc
             criteria = [changed if i == sweep.path else c for i, c in enumerate(view.criteria)]
             moved = verdicts_for(MeasureView(**(vars(view) | {"criteria": criteria})), population.columns,
                                  population.as_of)

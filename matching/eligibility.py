@@ -247,8 +247,21 @@ def verdict_of(worst: Status) -> Verdict:
 
 
 def leaves(outcomes: list[Outcome]) -> list[Outcome]:
-    """The leaf outcomes, depth first: what a person acts on."""
+    """The leaf outcomes, depth first."""
     found: list[Outcome] = []
     for outcome in outcomes:
         found += leaves(outcome.parts) if outcome.parts else [outcome]
+    return found
+
+
+def decisive(outcomes: list[Outcome], status: str) -> list[Outcome]:
+    """Leaves with this status that decide the verdict: reached only through groups of the same status.
+
+    A failing branch of an `any_of` that another branch passes changes nothing and is
+    not reported; every branch of a failing `any_of` is, since any one would do.
+    """
+    found: list[Outcome] = []
+    for outcome in outcomes:
+        if outcome.status == status:
+            found += decisive(outcome.parts, status) if outcome.parts else [outcome]
     return found

@@ -26,3 +26,8 @@ class StaleFirm(MatchingError):
 
 class InvalidSweep(MatchingError):
     """A threshold sweep that names no numeric criterion of the draft."""
+
+
+class DuplicateFirm(MatchingError):
+    def __init__(self, external_ref: str) -> None:
+        super().__init__(f"this portal already has a firm with external_ref {external_ref!r}")

@@ -39,6 +39,8 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
+    if day.year + years > dt.MAXYEAR:
+        return dt.date.max
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February

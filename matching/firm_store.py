@@ -10,10 +10,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
-from matching.errors import FirmNotFound, StaleFirm
+from matching.errors import DuplicateFirm, FirmNotFound, StaleFirm
 from matching.models import Firm, FirmRevision
 from matching.profile import FirmProfile
 from policies.db import utcnow
@@ -80,6 +81,9 @@ def _record(session: Session, firm: Firm, actor: str, action: str) -> None:
     except StaleDataError as exc:
         session.rollback()
         raise StaleFirm(firm.id or 0) from exc
+    except IntegrityError as exc:  # (tenant, external_ref) is unique
+        session.rollback()
+        raise DuplicateFirm(firm.external_ref or "") from exc
     assert firm.id is not None
     session.add(FirmRevision(firm_id=firm.id, revision=firm.revision, actor=actor, action=action,
                              profile=firm.profile, provenance=firm.provenance))
@@ -146,5 +150,5 @@ def live_firms(session: Session, tenant: str | None = None) -> list[Firm]:
 
 
 def firms_version(session: Session) -> int:
-    """Grows with every change to any firm: the id of the newest firm revision."""
-    return session.exec(select(func.coalesce(func.max(FirmRevision.id), 0))).one()
+    """Grows with every committed change to any firm (a count, for the reason repository.catalogue_version gives)."""
+    return session.exec(select(func.count()).select_from(FirmRevision)).one()

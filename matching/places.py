@@ -39,14 +39,16 @@ def _names() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
     names = sorted(_names(), key=len, reverse=True)
-    return re.compile("|".join(re.escape(name) for name in names), re.IGNORECASE)
+    # ASCII-only case folding: Unicode folding would let "ſ" stand for "s" and miss the lookup.
+    return re.compile("|".join(re.escape(name) for name in names), re.IGNORECASE | re.ASCII)
 
 
 def places_in(text: str) -> list[str]:
     """Region codes named in the text, most specific first, without duplicates."""
-    found = [_names()[m.group(0).lower() if m.group(0).isascii() else m.group(0)]
-             for m in _pattern().finditer(text)
-             if not m.group(0).isascii() or _word_bounded(text, m.start(), m.end())]
+    names = _names()
+    found = [code for m in _pattern().finditer(text)
+             if (not m.group(0).isascii() or _word_bounded(text, m.start(), m.end()))
+             and (code := names.get(m.group(0).lower() if m.group(0).isascii() else m.group(0))) is not None]
     unique = list(dict.fromkeys(found))
     return sorted(unique, key=lambda code: -len(code.rstrip("0")))
 

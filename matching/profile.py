@@ -14,27 +14,28 @@ from policies.reference import IndustryCode, RegionCode
 from policies.vocabulary import Attestation, Designation
 
 USCC = Annotated[str, AfterValidator(check_uscc)]
-Money = Annotated[int, Field(ge=0, description="CNY (yuan)")]
+Money = Annotated[int, Field(ge=0, le=10**13, description="CNY (yuan)")]
 Share = Annotated[float, Field(ge=0, le=1, description="fraction, 0.05 means 5%")]
-Count = Annotated[int, Field(ge=0)]
+Count = Annotated[int, Field(ge=0, le=10**9)]
+Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
 
 
 class HeldDesignation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     designation: Designation
-    awarded: dt.date | None = Field(default=None, description="date of recognition")
+    awarded: Day | None = Field(default=None, description="date of recognition")
 
 
 class FirmProfile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     uscc: USCC | None = Field(default=None, description="unified social credit code, GB 32100-2015")
     name: str = Field(min_length=2, max_length=200)
     name_en: str | None = Field(default=None, max_length=200)
     region: RegionCode
     industries: list[IndustryCode] = Field(default_factory=list)
-    founded: dt.date | None = None
+    founded: Day | None = None
     employees: Count | None = None
     operating_revenue: Money | None = Field(default=None, description="last year, CNY")
     total_assets: Money | None = None

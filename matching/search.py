@@ -203,6 +203,7 @@ def search(
     found, fused, dense, bm25 = rank(snapshot, query, query_vector, candidates)
     top_bm25 = float(bm25.max()) if len(bm25) and bm25.max() > 0 else 1.0
     page = range(offset, min(offset + limit, len(found)))
+    soon_days = filters.closing_within_days if filters.closing_within_days is not None else soon_days
     return SearchResult(
         query=query, regions=regions, catalogue_version=snapshot.version, total=len(found), offset=offset,
         limit=limit, lexical_only=query_vector is None,

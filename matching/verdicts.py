@@ -15,7 +15,7 @@ from matching.advice import Change, NextQuestion
 from matching.benefit import Estimate, estimate, ranking_value
 from matching.catalogue import CatalogueSnapshot
 from matching.catalogue_view import MeasureView
-from matching.eligibility import Outcome, Status, Verdict, evaluate, leaves, verdict_of
+from matching.eligibility import Outcome, Status, Verdict, decisive, evaluate, verdict_of
 from matching.errors import UnknownMeasures
 from matching.facts import Facts, apply_overrides, derive
 from matching.profile import FirmProfile
@@ -62,13 +62,12 @@ class EligibilityReport(BaseModel):
 def explain(measure: MeasureView, facts: Facts) -> MeasureVerdict:
     """The scalar evaluation of one measure, shaped for people."""
     verdict, outcomes = evaluate(measure.criteria, facts, measure.jurisdiction)
-    flat = leaves(outcomes)
     return MeasureVerdict(
         code=measure.code, title_en=measure.title_en, title_zh=measure.title_zh, kind=measure.kind.value,
         level=measure.level.value, verdict=verdict, outcomes=outcomes,
-        failing=[o for o in flat if o.status == "fail"],
-        missing=sorted({o.field for o in flat if o.status == "unknown" and o.field}),
-        to_confirm=[o.reason.removeprefix("confirm: ") for o in flat if o.status == "confirm"],
+        failing=decisive(outcomes, "fail"),
+        missing=sorted({o.field for o in decisive(outcomes, "unknown") if o.field}),
+        to_confirm=[o.reason.removeprefix("confirm: ") for o in decisive(outcomes, "confirm")],
         estimated_benefit=estimate(measure.benefit, facts),
         source_url=measure.source_url, legal_basis=measure.legal_basis,
     )

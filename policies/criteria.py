@@ -35,7 +35,7 @@ class Op(StrEnum):
 
 
 class _Criterion(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     effective_from: dt.date | None = Field(
         default=None, description="The criterion applies to evaluations on or after this date."
@@ -58,9 +58,9 @@ class NumericCriterion(_Criterion):
     type: Literal["numeric"]
     field: NumericField
     op: Op
-    value: float | None = None
-    min: float | None = None
-    max: float | None = None
+    value: float | None = Field(default=None, ge=-1e15, le=1e15)
+    min: float | None = Field(default=None, ge=-1e15, le=1e15)
+    max: float | None = Field(default=None, ge=-1e15, le=1e15)
 
     @model_validator(mode="after")
     def _operands_fit_operator(self) -> Self:

@@ -7,6 +7,7 @@ transaction as the change itself, so history can never disagree with the row.
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
@@ -82,6 +83,9 @@ def _record(session: Session, measure: SupportMeasure, before: dict[str, Any], a
     except StaleDataError as exc:
         session.rollback()
         raise StaleRevision(code, revision, None) from exc
+    except IntegrityError as exc:  # two creates of one code raced past the duplicate check
+        session.rollback()
+        raise DuplicateMeasure(code) from exc
     assert measure.id is not None
     after = document_of(measure)
     changes = diff_documents(before, after)

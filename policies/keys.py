@@ -39,12 +39,13 @@ def create_key(
     """Create a key and return it with its plain text, which is never stored.
 
     A portal's tenant owns the firms it stores; keys of one tenant share them, so
-    a portal can rotate its key without losing its firms. It defaults to the label.
+    a portal can rotate its key without losing its firms. Without one, the key is
+    its own tenant: two portals never share firms by accident.
     """
     public_part = secrets.token_hex(4)
     plain = f"{KEY_PREFIX}{public_part}_{secrets.token_urlsafe(32)}"
     key = ApiKey(prefix=public_part, key_hash=hash_key(plain), role=role.value, label=label, created_by=actor,
-                 tenant=tenant or label)
+                 tenant=tenant or f"key-{public_part}")
     session.add(key)
     session.flush()
     repository.add_audit_event(

@@ -16,8 +16,8 @@ from pydantic import AfterValidator
 
 DATA_DIR = Path(__file__).parent / "data"
 NATIONAL = "000000"
-_REGION_RE = re.compile(r"^\d{6}$")
-_INDUSTRY_RE = re.compile(r"^[A-T](\d{2}(\d{1,2})?)?$")
+_REGION_RE = re.compile(r"[0-9]{6}")
+_INDUSTRY_RE = re.compile(r"[A-T]([0-9]{2}([0-9]{1,2})?)?")
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def region_level(code: str) -> str:
 
 def check_region(code: str) -> str:
     """Return the code if it names a known region, else raise ValueError."""
-    if not _REGION_RE.match(code):
+    if not _REGION_RE.fullmatch(code):
         raise ValueError(f"region code {code!r} must be six digits (GB/T 2260), e.g. 330300")
     if not regions().contains(code):
         raise ValueError(f"unknown region code {code!r}")
@@ -110,7 +110,7 @@ def check_industry(code: str) -> str:
     Only sections and divisions are listed here; deeper digits (groups, classes)
     are checked for shape under a known division.
     """
-    if not _INDUSTRY_RE.match(code):
+    if not _INDUSTRY_RE.fullmatch(code):
         raise ValueError(
             f"industry code {code!r} must be a section letter and 0, 2, 3 or 4 digits "
             "(GB/T 4754-2017), e.g. C or C35 or C3581"

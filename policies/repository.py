@@ -15,10 +15,12 @@ def get_by_code(session: Session, code: str) -> SupportMeasure | None:
 
 
 def get_many_by_codes(session: Session, codes: Sequence[str]) -> dict[str, SupportMeasure]:
-    if not codes:
-        return {}
-    rows = session.exec(select(SupportMeasure).where(col(SupportMeasure.code).in_(codes))).all()
-    return {row.code: row for row in rows}
+    found: dict[str, SupportMeasure] = {}
+    unique = list(dict.fromkeys(codes))
+    for start in range(0, len(unique), 500):  # keep IN lists within every database's limits
+        statement = select(SupportMeasure).where(col(SupportMeasure.code).in_(unique[start : start + 500]))
+        found.update({row.code: row for row in session.exec(statement).all()})
+    return found
 
 
 def count_measures(session: Session) -> int:
@@ -122,8 +124,12 @@ def list_published(session: Session) -> list[SupportMeasure]:
 
 
 def catalogue_version(session: Session) -> int:
-    """The id of the newest revision: it grows with every change to any measure."""
-    return session.exec(select(func.coalesce(func.max(MeasureRevision.id), 0))).one()
+    """How many revisions exist: it grows with every committed change to any measure.
+
+    Not MAX(id): on PostgreSQL a transaction can commit an id below one that
+    committed earlier, and a reader that saw the larger id would miss it.
+    """
+    return session.exec(select(func.count()).select_from(MeasureRevision)).one()
 
 
 def get_embeddings(session: Session, model: str, hashes: Sequence[str]) -> dict[str, bytes]:

@@ -45,8 +45,22 @@ class MeasureFields(BaseModel):
         return self
 
 
+NULLABLE_FIELDS = frozenset({"body", "effective_from", "effective_to", "legal_basis", "source_url",
+                             "exclusivity_group"})
+
+
 class MeasureUpdate(MeasureFields):
-    """A partial edit: only the fields sent change."""
+    """A partial edit: only the fields sent change. Null clears an optional field and nothing else."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_null_for_required(cls, data: object) -> object:
+        if isinstance(data, dict):
+            nulled = sorted(k for k, v in data.items() if v is None and k not in NULLABLE_FIELDS)
+            if nulled:
+                # Null criteria would otherwise fall back to none at all: open to every firm.
+                raise ValueError(f"cannot be null: {', '.join(nulled)}")
+        return data
 
 
 class MeasureCreate(MeasureFields):

@@ -8,8 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from policies.vocabulary import BenefitBase, WindowMode
 
 
+# Ten trillion yuan: far above any support measure, far below what floats and databases hold.
+MAX_YUAN = 10**13
+
+
 class _Benefit(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     description: str | None = Field(default=None, max_length=500)
 
@@ -18,7 +22,7 @@ class FixedBenefit(_Benefit):
     """A lump sum in CNY; `up_to` when the text says 最高/不超过."""
 
     kind: Literal["fixed"]
-    amount: int = Field(gt=0, description="CNY (yuan)")
+    amount: int = Field(gt=0, le=MAX_YUAN, description="CNY (yuan)")
     up_to: bool = True
 
 
@@ -28,10 +32,10 @@ class PercentageBenefit(_Benefit):
     kind: Literal["percentage"]
     rate: float = Field(gt=0, le=5, description="fraction of the base, 0.2 means 20%")
     base: BenefitBase
-    cap: int | None = Field(default=None, gt=0, description="CNY over the whole measure")
-    cap_per_year: int | None = Field(default=None, gt=0, description="CNY per year")
+    cap: int | None = Field(default=None, gt=0, le=MAX_YUAN, description="CNY over the whole measure")
+    cap_per_year: int | None = Field(default=None, gt=0, le=MAX_YUAN, description="CNY per year")
     years: int = Field(default=1, ge=1, le=10)
-    min_base: int | None = Field(default=None, ge=0, description="smallest qualifying base, CNY")
+    min_base: int | None = Field(default=None, ge=0, le=MAX_YUAN, description="smallest qualifying base, CNY")
 
     @model_validator(mode="after")
     def _caps_consistent(self) -> Self:
@@ -45,16 +49,16 @@ class InterestSubsidyBenefit(_Benefit):
 
     kind: Literal["interest_subsidy"]
     rate: float = Field(gt=0, le=0.2, description="annual fraction of the principal")
-    cap_per_year: int | None = Field(default=None, gt=0, description="CNY per year")
+    cap_per_year: int | None = Field(default=None, gt=0, le=MAX_YUAN, description="CNY per year")
     years: int = Field(default=1, ge=1, le=10)
-    min_loan: int | None = Field(default=None, ge=0, description="CNY")
+    min_loan: int | None = Field(default=None, ge=0, le=MAX_YUAN, description="CNY")
 
 
 class FinancingBenefit(_Benefit):
     """Access to money rather than money given: a loan, guarantee or equity up to a ceiling."""
 
     kind: Literal["financing"]
-    max_amount: int = Field(gt=0, description="largest loan, guarantee or investment, CNY")
+    max_amount: int = Field(gt=0, le=MAX_YUAN, description="largest loan, guarantee or investment, CNY")
     rate: float | None = Field(
         default=None, ge=0, le=0.3, description="loan rate or guarantee fee, annual fraction"
     )
@@ -65,7 +69,7 @@ class InKindBenefit(_Benefit):
 
     kind: Literal["in_kind"]
     description: str = Field(min_length=5, max_length=500)
-    estimated_value: int | None = Field(default=None, ge=0, description="CNY, when a service has a market price")
+    estimated_value: int | None = Field(default=None, ge=0, le=MAX_YUAN, description="CNY, when a service has a market price")
 
 
 Benefit = Annotated[

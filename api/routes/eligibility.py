@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from api.auth import require
 from api.deps import CatalogueDep
 from api.routes.measures import PROBLEMS
-from matching.profile import FirmProfile
+from matching.profile import Day, FirmProfile
 from matching.verdicts import EligibilityReport, check
 from policies.keys import Role
 
@@ -38,7 +38,7 @@ class EligibilityRequest(BaseModel):
 
     profile: FirmProfile
     measures: Annotated[list[str] | None, Field(max_length=1000, description="codes; default: all published")] = None
-    as_of: dt.date | None = Field(default=None, description="evaluate as of this date; default today")
+    as_of: Day | None = Field(default=None, description="evaluate as of this date; default today")
     overrides: dict[str, Any] = Field(
         default_factory=dict, description="profile fields to replace, e.g. {\"rd_expense\": 8000000}"
     )

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from api.auth import PortalDep, Principal
 from api.deps import SessionDep
 from api.etag import etag_of, parse_if_match
+from api.params import Id
 from api.routes.measures import PROBLEMS
 from matching import firm_store
 from matching.firm_store import FirmPublic, FirmRevisionPublic, FirmWrite
@@ -47,7 +48,7 @@ def list_firms(
 
 
 @router.get("/{firm_id}", response_model=FirmPublic, responses=PROBLEMS, summary="Get a firm")
-def get_firm(firm_id: int, session: SessionDep, principal: PortalDep, response: Response) -> FirmPublic:
+def get_firm(firm_id: Id, session: SessionDep, principal: PortalDep, response: Response) -> FirmPublic:
     """One of this portal's firms, with its revision as the ETag."""
     firm = firm_store.get(session, tenant_of(principal), firm_id)
     response.headers["ETag"] = etag_of(firm.revision)
@@ -56,7 +57,7 @@ def get_firm(firm_id: int, session: SessionDep, principal: PortalDep, response: 
 
 @router.put("/{firm_id}", response_model=FirmPublic, responses=PROBLEMS, summary="Replace a firm's profile")
 def update_firm(
-    firm_id: int, data: FirmWrite, session: SessionDep, principal: PortalDep, response: Response,
+    firm_id: Id, data: FirmWrite, session: SessionDep, principal: PortalDep, response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ) -> FirmPublic:
     """Replace the profile; needs If-Match with the revision read (412 if stale, 428 without)."""
@@ -68,7 +69,7 @@ def update_firm(
 
 
 @router.delete("/{firm_id}", status_code=204, responses=PROBLEMS, summary="Delete a firm")
-def delete_firm(firm_id: int, session: SessionDep, principal: PortalDep) -> Response:
+def delete_firm(firm_id: Id, session: SessionDep, principal: PortalDep) -> Response:
     """Remove the firm from matching; its history is kept."""
     firm_store.delete(session, tenant_of(principal), firm_id, principal.actor)
     return Response(status_code=204)
@@ -76,7 +77,7 @@ def delete_firm(firm_id: int, session: SessionDep, principal: PortalDep) -> Resp
 
 @router.get("/{firm_id}/history", response_model=list[FirmRevisionPublic], responses=PROBLEMS,
             summary="Profile history")
-def firm_history(firm_id: int, session: SessionDep, principal: PortalDep) -> list[FirmRevisionPublic]:
+def firm_history(firm_id: Id, session: SessionDep, principal: PortalDep) -> list[FirmRevisionPublic]:
     """Every version of the profile, oldest first."""
     return [FirmRevisionPublic.model_validate(row, from_attributes=True)
             for row in firm_store.history(session, tenant_of(principal), firm_id)]

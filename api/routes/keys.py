@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import AdminDep
 from api.deps import SessionDep
+from api.params import Id
 from api.routes.measures import PROBLEMS
 from policies import keys, repository
 from policies.keys import Role
@@ -20,7 +21,7 @@ class KeyCreate(BaseModel):
     role: Role
     label: str = Field(min_length=1, max_length=120, description="who or what uses the key")
     tenant: str | None = Field(default=None, min_length=1, max_length=120,
-                               description="who owns the firms stored with this key; default: the label")
+                               description="who owns the firms stored with this key; default: the key alone")
 
 
 class KeyPublic(BaseModel):
@@ -55,6 +56,6 @@ def list_keys(session: SessionDep, _: AdminDep) -> list[KeyPublic]:
 
 
 @router.delete("/{key_id}", response_model=KeyPublic, responses=PROBLEMS, summary="Revoke a key")
-def revoke_key(key_id: int, session: SessionDep, principal: AdminDep) -> KeyPublic:
+def revoke_key(key_id: Id, session: SessionDep, principal: AdminDep) -> KeyPublic:
     """Revoke a key at once; revoking twice is harmless."""
     return KeyPublic.model_validate(keys.revoke_key(session=session, key_id=key_id, actor=principal.actor))

@@ -11,7 +11,7 @@ from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today
 from api.routes.measures import PROBLEMS
 from matching.assessment import LadderReport, assess
 from matching.ladder import Purpose
-from matching.profile import FirmProfile
+from matching.profile import Day, FirmProfile
 from policies.keys import Role
 
 router = APIRouter(tags=["eligibility"], dependencies=[require(Role.portal)])
@@ -21,7 +21,7 @@ class AssessRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"profile": EXAMPLE_PROFILE}]})
 
     profile: FirmProfile
-    as_of: dt.date | None = Field(default=None, description="default today")
+    as_of: Day | None = Field(default=None, description="default today")
     purpose: Purpose = Field(default="new", description="new application, or re-review under the 2022 rules")
 
 

@@ -13,7 +13,7 @@ from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today, check_overri
 from api.routes.measures import PROBLEMS
 from matching import firm_store
 from matching.matcher import MatchOptions, MatchResult, match
-from matching.profile import FirmProfile
+from matching.profile import Day, FirmProfile
 from matching.ranking import Fusion
 from policies.vocabulary import Level, MeasureKind
 
@@ -30,8 +30,9 @@ class MatchRequest(BaseModel):
     ]})
 
     profile: FirmProfile | None = Field(default=None, description="the firm inline, or give firm_id")
-    firm_id: int | None = Field(default=None, description="a firm this portal stored with POST /v1/firms")
-    as_of: dt.date | None = Field(default=None, description="default today")
+    firm_id: int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                description="a firm this portal stored with POST /v1/firms")
+    as_of: Day | None = Field(default=None, description="default today")
 
     @model_validator(mode="after")
     def _one_firm(self) -> Self:

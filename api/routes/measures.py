@@ -9,6 +9,7 @@ from api.auth import CuratorDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import Problem
 from api.etag import etag_of, parse_if_match
+from api.params import RevisionNumber
 from policies import curation, repository
 from policies.errors import MeasureNotFound
 from policies.keys import Role
@@ -154,7 +155,7 @@ def list_revisions(code: str, session: SessionDep, _: CuratorDep) -> list[Revisi
 @router.get(
     "/{code}/revisions/{revision}", response_model=RevisionDetail, responses=PROBLEMS, summary="One revision"
 )
-def get_revision(code: str, revision: int, session: SessionDep, _: CuratorDep) -> RevisionDetail:
+def get_revision(code: str, revision: RevisionNumber, session: SessionDep, _: CuratorDep) -> RevisionDetail:
     """A revision with the full snapshot of the measure as it was."""
     return RevisionDetail.model_validate(curation.revision_of(session=session, code=code, revision=revision))
 
@@ -164,8 +165,8 @@ def diff_revisions(
     code: str,
     session: SessionDep,
     _: CuratorDep,
-    from_revision: Annotated[int, Query(alias="from", ge=1)],
-    to_revision: Annotated[int, Query(alias="to", ge=1)],
+    from_revision: Annotated[int, Query(alias="from", ge=1, le=2**31 - 1)],
+    to_revision: Annotated[int, Query(alias="to", ge=1, le=2**31 - 1)],
 ) -> RevisionDiff:
     """Field-by-field changes between two revisions of a measure."""
     changes = curation.diff_revisions(session=session, code=code, old=from_revision, new=to_revision)

@@ -1,7 +1,6 @@
 """Reverse matching for bureau staff and portals: who qualifies for a measure, and a drafting sandbox."""
 
 import csv
-import datetime as dt
 import io
 from typing import Annotated, Literal
 
@@ -10,7 +9,6 @@ from pydantic import BaseModel, ConfigDict
 
 from api.auth import CuratorDep, PortalDep
 from api.deps import CatalogueDep, PopulationDep
-from api.routes.eligibility import as_of_or_today
 from api.routes.measures import PROBLEMS
 from matching.candidates import CandidateList, Preview, Sweep, candidates, preview
 from matching.catalogue_view import MeasureView
@@ -61,7 +59,6 @@ class PreviewRequest(BaseModel):
 
     measure: MeasureCreate
     sweep: Sweep | None = None
-    as_of: dt.date | None = None
 
 
 @router.post("/preview", response_model=Preview, responses=PROBLEMS, summary="Drafting sandbox")

@@ -3,18 +3,20 @@
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.auth import PrincipalDep
 from api.deps import CatalogueDep, MatcherDep
 from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today
 from api.routes.measures import PROBLEMS
 from matching.ask import AskResult, ask
 from matching.embeddings import Vectors
 from matching.matcher import Matcher
-from matching.profile import FirmProfile
+from matching.profile import Day, FirmProfile
 from matching.search import SearchFilters, SearchResult, more_like_this, search, usable_dense
 from policies.errors import MeasureNotFound
+from policies.keys import Role
 from policies.reference import RegionCode
 from policies.vocabulary import Designation, Level, MeasureKind
 
@@ -40,7 +42,7 @@ def search_measures(
     closing_within_days: Annotated[int | None, Query(ge=0, le=365)] = None,
     min_amount: Annotated[int | None, Query(ge=0, description="headline amount at least, CNY")] = None,
     places_from_query: Annotated[bool, Query(description="read place names in q as a region filter")] = True,
-    as_of: dt.date | None = None,
+    as_of: Day | None = None,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> SearchResult:
@@ -72,12 +74,17 @@ class AskRequest(BaseModel):
 
     question: str = Field(min_length=2, max_length=500)
     profile: FirmProfile | None = Field(default=None, description="when given, each answer carries its verdict")
-    as_of: dt.date | None = None
+    as_of: Day | None = None
     limit: int = Field(default=5, ge=1, le=10)
 
 
 @router.post("/ask", response_model=AskResult, responses=PROBLEMS, summary="Grounded answer for chatbots")
-def ask_question(request: AskRequest, catalogue: CatalogueDep, matcher: MatcherDep) -> AskResult:
-    """The measures a question is about, with verdicts, their criteria, sources and the next question to ask."""
+def ask_question(
+    request: AskRequest, catalogue: CatalogueDep, matcher: MatcherDep, principal: PrincipalDep
+) -> AskResult:
+    """The measures a question is about, with verdicts, their criteria, sources and the next question to ask.
+    Without a profile anyone may ask; with one, as for every evaluation, a portal key is needed."""
+    if request.profile is not None and not principal.at_least(Role.portal):
+        raise HTTPException(401, "checking a firm's eligibility needs an API key", {"WWW-Authenticate": "Bearer"})
     return ask(catalogue, request.question, query_vector(matcher, request.question), request.profile,
                as_of=as_of_or_today(request.as_of), limit=request.limit)

@@ -65,6 +65,9 @@ async def import_measures(
     dry_run: bool = False,
 ) -> ImportResult:
     """Upsert measures by code, all or nothing. With dry_run=true, list every problem and change nothing."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_IMPORT_BYTES:
+        raise UnreadableFile(f"import files are limited to {MAX_IMPORT_BYTES // 1_000_000} MB")
     body = await request.body()
     if len(body) > MAX_IMPORT_BYTES:
         raise UnreadableFile(f"import files are limited to {MAX_IMPORT_BYTES // 1_000_000} MB")

@@ -7,6 +7,11 @@ from typing import Any
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from policies import keys
+from policies.keys import Role
 
 AS_OF = "2026-11-22"
 FIRMS = Path(__file__).resolve().parents[2] / "examples" / "firms"
@@ -126,10 +131,13 @@ def test_ask_without_a_profile_asks_for_one(sample_client: TestClient) -> None:
     assert "Relay" in answer["instructions"]
 
 
-def test_ask_with_a_profile_gives_grounded_verdicts(sample_client: TestClient) -> None:
-    answer = sample_client.post("/v1/ask", json={
-        "question": "robot equipment subsidy and rent", "profile": firm("chengdu-longtan-robotics"), "as_of": AS_OF,
-    }).json()
+def test_ask_with_a_profile_gives_grounded_verdicts(sample_client: TestClient, sample_engine: Engine) -> None:
+    body = {"question": "robot equipment subsidy and rent", "profile": firm("chengdu-longtan-robotics"),
+            "as_of": AS_OF}
+    assert sample_client.post("/v1/ask", json=body).status_code == 401  # evaluations need a key
+    with Session(sample_engine) as session:
+        _, plain = keys.create_key(session=session, role=Role.portal, label="bot", actor="test")
+    answer = sample_client.post("/v1/ask", json=body, headers={"X-API-Key": plain}).json()
     codes = [a["code"] for a in answer["answers"]]
     assert "SC-CH-ROBOT-BASE-EQUIPMENT" in codes
     for item in answer["answers"]:

@@ -4,7 +4,7 @@ import datetime as dt
 
 from pydantic import TypeAdapter
 
-from matching.eligibility import Verdict, evaluate, leaves
+from matching.eligibility import Verdict, decisive, evaluate, leaves
 from matching.facts import derive
 from matching.profile import FirmProfile
 from policies.criteria import Criterion
@@ -106,3 +106,16 @@ def test_industry_exclusion() -> None:
     assert check(rule, firm())[0] is Verdict.ineligible
     assert check(rule, firm(industries=["C3581"]))[0] is Verdict.eligible
     assert check(rule, firm(industries=[]))[0] is Verdict.possibly_eligible
+
+
+def test_only_decisive_reasons_are_reported() -> None:
+    rule = [{"type": "any_of", "criteria": [
+        {"type": "numeric", "field": "operating_revenue", "op": "gte", "value": 10_000_000},
+        {"type": "numeric", "field": "new_equity_financing_2y", "op": "gte", "value": 20_000_000},
+    ]}, {"type": "numeric", "field": "employees", "op": "lte", "value": 300}]
+    verdict, outcomes = check(rule, firm(operating_revenue=20_000_000, new_equity_financing_2y=0))
+    assert verdict is Verdict.possibly_eligible
+    assert decisive(outcomes, "fail") == []  # the failing financing branch does not matter
+    assert [o.field for o in decisive(outcomes, "unknown")] == ["employees"]
+    _, failing = check(rule, firm(operating_revenue=1, new_equity_financing_2y=0, employees=10))
+    assert [o.field for o in decisive(failing, "fail")] == ["operating_revenue", "new_equity_financing_2y"]
