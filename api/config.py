@@ -17,6 +17,7 @@ class ApiSettings(BaseSettings):
     load_sample: bool = True
     sample_dir: Path = SAMPLE_CATALOGUE
     max_page_size: int = 200
+    webhook_interval: float = 5.0  # seconds between dispatcher passes; 0 turns the dispatcher off
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from matching.errors import DuplicateFirm, FirmNotFound, InvalidSweep, StaleFirm, UnknownMeasures
+from matching.errors import DuplicateFirm, FirmNotFound, InvalidSweep, StaleFirm, UnknownMeasures, WebhookNotFound
 from policies import errors as policy_errors
 from policies.importing.formats import UnreadableFile
 from policies.validation import field_path
@@ -29,6 +29,7 @@ DOMAIN_ERROR_STATUS: dict[type[Exception], int] = {
     FirmNotFound: 404,
     StaleFirm: 412,
     DuplicateFirm: 409,
+    WebhookNotFound: 404,
     InvalidSweep: 422,
 }
 

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TypedDict
 
+import httpx
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from fastapi.middleware.cors import CORSMiddleware
@@ -14,12 +15,14 @@ from api.config import ApiSettings, get_api_settings
 from api.errors import add_exception_handlers
 from api.mcp import Services, build_mcp, mcp_app
 from api.routes import api_router, health
+from matching import webhooks
 from matching.catalogue import CatalogueHolder
 from matching.config import MatchingSettings, get_matching_settings
 from matching.embeddings import Encoder, SentenceTransformerEncoder
 from matching.index import set_threads
 from matching.matcher import Matcher, QueryEncoder
 from matching.population import PopulationHolder
+from matching.webhooks import Dispatcher
 from matching.ranking import Fusion, Weights
 from policies.config import get_policies_settings
 from policies.db import make_engine
@@ -68,11 +71,18 @@ def create_app(
         matcher = Matcher(encode=QueryEncoder(model, multilingual=matching_settings.multilingual_model),
                           weights=_weights(matching_settings), fusion=Fusion(matching_settings.fusion))
         services.engine, services.catalogue, services.matcher = active, holder, matcher
+        http = httpx.Client(timeout=5.0)
+        dispatcher = Dispatcher(lambda: webhooks.run_once(active, holder, http), api_settings.webhook_interval)
+        if api_settings.webhook_interval > 0:
+            dispatcher.start()
         try:
             async with mcp_server.session_manager.run():
                 yield {"engine": active, "catalogue": holder, "matcher": matcher,
                        "population": PopulationHolder(model)}
         finally:
+            if api_settings.webhook_interval > 0:
+                dispatcher.stop()
+            http.close()
             if own_engine is not None:
                 own_engine.dispose()
 
@@ -114,6 +124,7 @@ TAGS = [
     {"name": "import and export", "description": "Bulk catalogue files in JSON, YAML or CSV."},
     {"name": "firms", "description": "Firm profiles a portal keeps on file (its own only)."},
     {"name": "reverse matching", "description": "Which stored firms qualify for a measure; the drafting sandbox."},
+    {"name": "changes", "description": "Webhooks for portals, and the catalogue's change feed."},
     {"name": "access", "description": "API keys (admins)."},
     {"name": "operations", "description": "Health."},
 ]

@@ -31,3 +31,8 @@ class InvalidSweep(MatchingError):
 class DuplicateFirm(MatchingError):
     def __init__(self, external_ref: str) -> None:
         super().__init__(f"this portal already has a firm with external_ref {external_ref!r}")
+
+
+class WebhookNotFound(MatchingError):
+    def __init__(self, webhook_id: int) -> None:
+        super().__init__(f"no webhook with id {webhook_id}")

@@ -18,6 +18,7 @@ from matching.errors import DuplicateFirm, FirmNotFound, StaleFirm
 from matching.models import Firm, FirmRevision
 from matching.profile import FirmProfile
 from policies.db import utcnow
+from policies.models import OutboxEvent
 
 Source = Literal["self_declared", "registry", "verified"]
 
@@ -87,6 +88,8 @@ def _record(session: Session, firm: Firm, actor: str, action: str) -> None:
     assert firm.id is not None
     session.add(FirmRevision(firm_id=firm.id, revision=firm.revision, actor=actor, action=action,
                              profile=firm.profile, provenance=firm.provenance))
+    session.add(OutboxEvent(topic=f"firm.{action}", entity_ref=str(firm.id),
+                            payload={"firm_id": firm.id, "tenant": firm.tenant, "revision": firm.revision}))
 
 
 def get(session: Session, tenant: str, firm_id: int) -> Firm:

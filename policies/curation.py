@@ -22,7 +22,7 @@ from policies.errors import (
     RevisionNotFound,
     StaleRevision,
 )
-from policies.models import AuditEvent, MeasureRevision, SupportMeasure
+from policies.models import AuditEvent, MeasureRevision, OutboxEvent, SupportMeasure
 from policies.schemas import MeasureCreate, MeasurePublic, MeasureRecord, MeasureUpdate
 from policies.vocabulary import MeasureStatus
 
@@ -99,6 +99,9 @@ def _record(session: Session, measure: SupportMeasure, before: dict[str, Any], a
             changes=changes,
         )
     )
+    session.add(OutboxEvent(topic=f"measure.{action}", entity_ref=measure.code,
+                            payload={"code": measure.code, "revision": measure.revision, "status": measure.status,
+                                     "fields": sorted({c["path"].split("/")[0] for c in changes})}))
     repository.add_audit_event(
         session,
         AuditEvent(

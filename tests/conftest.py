@@ -81,7 +81,7 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 def _client(engine: Engine, encoder: Encoder) -> Iterator[TestClient]:
-    app = create_app(engine=engine, settings=ApiSettings(load_sample=False), encoder=encoder)
+    app = create_app(engine=engine, settings=ApiSettings(load_sample=False, webhook_interval=0), encoder=encoder)
     with TestClient(app) as client:
         yield client
 

@@ -2,7 +2,19 @@
 
 from fastapi import APIRouter
 
-from api.routes import eligibility, firms, health, keys, ladder, matches, measures, reverse, search, transfer
+from api.routes import (
+    eligibility,
+    firms,
+    health,
+    keys,
+    ladder,
+    matches,
+    measures,
+    reverse,
+    search,
+    transfer,
+    webhooks,
+)
 
 api_router = APIRouter(prefix="/v1")
 # transfer first: /measures/export must win over /measures/{code}.
@@ -15,3 +27,4 @@ api_router.include_router(eligibility.router)
 api_router.include_router(matches.router)
 api_router.include_router(ladder.router)
 api_router.include_router(firms.router)
+api_router.include_router(webhooks.router)

@@ -1,0 +1,137 @@
+"""Webhooks for portals, and the catalogue's change feed."""
+
+import datetime as dt
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from api.auth import PortalDep, PrincipalDep
+from api.deps import SessionDep
+from api.params import Id
+from api.routes.measures import PROBLEMS
+from matching.errors import WebhookNotFound
+from policies.keys import Role
+from policies.models import OutboxEvent, Webhook, WebhookDelivery
+
+router = APIRouter(tags=["changes"])
+
+
+class WebhookCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: HttpUrl
+    secret: str | None = Field(default=None, min_length=16, max_length=200,
+                               description="used to sign deliveries; generated when omitted")
+
+
+class WebhookPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    url: str
+    active: bool
+    created_at: dt.datetime
+
+
+class WebhookCreated(WebhookPublic):
+    secret: str = Field(description="shown this once: verify X-Supportmatch-Signature with it")
+
+
+class DeliveryPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    event_id: int
+    topic: str
+    status: str
+    attempts: int
+    last_status: int | None
+    last_error: str | None
+    log: list[dict[str, Any]]
+    created_at: dt.datetime
+    delivered_at: dt.datetime | None
+
+
+class Change(BaseModel):
+    id: int
+    at: dt.datetime
+    topic: str
+    code: str
+    revision: int | None
+    status: str | None
+
+
+class ChangeFeed(BaseModel):
+    changes: list[Change]
+    next_cursor: int = Field(description="pass as `since` to continue")
+
+
+def _own(session: SessionDep, tenant: str | None, webhook_id: int) -> Webhook:
+    hook = session.get(Webhook, webhook_id)
+    if hook is None or hook.tenant != tenant or not hook.active:
+        raise WebhookNotFound(webhook_id)
+    return hook
+
+
+@router.post("/webhooks", status_code=201, response_model=WebhookCreated, responses=PROBLEMS, summary="Subscribe")
+def create_webhook(data: WebhookCreate, session: SessionDep, principal: PortalDep) -> WebhookCreated:
+    """Receive signed events about this portal's firms: measures published or changed that they qualify for,
+    and verdicts that flipped when a firm's profile changed."""
+    latest = session.exec(select(func.coalesce(func.max(OutboxEvent.id), 0))).one()
+    hook = Webhook(tenant=principal.tenant or "", url=str(data.url), secret=data.secret or secrets.token_urlsafe(32),
+                   after_event_id=latest)
+    session.add(hook)
+    session.commit()
+    return WebhookCreated.model_validate(WebhookPublic.model_validate(hook).model_dump() | {"secret": hook.secret})
+
+
+@router.get("/webhooks", response_model=list[WebhookPublic], responses=PROBLEMS, summary="List subscriptions")
+def list_webhooks(session: SessionDep, principal: PortalDep) -> list[WebhookPublic]:
+    """This portal's active webhooks (never their secrets)."""
+    rows = session.exec(select(Webhook).where(Webhook.tenant == principal.tenant, Webhook.active == True)  # noqa: E712
+                        .order_by(col(Webhook.id))).all()
+    return [WebhookPublic.model_validate(row) for row in rows]
+
+
+@router.delete("/webhooks/{webhook_id}", status_code=204, responses=PROBLEMS, summary="Unsubscribe")
+def delete_webhook(webhook_id: Id, session: SessionDep, principal: PortalDep) -> Response:
+    """Stop deliveries; pending ones are cancelled, the log is kept."""
+    hook = _own(session, principal.tenant, webhook_id)
+    hook.active = False
+    session.add(hook)
+    session.commit()
+    return Response(status_code=204)
+
+
+@router.get("/webhooks/{webhook_id}/deliveries", response_model=list[DeliveryPublic], responses=PROBLEMS,
+            summary="Delivery log")
+def list_deliveries(
+    webhook_id: Id, session: SessionDep, principal: PortalDep, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[DeliveryPublic]:
+    """Every delivery to this webhook, newest first, with each attempt."""
+    _own(session, principal.tenant, webhook_id)
+    rows = session.exec(select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook_id)
+                        .order_by(col(WebhookDelivery.id).desc()).limit(limit)).all()
+    return [DeliveryPublic.model_validate(row) for row in rows]
+
+
+@router.get("/changes", response_model=ChangeFeed, responses=PROBLEMS, summary="Catalogue change feed")
+def change_feed(
+    session: SessionDep, principal: PrincipalDep,
+    since: Annotated[int, Query(ge=0, le=2**62, description="cursor from the last page; 0 for the start")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> ChangeFeed:
+    """Changes to the catalogue in commit order. Without a curator key, only changes that leave a measure
+    published or archived."""
+    statement = (select(OutboxEvent).where(col(OutboxEvent.id) > since, col(OutboxEvent.topic).startswith("measure."))
+                 .order_by(col(OutboxEvent.id)).limit(limit))
+    rows = session.exec(statement).all()
+    public = principal.at_least(Role.curator)
+    changes = [Change(id=row.id or 0, at=row.created_at, topic=row.topic, code=row.entity_ref,
+                      revision=row.payload.get("revision"), status=row.payload.get("status"))
+               for row in rows if public or row.payload.get("status") in ("published", "archived")]
+    return ChangeFeed(changes=changes, next_cursor=(rows[-1].id or since) if rows else since)

@@ -1,0 +1,136 @@
+"""Webhooks: signed deliveries about a portal's firms, retries, and the change feed."""
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from matching import webhooks
+from matching.catalogue import CatalogueHolder
+from matching.embeddings import Encoder
+from policies import keys
+from policies.db import utcnow
+from policies.keys import Role
+from tests.factories import measure_data
+from tests.webhook_receiver import receiver
+
+FIRMS = Path(__file__).resolve().parents[2] / "examples" / "firms"
+CHENGHUA_AWARD = measure_data(
+    code="SC-CH-TEST-ROBOT-AWARD", title_en="Chenghua test award for robot makers", jurisdiction=["510108"],
+    industries=["C34"], criteria=[{"type": "industry_in", "codes": ["C34"]}],
+    window={"mode": "rolling"}, benefit={"kind": "fixed", "amount": 300_000},
+)
+
+
+def firm(slug: str) -> dict[str, Any]:
+    data = yaml.safe_load((FIRMS / f"{slug}.yaml").read_text(encoding="utf-8"))
+    return json.loads(json.dumps(data, default=str))  # type: ignore[no-any-return]
+
+
+def key(engine: Engine, role: Role, tenant: str) -> dict[str, str]:
+    with Session(engine) as session:
+        _, plain = keys.create_key(session=session, role=role, label=tenant, actor="test", tenant=tenant)
+    return {"X-API-Key": plain}
+
+
+def publish(client: TestClient, curator: dict[str, str], data: dict[str, Any]) -> None:
+    assert client.post("/v1/measures", json=data, headers=curator).status_code == 201
+    for status in ("in_review", "published"):
+        moved = client.post(f"/v1/measures/{data['code']}/status", json={"status": status}, headers=curator)
+        assert moved.status_code == 200, moved.text
+
+
+def dispatch(engine: Engine, encoder: Encoder, now: dt.datetime | None = None) -> tuple[int, int]:
+    with httpx.Client(timeout=5) as http:
+        return webhooks.run_once(engine, CatalogueHolder(encoder), http, now)
+
+
+def test_a_published_measure_reaches_the_portal_whose_firm_qualifies(
+    sample_client: TestClient, sample_engine: Engine, encoder: Encoder
+) -> None:
+    chengdu, ningbo = key(sample_engine, Role.portal, "chengdu"), key(sample_engine, Role.portal, "ningbo")
+    curator = key(sample_engine, Role.curator, "bureau")
+    robot = sample_client.post("/v1/firms", json={"profile": firm("chengdu-longtan-robotics")}, headers=chengdu)
+    sample_client.post("/v1/firms", json={"profile": firm("ningbo-cmf-titanium")}, headers=ningbo)
+    with receiver() as chengdu_hook, receiver() as ningbo_hook:
+        created = sample_client.post("/v1/webhooks", json={"url": chengdu_hook.url}, headers=chengdu).json()
+        sample_client.post("/v1/webhooks", json={"url": ningbo_hook.url}, headers=ningbo)
+        dispatch(sample_engine, encoder)  # catch up on everything before the publish
+        chengdu_hook.received.clear()
+        publish(sample_client, curator, CHENGHUA_AWARD)
+        dispatch(sample_engine, encoder)
+        assert len(chengdu_hook.received) == 1 and ningbo_hook.received == []
+        arrived = chengdu_hook.received[0]
+        assert webhooks.verify(created["secret"], arrived.headers["X-Supportmatch-Timestamp"], arrived.body,
+                               arrived.headers["X-Supportmatch-Signature"])
+        assert not webhooks.verify("a-wrong-secret-of-16+", arrived.headers["X-Supportmatch-Timestamp"],
+                                   arrived.body, arrived.headers["X-Supportmatch-Signature"])
+        assert not webhooks.verify(created["secret"], arrived.headers["X-Supportmatch-Timestamp"],
+                                   arrived.body + b" ", arrived.headers["X-Supportmatch-Signature"])
+        body = json.loads(arrived.body)
+        assert body["event"] == "measure.published" and body["code"] == "SC-CH-TEST-ROBOT-AWARD"
+        assert body["firms"] == [{"firm_id": robot.json()["id"], "verdict": "eligible"}]
+        dispatch(sample_engine, encoder)
+        assert len(chengdu_hook.received) == 1  # fan-out is not repeated
+
+
+def test_a_receiver_that_fails_twice_gets_the_event_on_the_third_try(
+    sample_client: TestClient, sample_engine: Engine, encoder: Encoder
+) -> None:
+    chengdu, curator = key(sample_engine, Role.portal, "chengdu"), key(sample_engine, Role.curator, "bureau")
+    sample_client.post("/v1/firms", json={"profile": firm("chengdu-longtan-robotics")}, headers=chengdu)
+    with receiver(fail_first=2) as hook:
+        hook_id = sample_client.post("/v1/webhooks", json={"url": hook.url}, headers=chengdu).json()["id"]
+        publish(sample_client, curator, CHENGHUA_AWARD)
+        start = utcnow()
+        assert dispatch(sample_engine, encoder, start)[1] == 0
+        assert dispatch(sample_engine, encoder, start + dt.timedelta(seconds=1))[1] == 0  # backoff not over
+        assert dispatch(sample_engine, encoder, start + webhooks.backoff(1))[1] == 0
+        assert dispatch(sample_engine, encoder, start + webhooks.backoff(1) + webhooks.backoff(2))[1] == 1
+        assert len(hook.received) == 1 and hook.attempts == 3
+    log = sample_client.get(f"/v1/webhooks/{hook_id}/deliveries", headers=chengdu).json()
+    mine = [d for d in log if d["topic"] == "measure.published"]
+    assert mine[0]["status"] == "delivered" and mine[0]["attempts"] == 3
+    assert [entry["status"] for entry in mine[0]["log"]] == [503, 503, 204]
+
+
+def test_a_profile_change_that_flips_verdicts_is_announced(
+    sample_client: TestClient, sample_engine: Engine, encoder: Encoder
+) -> None:
+    chengdu = key(sample_engine, Role.portal, "chengdu")
+    created = sample_client.post("/v1/firms", json={"profile": firm("chengdu-longtan-robotics")}, headers=chengdu)
+    with receiver() as hook:
+        sample_client.post("/v1/webhooks", json={"url": hook.url}, headers=chengdu)
+        dispatch(sample_engine, encoder)
+        hook.received.clear()
+        moved = firm("chengdu-longtan-robotics") | {"region": "330302"}  # the firm moves to Wenzhou
+        sample_client.put(f"/v1/firms/{created.json()['id']}", json={"profile": moved},
+                          headers=chengdu | {"If-Match": '"1"'})
+        dispatch(sample_engine, encoder)
+        assert len(hook.received) == 1
+        body = json.loads(hook.received[0].body)
+        assert body["event"] == "firm.verdicts_changed"
+        flipped = {change["code"]: change for change in body["changes"]}
+        assert flipped["SC-CH-ROBOT-BASE-EQUIPMENT"]["after"] == "ineligible"
+
+
+def test_change_feed(client: TestClient, curator: dict[str, str]) -> None:
+    publish(client, curator, measure_data(code="SH-FEED-ONE"))
+    client.post("/v1/measures", json=measure_data(code="SH-FEED-DRAFT"), headers=curator)
+    everything = client.get("/v1/changes", headers=curator).json()
+    assert [(c["code"], c["topic"]) for c in everything["changes"]] == [
+        ("SH-FEED-ONE", "measure.create"), ("SH-FEED-ONE", "measure.in_review"),
+        ("SH-FEED-ONE", "measure.published"), ("SH-FEED-DRAFT", "measure.create")]
+    public = client.get("/v1/changes").json()
+    assert [(c["code"], c["status"]) for c in public["changes"]] == [("SH-FEED-ONE", "published")]
+    page = client.get("/v1/changes", params={"since": everything["changes"][1]["id"], "limit": 1},
+                      headers=curator).json()
+    assert [c["topic"] for c in page["changes"]] == ["measure.published"]
+    after = client.get("/v1/changes", params={"since": page["next_cursor"]}, headers=curator).json()
+    assert [c["code"] for c in after["changes"]] == ["SH-FEED-DRAFT"]
