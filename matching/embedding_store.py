@@ -16,7 +16,8 @@ def embed_texts(session: Session, encoder: Encoder, texts: Sequence[str], *, pro
     missing = {h: text for h, text in zip(hashes, texts, strict=True) if h not in cached}
     if missing:
         session.commit()  # encoding is slow: hold no transaction (on SQLite, no write lock) meanwhile
-        fresh = encoder.encode_documents(list(missing.values()), progress=progress)
+        # A first start on a large catalogue encodes for minutes: show it.
+        fresh = encoder.encode_documents(list(missing.values()), progress=progress or len(missing) >= 256)
         encoded = {h: vector.astype(np.float32).tobytes() for h, vector in zip(missing, fresh, strict=True)}
         repository.add_embeddings(session, encoder.name, encoder.dimension, encoded)
         session.commit()
