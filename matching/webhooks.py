@@ -41,7 +41,8 @@ TIMESTAMP_HEADER = "X-Supportmatch-Timestamp"
 MAX_ATTEMPTS = 8
 MAX_BACKOFF_SECONDS = 600
 MEASURE_TOPICS = {"measure.published": "measure.published", "measure.update": "measure.changed",
-                  "measure.import": "measure.changed"}
+                  "measure.import": "measure.changed", "measure.closing_soon": "measure.closing_soon"}
+CLOSING_SOON_DAYS = 7
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -71,7 +72,7 @@ def _cursor(session: Session) -> DispatchCursor:
 
 def _measure_body(event: OutboxEvent, view: MeasureView, firms: list[tuple[int, str]]) -> dict[str, Any]:
     return {"event": MEASURE_TOPICS[event.topic], "event_id": event.id, "code": view.code, "title_en": view.title_en,
-            "revision": event.payload.get("revision"),
+            "revision": event.payload.get("revision"), "closes": event.payload.get("closes"),
             "firms": [{"firm_id": firm_id, "verdict": verdict} for firm_id, verdict in firms]}
 
 
@@ -101,6 +102,24 @@ def _verdict_flips(session: Session, snapshot: CatalogueSnapshot, firm_id: int, 
         if old is not new:
             flips.append({"code": snapshot.measures[index].code, "before": old.value, "after": new.value})
     return flips
+
+
+def note_closing_soon(session: Session, snapshot: CatalogueSnapshot, today: dt.date) -> int:
+    """Write one outbox event for each published window that closes within CLOSING_SOON_DAYS, once per date."""
+    already = {(row.entity_ref, row.payload.get("closes")) for row in session.exec(
+        select(OutboxEvent).where(OutboxEvent.topic == "measure.closing_soon")).all()}
+    written = 0
+    for view in snapshot.measures:
+        closes = min((d for d in (view.window.closes, view.effective_to) if d is not None), default=None)
+        if closes is None or not today <= closes <= today + dt.timedelta(days=CLOSING_SOON_DAYS):
+            continue
+        if (view.code, closes.isoformat()) in already:
+            continue
+        session.add(OutboxEvent(topic="measure.closing_soon", entity_ref=view.code,
+                                payload={"code": view.code, "status": "published", "closes": closes.isoformat()}))
+        written += 1
+    session.commit()
+    return written
 
 
 def fan_out(session: Session, snapshot: CatalogueSnapshot, now: dt.datetime, batch: int = 500) -> int:
@@ -196,6 +215,7 @@ def run_once(engine: Engine, catalogue: CatalogueHolder, client: httpx.Client,
     moment = now or utcnow()
     with Session(engine) as session:
         snapshot = catalogue.current(session)
+        note_closing_soon(session, snapshot, moment.date())
         created = fan_out(session, snapshot, moment)
     with Session(engine) as session:
         delivered = deliver_due(session, client, moment)

@@ -134,3 +134,20 @@ def test_change_feed(client: TestClient, curator: dict[str, str]) -> None:
     assert [c["topic"] for c in page["changes"]] == ["measure.published"]
     after = client.get("/v1/changes", params={"since": page["next_cursor"]}, headers=curator).json()
     assert [c["code"] for c in after["changes"]] == ["SH-FEED-DRAFT"]
+
+
+def test_a_window_about_to_close_is_announced_once(
+    sample_client: TestClient, sample_engine: Engine, encoder: Encoder
+) -> None:
+    chengdu, curator = key(sample_engine, Role.portal, "chengdu"), key(sample_engine, Role.curator, "bureau")
+    sample_client.post("/v1/firms", json={"profile": firm("chengdu-longtan-robotics")}, headers=chengdu)
+    closes = dt.date.today() + dt.timedelta(days=5)
+    with receiver() as hook:
+        sample_client.post("/v1/webhooks", json={"url": hook.url}, headers=chengdu)
+        publish(sample_client, curator, CHENGHUA_AWARD | {
+            "window": {"mode": "batch", "opens": "2026-01-01", "closes": closes.isoformat()}})
+        dispatch(sample_engine, encoder)
+        dispatch(sample_engine, encoder)
+        events = [json.loads(item.body) for item in hook.received]
+        closing = [e for e in events if e["event"] == "measure.closing_soon" and e["code"] == "SC-CH-TEST-ROBOT-AWARD"]
+        assert len(closing) == 1 and closing[0]["closes"] == closes.isoformat()
