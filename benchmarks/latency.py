@@ -20,7 +20,6 @@ import statistics
 import time
 
 import faiss
-import numpy as np
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table

@@ -1,6 +1,30 @@
 """Builders of valid test data."""
 
+import json
+from pathlib import Path
 from typing import Any
+
+import yaml
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from policies import keys
+from policies.keys import Role
+
+FIRMS = Path(__file__).resolve().parent.parent / "examples" / "firms"
+
+
+def example_firm(slug: str) -> dict[str, Any]:
+    """An example firm's profile as JSON would carry it (YAML dates become ISO strings)."""
+    data = yaml.safe_load((FIRMS / f"{slug}.yaml").read_text(encoding="utf-8"))
+    return json.loads(json.dumps(data, default=str))  # type: ignore[no-any-return]
+
+
+def key_headers(engine: Engine, role: Role, tenant: str) -> dict[str, str]:
+    """Headers carrying a fresh API key of this role and tenant."""
+    with Session(engine) as session:
+        _, plain = keys.create_key(session=session, role=role, label=tenant, actor="test", tenant=tenant)
+    return {"X-API-Key": plain}
 
 
 def measure_data(**overrides: Any) -> dict[str, Any]:

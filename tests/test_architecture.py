@@ -12,3 +12,10 @@ def test_layers_hold() -> None:
     result = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+def test_lint_is_clean() -> None:
+    ruff = Path(sys.executable).parent / "ruff"
+    result = subprocess.run([str(ruff), "check", "api", "matching", "policies", "migrations", "benchmarks", "tests"],
+                            cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

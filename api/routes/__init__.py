@@ -28,3 +28,5 @@ api_router.include_router(matches.router)
 api_router.include_router(ladder.router)
 api_router.include_router(firms.router)
 api_router.include_router(webhooks.router)
+
+__all__ = ["api_router", "health"]

@@ -1,6 +1,5 @@
 """The 专精特新 ladder for a firm: each rung's verdict, score, gaps and what it would unlock."""
 
-import datetime as dt
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field

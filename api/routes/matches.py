@@ -1,6 +1,5 @@
 """The match endpoint enterprise portals call: ranked measures for one firm, with reasons."""
 
-import datetime as dt
 from typing import Annotated, Any, Self
 
 from fastapi import APIRouter

@@ -1,7 +1,7 @@
 """catalogue, revisions, audit and keys
 
 Revision ID: 0001
-Revises: 
+Revises: (none)
 Create Date: 2026-11-22
 """
 

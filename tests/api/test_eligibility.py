@@ -1,18 +1,14 @@
 """POST /v1/eligibility on the sample catalogue."""
 
-import json
-from pathlib import Path
 
 import pytest
-import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from policies import keys
 from policies.keys import Role
-
-FIRMS = Path(__file__).resolve().parents[2] / "examples" / "firms"
+from tests.factories import example_firm as firm
 
 
 @pytest.fixture
@@ -21,10 +17,6 @@ def portal(sample_engine: Engine) -> dict[str, str]:
         _, plain = keys.create_key(session=session, role=Role.portal, label="test portal", actor="test")
     return {"X-API-Key": plain}
 
-
-def firm(slug: str) -> dict[str, object]:
-    data = yaml.safe_load((FIRMS / f"{slug}.yaml").read_text(encoding="utf-8"))
-    return json.loads(json.dumps(data, default=str))  # type: ignore[no-any-return]  # YAML dates → ISO strings
 
 
 def test_needs_a_portal_key(sample_client: TestClient) -> None:

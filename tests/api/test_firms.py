@@ -3,38 +3,21 @@
 import csv
 import datetime as dt
 import io
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from matching.catalogue_view import MeasureView
 from matching.eligibility import Verdict, evaluate
 from matching.facts import derive
 from matching.profile import FirmProfile
-from policies import keys
 from policies.keys import Role
 from policies.schemas import MeasureCreate
-from tests.factories import measure_data
-
-FIRMS = Path(__file__).resolve().parents[2] / "examples" / "firms"
-
-
-def firm(slug: str) -> dict[str, Any]:
-    data = yaml.safe_load((FIRMS / f"{slug}.yaml").read_text(encoding="utf-8"))
-    return json.loads(json.dumps(data, default=str))  # type: ignore[no-any-return]
-
-
-def key(engine: Engine, role: Role, tenant: str) -> dict[str, str]:
-    with Session(engine) as session:
-        _, plain = keys.create_key(session=session, role=role, label=f"{tenant} {role.value}", actor="test",
-                                   tenant=tenant)
-    return {"X-API-Key": plain}
+from tests.factories import FIRMS, measure_data
+from tests.factories import example_firm as firm
+from tests.factories import key_headers as key
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from policies.models import ApiKey, AuditEvent
 from policies.keys import Role
+from policies.models import ApiKey, AuditEvent
 
 
 def test_admin_creates_lists_and_revokes(

@@ -1,19 +1,16 @@
 """POST /v1/match: ranking on the sample catalogue with the real bundled model."""
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from policies import keys
 from policies.keys import Role
+from tests.factories import example_firm as firm
 
-FIRMS = Path(__file__).resolve().parents[2] / "examples" / "firms"
 AS_OF = "2026-11-22"
 
 
@@ -23,10 +20,6 @@ def portal(sample_engine: Engine) -> dict[str, str]:
         _, plain = keys.create_key(session=session, role=Role.portal, label="test portal", actor="test")
     return {"X-API-Key": plain}
 
-
-def firm(slug: str) -> dict[str, Any]:
-    data = yaml.safe_load((FIRMS / f"{slug}.yaml").read_text(encoding="utf-8"))
-    return json.loads(json.dumps(data, default=str))  # type: ignore[no-any-return]
 
 
 def top(client: TestClient, headers: dict[str, str], profile: dict[str, Any], **extra: Any) -> dict[str, Any]:

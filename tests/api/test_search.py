@@ -1,20 +1,17 @@
 """GET /v1/search, more-like-this and POST /v1/ask on the sample catalogue with the real model."""
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from policies import keys
 from policies.keys import Role
+from tests.factories import example_firm as firm
 
 AS_OF = "2026-11-22"
-FIRMS = Path(__file__).resolve().parents[2] / "examples" / "firms"
 
 # Each plain-language query, and a measure a person would expect among the first three answers.
 PINNED = [
@@ -117,10 +114,6 @@ def test_measure_detail_says_who_qualifies(sample_client: TestClient) -> None:
     assert detail["benefit_summary"] == "1,000,000 yuan (100万元)." or "1,000,000" in detail["benefit_summary"]
     assert detail["window_summary"] and detail["source_url"]
 
-
-def firm(slug: str) -> dict[str, Any]:
-    data = yaml.safe_load((FIRMS / f"{slug}.yaml").read_text(encoding="utf-8"))
-    return json.loads(json.dumps(data, default=str))  # type: ignore[no-any-return]
 
 
 def test_ask_without_a_profile_asks_for_one(sample_client: TestClient) -> None:

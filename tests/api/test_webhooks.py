@@ -2,25 +2,22 @@
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from matching import webhooks
 from matching.catalogue import CatalogueHolder
 from matching.embeddings import Encoder
-from policies import keys
 from policies.db import utcnow
 from policies.keys import Role
+from tests.factories import example_firm as firm
+from tests.factories import key_headers as key
 from tests.factories import measure_data
 from tests.webhook_receiver import receiver
 
-FIRMS = Path(__file__).resolve().parents[2] / "examples" / "firms"
 CHENGHUA_AWARD = measure_data(
     code="SC-CH-TEST-ROBOT-AWARD", title_en="Chenghua test award for robot makers", jurisdiction=["510108"],
     industries=["C34"], criteria=[{"type": "industry_in", "codes": ["C34"]}],
@@ -28,15 +25,6 @@ CHENGHUA_AWARD = measure_data(
 )
 
 
-def firm(slug: str) -> dict[str, Any]:
-    data = yaml.safe_load((FIRMS / f"{slug}.yaml").read_text(encoding="utf-8"))
-    return json.loads(json.dumps(data, default=str))  # type: ignore[no-any-return]
-
-
-def key(engine: Engine, role: Role, tenant: str) -> dict[str, str]:
-    with Session(engine) as session:
-        _, plain = keys.create_key(session=session, role=role, label=tenant, actor="test", tenant=tenant)
-    return {"X-API-Key": plain}
 
 
 def publish(client: TestClient, curator: dict[str, str], data: dict[str, Any]) -> None:
