@@ -32,8 +32,10 @@ from matching.eligibility import Status, verdict_of
 from matching.facts import derive
 from matching.models import FirmRevision
 from matching.profile import FirmProfile
+from policies import repository
 from policies.db import utcnow
 from policies.models import DispatchCursor, OutboxEvent, Webhook, WebhookDelivery
+from policies.schemas import MeasureRecord
 
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Supportmatch-Signature"
@@ -70,20 +72,41 @@ def _cursor(session: Session) -> DispatchCursor:
     return cursor
 
 
-def _measure_body(event: OutboxEvent, view: MeasureView, firms: list[tuple[int, str]]) -> dict[str, Any]:
+def _measure_body(event: OutboxEvent, view: MeasureView, firms: list[dict[str, Any]]) -> dict[str, Any]:
     return {"event": MEASURE_TOPICS[event.topic], "event_id": event.id, "code": view.code, "title_en": view.title_en,
-            "revision": event.payload.get("revision"), "closes": event.payload.get("closes"),
-            "firms": [{"firm_id": firm_id, "verdict": verdict} for firm_id, verdict in firms]}
+            "revision": event.payload.get("revision"), "closes": event.payload.get("closes"), "firms": firms}
 
 
-def _measure_recipients(session: Session, view: MeasureView, tenant: str, as_of: dt.date) -> list[tuple[int, str]]:
+def _previous_view(session: Session, code: str, revision: int) -> MeasureView | None:
+    """The measure as it was at its previous revision, if it was published then."""
+    measure = repository.get_by_code(session, code)
+    if measure is None or measure.id is None or revision < 2:
+        return None
+    before = repository.get_revision(session, measure.id, revision - 1)
+    if before is None or before.snapshot.get("status") != "published":
+        return None
+    return MeasureView.from_record(MeasureRecord.model_validate(before.snapshot))
+
+
+def _measure_recipients(session: Session, view: MeasureView, before: MeasureView | None, tenant: str,
+                        as_of: dt.date) -> list[dict[str, Any]]:
+    """This tenant's firms that qualify now, or whose verdict the change flipped (ineligible included)."""
     firms = firm_store.live_firms(session, tenant)
     if not firms:
         return []
-    facts = [derive(FirmProfile.model_validate(firm.profile), as_of) for firm in firms]
-    status = CompiledCriteria([view.rules]).evaluate(FirmColumns.from_facts(facts), as_of)[0]
-    return [(int(firm.id or 0), verdict_of(Status(int(s))).value) for firm, s in zip(firms, status, strict=True)
-            if s >= Status.unknown]
+    columns = FirmColumns.from_facts([derive(FirmProfile.model_validate(firm.profile), as_of) for firm in firms])
+    now = CompiledCriteria([view.rules]).evaluate(columns, as_of)[0]
+    then = CompiledCriteria([before.rules]).evaluate(columns, as_of)[0] if before else None
+    found = []
+    for row, firm in enumerate(firms):
+        verdict = verdict_of(Status(int(now[row]))).value
+        previous = None if then is None else verdict_of(Status(int(then[row]))).value
+        if now[row] >= Status.unknown or (previous is not None and previous != verdict):
+            entry: dict[str, Any] = {"firm_id": int(firm.id or 0), "verdict": verdict}
+            if previous is not None and previous != verdict:
+                entry["previous_verdict"] = previous
+            found.append(entry)
+    return found
 
 
 def _verdict_flips(session: Session, snapshot: CatalogueSnapshot, firm_id: int, revision: int,
@@ -139,8 +162,10 @@ def fan_out(session: Session, snapshot: CatalogueSnapshot, now: dt.datetime, bat
             code = str(event.payload.get("code"))
             if code in snapshot.index:
                 view = snapshot.measures[snapshot.index[code]]
+                before = (_previous_view(session, code, int(event.payload.get("revision", 0)))
+                          if event.topic != "measure.closing_soon" else None)
                 for tenant, tenant_hooks in hooks.items():
-                    firms = _measure_recipients(session, view, tenant, as_of)
+                    firms = _measure_recipients(session, view, before, tenant, as_of)
                     if firms:
                         bodies += [(hook, _measure_body(event, view, firms)) for hook in tenant_hooks]
         elif event.topic in ("firm.update", "firm.create") and event.payload.get("tenant") in hooks:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.auth import require
 from api.deps import CatalogueDep
+from api.openapi_examples import example
 from api.routes.measures import PROBLEMS
 from matching.profile import Day, FirmProfile
 from matching.verdicts import EligibilityReport, check
@@ -60,7 +61,8 @@ def as_of_or_today(as_of: dt.date | None) -> dt.date:
     return as_of or dt.date.today()
 
 
-@router.post("/eligibility", response_model=EligibilityReport, responses=PROBLEMS, summary="Check eligibility")
+@router.post("/eligibility", response_model=EligibilityReport, responses=PROBLEMS | example("eligibility"),
+             summary="Check eligibility")
 def eligibility(request: EligibilityRequest, catalogue: CatalogueDep) -> EligibilityReport:
     """Verdicts (eligible, possibly eligible, ineligible) with every reason, for one firm."""
     check_override_fields(request.overrides)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from api.auth import PortalDep
 from api.deps import CatalogueDep, MatcherDep, SessionDep
 from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today, check_override_fields
+from api.openapi_examples import example
 from api.routes.measures import PROBLEMS
 from matching import firm_store
 from matching.matcher import MatchOptions, MatchResult, match
@@ -50,7 +51,8 @@ class MatchRequest(BaseModel):
     fusion: Fusion | None = Field(default=None, description="how dense and BM25 relevance combine; default from settings")
 
 
-@router.post("/match", response_model=MatchResult, responses=PROBLEMS, summary="Match a firm to measures")
+@router.post("/match", response_model=MatchResult, responses=PROBLEMS | example("match"),
+             summary="Match a firm to measures")
 def match_firm(
     request: MatchRequest, catalogue: CatalogueDep, matcher: MatcherDep, session: SessionDep, principal: PortalDep
 ) -> MatchResult:

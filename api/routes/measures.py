@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.auth import CuratorDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import Problem
+from api.openapi_examples import example
 from api.etag import etag_of, parse_if_match
 from api.params import RevisionNumber
 from policies import curation, repository
@@ -97,7 +98,7 @@ def create_measure(
     return curation.measure_public(measure)
 
 
-@router.get("/{code}", response_model=MeasurePublic, responses=PROBLEMS, summary="Get a measure")
+@router.get("/{code}", response_model=MeasurePublic, responses=PROBLEMS | example("measure"), summary="Get a measure")
 def get_measure(code: str, session: SessionDep, principal: PrincipalDep, response: Response) -> MeasurePublic:
     """One measure by its code, with its revision as the ETag."""
     measure = curation.get_measure(session=session, code=code)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.auth import PrincipalDep
 from api.deps import CatalogueDep, MatcherDep
 from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today
+from api.openapi_examples import example
 from api.routes.measures import PROBLEMS
 from matching.ask import AskResult, ask
 from matching.embeddings import Vectors
@@ -28,7 +29,7 @@ def query_vector(matcher: Matcher, text: str) -> Vectors | None:
     return matcher.encode(text) if usable_dense(text, matcher.encode.multilingual) else None
 
 
-@router.get("/search", response_model=SearchResult, responses=PROBLEMS, summary="Search measures")
+@router.get("/search", response_model=SearchResult, responses=PROBLEMS | example("search"), summary="Search measures")
 def search_measures(
     catalogue: CatalogueDep,
     matcher: MatcherDep,
@@ -78,7 +79,8 @@ class AskRequest(BaseModel):
     limit: int = Field(default=5, ge=1, le=10)
 
 
-@router.post("/ask", response_model=AskResult, responses=PROBLEMS, summary="Grounded answer for chatbots")
+@router.post("/ask", response_model=AskResult, responses=PROBLEMS | example("ask"),
+             summary="Grounded answer for chatbots")
 def ask_question(
     request: AskRequest, catalogue: CatalogueDep, matcher: MatcherDep, principal: PrincipalDep
 ) -> AskResult:

@@ -30,3 +30,20 @@ def test_docs_are_served_from_the_package(client: TestClient) -> None:
         for asset in assets:
             assert not asset.startswith(("http://", "https://", "//")), asset
             assert client.get(asset).status_code == 200, asset
+
+
+def test_response_examples_are_real_and_current(client: TestClient) -> None:
+    """The examples shown in /docs still validate against the models the routes return."""
+    from api.openapi_examples import load
+    from matching.ask import AskResult
+    from matching.matcher import MatchResult
+    from matching.search import SearchResult
+    from matching.verdicts import EligibilityReport
+    from policies.schemas import MeasurePublic
+
+    for name, model in (("match", MatchResult), ("eligibility", EligibilityReport), ("search", SearchResult),
+                        ("ask", AskResult), ("measure", MeasurePublic)):
+        model.model_validate(load(name))
+    spec = client.get("/openapi.json").json()
+    shown = spec["paths"]["/v1/match"]["post"]["responses"]["200"]["content"]["application/json"]
+    assert shown["example"]["items"]

@@ -139,3 +139,25 @@ def test_a_window_about_to_close_is_announced_once(
         events = [json.loads(item.body) for item in hook.received]
         closing = [e for e in events if e["event"] == "measure.closing_soon" and e["code"] == "SC-CH-TEST-ROBOT-AWARD"]
         assert len(closing) == 1 and closing[0]["closes"] == closes.isoformat()
+
+
+def test_a_measure_change_that_shuts_a_firm_out_is_announced(
+    sample_client: TestClient, sample_engine: Engine, encoder: Encoder
+) -> None:
+    chengdu, curator = key(sample_engine, Role.portal, "chengdu"), key(sample_engine, Role.curator, "bureau")
+    robot = sample_client.post("/v1/firms", json={"profile": firm("chengdu-longtan-robotics")}, headers=chengdu)
+    with receiver() as hook:
+        sample_client.post("/v1/webhooks", json={"url": hook.url}, headers=chengdu)
+        publish(sample_client, curator, CHENGHUA_AWARD)
+        dispatch(sample_engine, encoder)
+        hook.received.clear()
+        etag = sample_client.get("/v1/measures/SC-CH-TEST-ROBOT-AWARD", headers=curator).headers["ETag"]
+        narrowed = sample_client.patch(
+            "/v1/measures/SC-CH-TEST-ROBOT-AWARD", headers=curator | {"If-Match": etag},
+            json={"criteria": [{"type": "industry_in", "codes": ["C35"]}]})  # robots (C34) no longer qualify
+        assert narrowed.status_code == 200
+        dispatch(sample_engine, encoder)
+        bodies = [json.loads(item.body) for item in hook.received]
+        changed = [b for b in bodies if b["event"] == "measure.changed"]
+        assert changed and changed[0]["firms"] == [
+            {"firm_id": robot.json()["id"], "verdict": "ineligible", "previous_verdict": "eligible"}]

@@ -1,0 +1,21 @@
+"""Response examples for the OpenAPI document: real responses of the sample catalogue, kept in api/examples/.
+
+Regenerate them after a change to a response shape; a test validates each against its model.
+"""
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+
+
+@cache
+def load(name: str) -> Any:
+    return json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def example(name: str) -> dict[int | str, dict[str, Any]]:
+    """A `responses=` entry showing the example as the 200 response."""
+    return {200: {"content": {"application/json": {"example": load(name)}}}}
