@@ -246,14 +246,6 @@ def verdict_of(worst: Status) -> Verdict:
     return Verdict.eligible
 
 
-def leaves(outcomes: list[Outcome]) -> list[Outcome]:
-    """The leaf outcomes, depth first."""
-    found: list[Outcome] = []
-    for outcome in outcomes:
-        found += leaves(outcome.parts) if outcome.parts else [outcome]
-    return found
-
-
 def decisive(outcomes: list[Outcome], status: str) -> list[Outcome]:
     """Leaves with this status that decide the verdict: reached only through groups of the same status.
 

@@ -1,17 +1,22 @@
 """Shared fixtures: a database built by the migrations, copied fresh for every test.
 
-Copying a migrated SQLite file costs well under a millisecond and gives each test
-real commits and real concurrent connections, which the per-test-rollback recipe
-cannot (two writers racing need two transactions).
+On SQLite (the default) a template file is copied; with TEST_DATABASE_URL pointing
+at PostgreSQL, each test gets `CREATE DATABASE … TEMPLATE …`. Either way a copy
+costs milliseconds and gives each test real commits and real concurrent
+connections, which the per-test-rollback recipe cannot (two racing writers need
+two transactions).
 """
 
+import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from api.config import ApiSettings
@@ -28,17 +33,64 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "policies" / "sample" / "catalogue"
 
 
-def _fresh_copy(template: Path, folder: Path) -> Engine:
-    path = folder / "test.db"
-    shutil.copy(template, path)
-    return make_engine(f"sqlite:///{path}")
+class Databases:
+    """Templates built once per session, and cheap copies of them per test, on SQLite or PostgreSQL."""
+
+    def __init__(self, server_url: str | None, folder: Path) -> None:
+        self.server_url = server_url
+        self.folder = folder
+        self._admin = create_engine(server_url, isolation_level="AUTOCOMMIT") if server_url else None
+
+    def _url(self, name: str) -> str:
+        if self.server_url is None:
+            return f"sqlite:///{self.folder / name}.db"
+        return make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
+
+    def _create(self, name: str, template: str | None) -> str:
+        if self._admin is None:
+            if template is not None:
+                shutil.copy(self.folder / f"{template}.db", self.folder / f"{name}.db")
+            return self._url(name)
+        with self._admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+        return self._url(name)
+
+    def template(self, name: str, build: Callable[[str], None], based_on: str | None = None) -> str:
+        build(self._create(name, based_on))
+        return name
+
+    def copy(self, template: str) -> str:
+        return self._create(f"sm_test_{uuid.uuid4().hex[:12]}", template)
+
+    def blank(self) -> str:
+        """A new empty database (no schema), for migration tests."""
+        return self._create(f"sm_test_{uuid.uuid4().hex[:12]}", None)
+
+    def drop(self, url: str) -> None:
+        if self._admin is None:
+            return
+        name = make_url(url).database
+        with self._admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def close(self, templates: list[str]) -> None:
+        if self._admin is not None:
+            for name in templates:
+                self.drop(self._url(name))
+            self._admin.dispose()
 
 
 @pytest.fixture(scope="session")
-def empty_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "empty.db"
-    upgrade_database(f"sqlite:///{path}")
-    return path
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    found = Databases(os.environ.get("TEST_DATABASE_URL") or None, tmp_path_factory.mktemp("databases"))
+    yield found
+    found.close(["sm_template_sample", "sm_template_empty"])
+
+
+@pytest.fixture(scope="session")
+def empty_db(databases: Databases) -> str:
+    return databases.template("sm_template_empty", upgrade_database)
 
 
 @pytest.fixture(scope="session")
@@ -47,31 +99,45 @@ def encoder() -> SentenceTransformerEncoder:
     return SentenceTransformerEncoder()
 
 
-@pytest.fixture(scope="session")
-def sample_db(empty_db: Path, tmp_path_factory: pytest.TempPathFactory, encoder: SentenceTransformerEncoder) -> Path:
-    """The sample catalogue, imported and embedded once (the embedding cache travels with each copy)."""
-    path = tmp_path_factory.mktemp("sample") / "sample.db"
-    shutil.copy(empty_db, path)
-    engine = make_engine(f"sqlite:///{path}")
+def _load_sample(url: str, encoder: Encoder) -> None:
+    engine = make_engine(url)
     with Session(engine) as session:
         import_records(session=session, raw=read_directory(SAMPLE_DIR), actor="sample", dry_run=False)
         load_snapshot(session, encoder)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sample_db(databases: Databases, empty_db: str, encoder: SentenceTransformerEncoder) -> str:
+    """The sample catalogue, imported and embedded once (the embedding cache travels with each copy)."""
+    return databases.template("sm_template_sample", lambda url: _load_sample(url, encoder), based_on=empty_db)
+
+
+@pytest.fixture(scope="session")
+def sqlite_sample_db(tmp_path_factory: pytest.TempPathFactory, encoder: SentenceTransformerEncoder) -> Path:
+    """The sample catalogue in a SQLite file, for tests that start the real server on its defaults."""
+    path = tmp_path_factory.mktemp("sqlite-sample") / "sample.db"
+    upgrade_database(f"sqlite:///{path}")
+    _load_sample(f"sqlite:///{path}", encoder)
     return path
 
 
-@pytest.fixture
-def engine(empty_db: Path, tmp_path: Path) -> Iterator[Engine]:
-    engine = _fresh_copy(empty_db, tmp_path)
+def _fresh(databases: Databases, template: str) -> Iterator[Engine]:
+    url = databases.copy(template)
+    engine = make_engine(url)
     yield engine
     engine.dispose()
+    databases.drop(url)
 
 
 @pytest.fixture
-def sample_engine(sample_db: Path, tmp_path: Path) -> Iterator[Engine]:
-    engine = _fresh_copy(sample_db, tmp_path)
-    yield engine
-    engine.dispose()
+def engine(databases: Databases, empty_db: str) -> Iterator[Engine]:
+    yield from _fresh(databases, empty_db)
+
+
+@pytest.fixture
+def sample_engine(databases: Databases, sample_db: str) -> Iterator[Engine]:
+    yield from _fresh(databases, sample_db)
 
 
 @pytest.fixture

@@ -38,9 +38,11 @@ def _key(env: dict[str, str], role: str, tenant: str) -> str:
 
 
 @pytest.mark.e2e
-def test_no_event_is_lost_when_the_server_is_killed(sample_db: Path, tmp_path: Path, encoder: Encoder) -> None:
+def test_no_event_is_lost_when_the_server_is_killed(
+    sqlite_sample_db: Path, tmp_path: Path, encoder: Encoder
+) -> None:
     database = tmp_path / "crash.db"
-    shutil.copy(sample_db, database)
+    shutil.copy(sqlite_sample_db, database)
     port = _free_port()
     env = os.environ | {"POLICIES_DATABASE_URL": f"sqlite:///{database}", "API_PORT": str(port),
                         "API_WEBHOOK_INTERVAL": "0"}  # no dispatcher: the crash comes before any delivery

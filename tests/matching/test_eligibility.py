@@ -4,7 +4,7 @@ import datetime as dt
 
 from pydantic import TypeAdapter
 
-from matching.eligibility import Verdict, decisive, evaluate, leaves
+from matching.eligibility import Verdict, decisive, evaluate
 from matching.facts import derive
 from matching.profile import FirmProfile
 from policies.criteria import Criterion
@@ -57,7 +57,7 @@ def test_any_of_takes_the_best_branch() -> None:
     assert check(rule, firm(operating_revenue=8_000_000))[0] is Verdict.possibly_eligible
     verdict, outcomes = check(rule, firm(operating_revenue=8_000_000, new_equity_financing_2y=5_000_000))
     assert verdict is Verdict.ineligible
-    assert [leaf.status for leaf in leaves(outcomes)] == ["fail", "fail"]
+    assert [leaf.status for leaf in decisive(outcomes, "fail")] == ["fail", "fail"]
 
 
 def test_titles_expire_after_three_years_and_respect_award_dates() -> None:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from matching.benefit import estimate, ranking_value
 from matching.catalogue_view import MeasureView
 from matching.columnar import CompiledCriteria, FirmColumns
-from matching.eligibility import Outcome, Verdict, evaluate
+from matching.eligibility import Verdict, decisive, evaluate
 from matching.facts import Facts
 from matching.measure_columns import WINDOW_CODES, MeasureColumns
 from matching.ranking import specificity
@@ -98,15 +98,6 @@ def test_blocking_unknowns_match_the_scalar_missing_fields(catalogue: list[list[
     for index in possibly:
         verdict, outcomes = evaluate(catalogue[index], firm)
         assert verdict is Verdict.possibly_eligible
-        expected = {o.field for o in _blocking(outcomes)}
+        expected = {o.field for o in decisive(outcomes, "unknown")}
         assert set(found.get(int(index), [])) == expected
 
-
-def _blocking(outcomes: list[Outcome]) -> list[Outcome]:
-    """Scalar definition: unknown leaves reached only through unknown groups."""
-    result = []
-    for outcome in outcomes:
-        if outcome.status != "unknown":
-            continue
-        result += _blocking(outcome.parts) if outcome.parts else [outcome]
-    return result
