@@ -1,5 +1,6 @@
 """Shared by the benchmarks: a description of the machine, and the RESULTS.md section writer."""
 
+import contextlib
 import os
 import platform
 import re
@@ -12,7 +13,7 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 def machine() -> str:
     model = "unknown CPU"
     ram = "?"
-    try:
+    with contextlib.suppress(OSError):  # not Linux: the machine is described less precisely
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
@@ -20,8 +21,6 @@ def machine() -> str:
         found = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
         if found:
             ram = f"{int(found.group(1)) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        pass
     try:
         cpus = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):

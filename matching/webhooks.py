@@ -9,6 +9,7 @@ Receivers check `X-Supportmatch-Signature: sha256=<hex>`, an HMAC-SHA256 with th
 webhook's secret over `<X-Supportmatch-Timestamp>.<raw body>` (see `verify`).
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -179,13 +180,12 @@ def fan_out(session: Session, snapshot: CatalogueSnapshot, now: dt.datetime, bat
             assert hook.id is not None
             if event.id <= hook.after_event_id:
                 continue  # it happened before this portal subscribed
-            try:
-                with session.begin_nested():
-                    session.add(WebhookDelivery(webhook_id=hook.id, event_id=event.id, topic=str(body["event"]),
-                                                body=body, next_attempt_at=now))
+            # A delivery that exists already was fanned out before a crash: the unique key refuses a twin.
+            with contextlib.suppress(IntegrityError), session.begin_nested():
+                session.add(WebhookDelivery(webhook_id=hook.id, event_id=event.id, topic=str(body["event"]),
+                                            body=body, next_attempt_at=now))
+                session.flush()
                 created += 1
-            except IntegrityError:
-                pass  # fanned out before a crash: the delivery exists already
         cursor.last_event_id = event.id
     session.add(cursor)
     session.commit()

@@ -17,11 +17,10 @@ def field_path(loc: Sequence[int | str]) -> str:
     path = ""
     previous: int | str | None = None
     for part in loc:
+        is_tag = part in _UNION_TAGS and (isinstance(previous, int) or previous == "benefit")
         if isinstance(part, int):
             path += f"[{part}]"
-        elif part in _UNION_TAGS and (isinstance(previous, int) or previous == "benefit"):
-            pass
-        else:
+        elif not is_tag:
             path += f".{part}" if path else str(part)
         previous = part
     return path
