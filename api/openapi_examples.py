@@ -16,6 +16,6 @@ def load(name: str) -> Any:
     return json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def example(name: str) -> dict[int | str, dict[str, Any]]:
-    """A `responses=` entry showing the example as the 200 response."""
-    return {200: {"content": {"application/json": {"example": load(name)}}}}
+def example(name: str, status: int = 200) -> dict[int | str, dict[str, Any]]:
+    """A `responses=` entry showing the example as the success response."""
+    return {status: {"content": {"application/json": {"example": load(name)}}}}

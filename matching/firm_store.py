@@ -35,7 +35,12 @@ class Provenance(BaseModel):
 class FirmWrite(BaseModel):
     """A profile to store, with its optional reference in the portal's own system and field provenance."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "profile": {"name": "成都龙潭智造机器人有限公司", "region": "510108", "industries": ["C3491"],
+                    "employees": 180, "operating_revenue": 150_000_000},
+        "external_ref": "crm-1042",
+        "provenance": {"employees": {"source": "registry", "as_of": "2026-06-30"}},
+    }]})
 
     profile: FirmProfile
     external_ref: str | None = Field(default=None, max_length=120)

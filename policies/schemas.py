@@ -52,6 +52,10 @@ NULLABLE_FIELDS = frozenset({"body", "effective_from", "effective_to", "legal_ba
 class MeasureUpdate(MeasureFields):
     """A partial edit: only the fields sent change. Null clears an optional field and nothing else."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"benefit": {"kind": "fixed", "amount": 800_000}, "exclusivity_group": "wz-first-recognition"}
+    ]})
+
     @model_validator(mode="before")
     @classmethod
     def _no_null_for_required(cls, data: object) -> object:
@@ -63,8 +67,31 @@ class MeasureUpdate(MeasureFields):
         return data
 
 
+EXAMPLE_MEASURE = {
+    "code": "ZJ-WZ-LITTLE-GIANT-FIRST-AWARD-2027",
+    "title_en": "Wenzhou award for firms first recognised as national little giants (2027 round)",
+    "title_zh": "温州市首次认定国家级专精特新“小巨人”企业奖励",
+    "summary": "A one-off award of 1 million yuan for Wenzhou firms first recognised as national little giants.",
+    "kind": "award", "authority": "Wenzhou Municipal Bureau of Economy and Information Technology",
+    "level": "municipal", "jurisdiction": ["330300"], "industries": ["C"],
+    "criteria": [
+        {"type": "designation", "designation": "little_giant", "awarded_from": "2026-01-01"},
+        {"type": "any_of", "criteria": [
+            {"type": "numeric", "field": "operating_revenue", "op": "gte", "value": 10_000_000},
+            {"type": "numeric", "field": "new_equity_financing_2y", "op": "gte", "value": 20_000_000}]},
+        {"type": "attestation", "attestation": "no_serious_violation_3y"},
+    ],
+    "benefit": {"kind": "fixed", "amount": 1_000_000},
+    "window": {"mode": "batch", "opens": "2027-03-01", "closes": "2027-04-30"},
+    "exclusivity_group": "wz-first-recognition",
+    "source_url": "https://jxj.wenzhou.gov.cn/",
+}
+
+
 class MeasureCreate(MeasureFields):
     """A new measure; the fields a catalogue entry cannot do without are required."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_MEASURE]})
 
     code: str = Field(pattern=CODE_PATTERN, description="stable code, e.g. ZJ-WZ-LITTLE-GIANT-AWARD")
     title_en: str = Field(min_length=3, max_length=300)

@@ -9,6 +9,7 @@ from api.auth import PortalDep, Principal
 from api.deps import SessionDep
 from api.etag import etag_of, parse_if_match
 from api.params import Id
+from api.openapi_examples import example
 from api.routes.measures import PROBLEMS
 from matching import firm_store
 from matching.firm_store import FirmPublic, FirmRevisionPublic, FirmWrite
@@ -28,7 +29,7 @@ def tenant_of(principal: Principal) -> str:
     return principal.tenant
 
 
-@router.post("", status_code=201, response_model=FirmPublic, responses=PROBLEMS, summary="Store a firm")
+@router.post("", status_code=201, response_model=FirmPublic, responses=PROBLEMS | example("create_firm", 201), summary="Store a firm")
 def create_firm(data: FirmWrite, session: SessionDep, principal: PortalDep, response: Response) -> FirmPublic:
     """Keep a firm's profile on file, with where each field came from."""
     firm = firm_store.create(session, tenant_of(principal), data, principal.actor)
@@ -37,7 +38,7 @@ def create_firm(data: FirmWrite, session: SessionDep, principal: PortalDep, resp
     return firm_store.public(firm)
 
 
-@router.get("", response_model=FirmPage, responses=PROBLEMS, summary="List firms")
+@router.get("", response_model=FirmPage, responses=PROBLEMS | example("list_firms"), summary="List firms")
 def list_firms(
     session: SessionDep, principal: PortalDep, offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -47,7 +48,7 @@ def list_firms(
     return FirmPage(items=[firm_store.public(row) for row in rows], total=total, offset=offset, limit=limit)
 
 
-@router.get("/{firm_id}", response_model=FirmPublic, responses=PROBLEMS, summary="Get a firm")
+@router.get("/{firm_id}", response_model=FirmPublic, responses=PROBLEMS | example("get_firm"), summary="Get a firm")
 def get_firm(firm_id: Id, session: SessionDep, principal: PortalDep, response: Response) -> FirmPublic:
     """One of this portal's firms, with its revision as the ETag."""
     firm = firm_store.get(session, tenant_of(principal), firm_id)
@@ -55,7 +56,7 @@ def get_firm(firm_id: Id, session: SessionDep, principal: PortalDep, response: R
     return firm_store.public(firm)
 
 
-@router.put("/{firm_id}", response_model=FirmPublic, responses=PROBLEMS, summary="Replace a firm's profile")
+@router.put("/{firm_id}", response_model=FirmPublic, responses=PROBLEMS | example("update_firm"), summary="Replace a firm's profile")
 def update_firm(
     firm_id: Id, data: FirmWrite, session: SessionDep, principal: PortalDep, response: Response,
     if_match: Annotated[str | None, Header()] = None,
@@ -75,7 +76,7 @@ def delete_firm(firm_id: Id, session: SessionDep, principal: PortalDep) -> Respo
     return Response(status_code=204)
 
 
-@router.get("/{firm_id}/history", response_model=list[FirmRevisionPublic], responses=PROBLEMS,
+@router.get("/{firm_id}/history", response_model=list[FirmRevisionPublic], responses=PROBLEMS | example("firm_history"),
             summary="Profile history")
 def firm_history(firm_id: Id, session: SessionDep, principal: PortalDep) -> list[FirmRevisionPublic]:
     """Every version of the profile, oldest first."""

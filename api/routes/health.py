@@ -4,6 +4,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import CatalogueDep, MatcherDep, SessionDep
+from api.openapi_examples import example
 from policies import repository
 
 router = APIRouter(tags=["operations"])
@@ -17,7 +18,7 @@ class Health(BaseModel):
     model: str
 
 
-@router.get("/health", response_model=Health, summary="Health")
+@router.get("/health", response_model=Health, responses=example("health"), summary="Health")
 def health(session: SessionDep, catalogue: CatalogueDep, matcher: MatcherDep) -> Health:
     """The service is up, its database answers, and this is the catalogue version it serves."""
     return Health(

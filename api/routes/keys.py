@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.auth import AdminDep
 from api.deps import SessionDep
 from api.params import Id
+from api.openapi_examples import example
 from api.routes.measures import PROBLEMS
 from policies import keys, repository
 from policies.keys import Role
@@ -16,7 +17,8 @@ router = APIRouter(prefix="/keys", tags=["access"])
 
 
 class KeyCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"role": "portal", "label": "Ningbo enterprise portal", "tenant": "ningbo-portal"}]})
 
     role: Role
     label: str = Field(min_length=1, max_length=120, description="who or what uses the key")
@@ -41,7 +43,7 @@ class KeyCreated(KeyPublic):
     key: str = Field(description="the key itself; shown this once and never again")
 
 
-@router.post("", status_code=201, response_model=KeyCreated, responses=PROBLEMS, summary="Create a key")
+@router.post("", status_code=201, response_model=KeyCreated, responses=PROBLEMS | example("create_key", 201), summary="Create a key")
 def create_key(data: KeyCreate, session: SessionDep, principal: AdminDep) -> KeyCreated:
     """Create an API key. The response is the only time the key is shown."""
     key, plain = keys.create_key(session=session, role=data.role, label=data.label, actor=principal.actor,
@@ -49,13 +51,13 @@ def create_key(data: KeyCreate, session: SessionDep, principal: AdminDep) -> Key
     return KeyCreated.model_validate(KeyPublic.model_validate(key).model_dump() | {"key": plain})
 
 
-@router.get("", response_model=list[KeyPublic], responses=PROBLEMS, summary="List keys")
+@router.get("", response_model=list[KeyPublic], responses=PROBLEMS | example("list_keys"), summary="List keys")
 def list_keys(session: SessionDep, _: AdminDep) -> list[KeyPublic]:
     """Every key with its role and state; never the key itself."""
     return [KeyPublic.model_validate(key) for key in repository.list_keys(session)]
 
 
-@router.delete("/{key_id}", response_model=KeyPublic, responses=PROBLEMS, summary="Revoke a key")
+@router.delete("/{key_id}", response_model=KeyPublic, responses=PROBLEMS | example("revoke_key"), summary="Revoke a key")
 def revoke_key(key_id: Id, session: SessionDep, principal: AdminDep) -> KeyPublic:
     """Revoke a key at once; revoking twice is harmless."""
     return KeyPublic.model_validate(keys.revoke_key(session=session, key_id=key_id, actor=principal.actor))

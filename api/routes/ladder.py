@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.auth import require
 from api.deps import CatalogueDep
 from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today
+from api.openapi_examples import example
 from api.routes.measures import PROBLEMS
 from matching.assessment import LadderReport, assess
 from matching.ladder import Purpose
@@ -24,7 +25,7 @@ class AssessRequest(BaseModel):
     purpose: Purpose = Field(default="new", description="new application, or re-review under the 2022 rules")
 
 
-@router.post("/assess", response_model=LadderReport, responses=PROBLEMS, summary="Assess the SME ladder")
+@router.post("/assess", response_model=LadderReport, responses=PROBLEMS | example("assess_firm"), summary="Assess the SME ladder")
 def assess_firm(request: AssessRequest, catalogue: CatalogueDep) -> LadderReport:
     """Each rung (tech/innovative SME, specialized SME, little giant, single champion) under the rules in force."""
     return assess(catalogue, request.profile, as_of=as_of_or_today(request.as_of), purpose=request.purpose)

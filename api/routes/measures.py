@@ -42,7 +42,7 @@ class MeasurePage(BaseModel):
 
 
 class StatusChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"status": "published"}]})
 
     status: MeasureStatus = Field(description="the status to move to")
 
@@ -60,7 +60,7 @@ def _visible(principal_role: Role | None, status: str) -> bool:
     )
 
 
-@router.get("", response_model=MeasurePage, responses=PROBLEMS, summary="List measures")
+@router.get("", response_model=MeasurePage, responses=PROBLEMS | example("list_measures"), summary="List measures")
 def list_measures(
     session: SessionDep,
     principal: PrincipalDep,
@@ -87,7 +87,7 @@ def list_measures(
     return MeasurePage(items=[curation.measure_public(row) for row in rows], total=total, offset=offset, limit=limit)
 
 
-@router.post("", status_code=201, response_model=MeasurePublic, responses=PROBLEMS, summary="Create a draft")
+@router.post("", status_code=201, response_model=MeasurePublic, responses=PROBLEMS | example("create_measure", 201), summary="Create a draft")
 def create_measure(
     data: MeasureCreate, session: SessionDep, principal: CuratorDep, response: Response
 ) -> MeasurePublic:
@@ -108,7 +108,7 @@ def get_measure(code: str, session: SessionDep, principal: PrincipalDep, respons
     return curation.measure_public(measure)
 
 
-@router.patch("/{code}", response_model=MeasurePublic, responses=PROBLEMS, summary="Edit a measure")
+@router.patch("/{code}", response_model=MeasurePublic, responses=PROBLEMS | example("update_measure"), summary="Edit a measure")
 def update_measure(
     code: str,
     data: MeasureUpdate,
@@ -127,7 +127,7 @@ def update_measure(
     return curation.measure_public(measure)
 
 
-@router.post("/{code}/status", response_model=MeasurePublic, responses=PROBLEMS, summary="Change status")
+@router.post("/{code}/status", response_model=MeasurePublic, responses=PROBLEMS | example("change_status"), summary="Change status")
 def change_status(
     code: str,
     change: StatusChange,
@@ -145,7 +145,7 @@ def change_status(
     return curation.measure_public(measure)
 
 
-@router.get("/{code}/revisions", response_model=list[RevisionPublic], responses=PROBLEMS, summary="History")
+@router.get("/{code}/revisions", response_model=list[RevisionPublic], responses=PROBLEMS | example("list_revisions"), summary="History")
 def list_revisions(code: str, session: SessionDep, _: CuratorDep) -> list[RevisionPublic]:
     """Every revision of a measure, oldest first: who, when, what changed."""
     measure = curation.get_measure(session=session, code=code)
@@ -154,14 +154,14 @@ def list_revisions(code: str, session: SessionDep, _: CuratorDep) -> list[Revisi
 
 
 @router.get(
-    "/{code}/revisions/{revision}", response_model=RevisionDetail, responses=PROBLEMS, summary="One revision"
+    "/{code}/revisions/{revision}", response_model=RevisionDetail, responses=PROBLEMS | example("get_revision"), summary="One revision"
 )
 def get_revision(code: str, revision: RevisionNumber, session: SessionDep, _: CuratorDep) -> RevisionDetail:
     """A revision with the full snapshot of the measure as it was."""
     return RevisionDetail.model_validate(curation.revision_of(session=session, code=code, revision=revision))
 
 
-@router.get("/{code}/diff", response_model=RevisionDiff, responses=PROBLEMS, summary="Diff two revisions")
+@router.get("/{code}/diff", response_model=RevisionDiff, responses=PROBLEMS | example("diff_revisions"), summary="Diff two revisions")
 def diff_revisions(
     code: str,
     session: SessionDep,

@@ -9,19 +9,20 @@ from pydantic import BaseModel, ConfigDict
 
 from api.auth import CuratorDep, PortalDep
 from api.deps import CatalogueDep, PopulationDep
+from api.openapi_examples import example
 from api.routes.measures import PROBLEMS
 from matching.candidates import CandidateList, Preview, Sweep, candidates, preview
 from matching.catalogue_view import MeasureView
 from matching.eligibility import Verdict
 from policies.errors import MeasureNotFound
 from policies.keys import Role
-from policies.schemas import MeasureCreate
+from policies.schemas import EXAMPLE_MEASURE, MeasureCreate
 
 router = APIRouter(prefix="/measures", tags=["reverse matching"])
 CSV_COLUMNS = ("firm_id", "external_ref", "name", "region", "verdict", "estimated_benefit", "missing", "relevance")
 
 
-@router.get("/{code}/candidates", response_model=CandidateList, responses=PROBLEMS, summary="Firms that qualify")
+@router.get("/{code}/candidates", response_model=CandidateList, responses=PROBLEMS | example("measure_candidates"), summary="Firms that qualify")
 def measure_candidates(
     code: str,
     catalogue: CatalogueDep,
@@ -55,13 +56,17 @@ def measure_candidates(
 class PreviewRequest(BaseModel):
     """A draft measure (not saved) and, optionally, a threshold to sweep."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "measure": EXAMPLE_MEASURE | {"code": "DRAFT-WZ-AWARD", "criteria": [
+            {"type": "numeric", "field": "employees", "op": "lte", "value": 300}]},
+        "sweep": {"path": 0, "bound": "value", "values": [300, 500, 1000]},
+    }]})
 
     measure: MeasureCreate
     sweep: Sweep | None = None
 
 
-@router.post("/preview", response_model=Preview, responses=PROBLEMS, summary="Drafting sandbox")
+@router.post("/preview", response_model=Preview, responses=PROBLEMS | example("preview_draft"), summary="Drafting sandbox")
 def preview_draft(request: PreviewRequest, population: PopulationDep, _: CuratorDep) -> Preview:
     """How many stored firms a draft would reach, what excludes the most, the payout, and a threshold sweep."""
     view = MeasureView.from_record(request.measure)

@@ -56,7 +56,7 @@ def search_measures(
     return search(catalogue, q, query_vector(matcher, q), filters, offset=offset, limit=limit)
 
 
-@router.get("/measures/{code}/similar", response_model=SearchResult, responses=PROBLEMS, tags=["catalogue"],
+@router.get("/measures/{code}/similar", response_model=SearchResult, responses=PROBLEMS | example("similar_measures"), tags=["catalogue"],
             summary="More like this")
 def similar_measures(
     code: str, catalogue: CatalogueDep, limit: Annotated[int, Query(ge=1, le=50)] = 10,

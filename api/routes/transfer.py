@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from api.auth import CuratorDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import FieldError
+from api.openapi_examples import example
 from api.routes.measures import PROBLEMS
 from policies import curation, repository
 from policies.importing.formats import Format, UnreadableFile, read_records, write_records
@@ -48,7 +49,7 @@ def _format_of(request: Request, explicit: Format | None) -> Format:
 @router.post(
     "/import",
     response_model=ImportResult,
-    responses=PROBLEMS,
+    responses=PROBLEMS | example("import_measures"),
     summary="Import measures",
     openapi_extra={
         "requestBody": {

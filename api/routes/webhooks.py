@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from api.auth import PortalDep, PrincipalDep
 from api.deps import SessionDep
 from api.params import Id
+from api.openapi_examples import example
 from api.routes.measures import PROBLEMS
 from matching.errors import WebhookNotFound
 from policies.keys import Role
@@ -21,7 +22,8 @@ router = APIRouter(tags=["changes"])
 
 
 class WebhookCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"url": "https://portal.example.cn/hooks/supportmatch"}]})
 
     url: HttpUrl
     secret: str | None = Field(default=None, min_length=16, max_length=200,
@@ -77,7 +79,7 @@ def _own(session: SessionDep, tenant: str | None, webhook_id: int) -> Webhook:
     return hook
 
 
-@router.post("/webhooks", status_code=201, response_model=WebhookCreated, responses=PROBLEMS, summary="Subscribe")
+@router.post("/webhooks", status_code=201, response_model=WebhookCreated, responses=PROBLEMS | example("create_webhook", 201), summary="Subscribe")
 def create_webhook(data: WebhookCreate, session: SessionDep, principal: PortalDep) -> WebhookCreated:
     """Receive signed events about this portal's firms: measures published or changed that they qualify for,
     and verdicts that flipped when a firm's profile changed."""
@@ -89,7 +91,7 @@ def create_webhook(data: WebhookCreate, session: SessionDep, principal: PortalDe
     return WebhookCreated.model_validate(WebhookPublic.model_validate(hook).model_dump() | {"secret": hook.secret})
 
 
-@router.get("/webhooks", response_model=list[WebhookPublic], responses=PROBLEMS, summary="List subscriptions")
+@router.get("/webhooks", response_model=list[WebhookPublic], responses=PROBLEMS | example("list_webhooks"), summary="List subscriptions")
 def list_webhooks(session: SessionDep, principal: PortalDep) -> list[WebhookPublic]:
     """This portal's active webhooks (never their secrets)."""
     rows = session.exec(select(Webhook).where(Webhook.tenant == principal.tenant, Webhook.active == True)  # noqa: E712
@@ -107,7 +109,7 @@ def delete_webhook(webhook_id: Id, session: SessionDep, principal: PortalDep) ->
     return Response(status_code=204)
 
 
-@router.get("/webhooks/{webhook_id}/deliveries", response_model=list[DeliveryPublic], responses=PROBLEMS,
+@router.get("/webhooks/{webhook_id}/deliveries", response_model=list[DeliveryPublic], responses=PROBLEMS | example("list_deliveries"),
             summary="Delivery log")
 def list_deliveries(
     webhook_id: Id, session: SessionDep, principal: PortalDep, limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -119,7 +121,7 @@ def list_deliveries(
     return [DeliveryPublic.model_validate(row) for row in rows]
 
 
-@router.get("/changes", response_model=ChangeFeed, responses=PROBLEMS, summary="Catalogue change feed")
+@router.get("/changes", response_model=ChangeFeed, responses=PROBLEMS | example("change_feed"), summary="Catalogue change feed")
 def change_feed(
     session: SessionDep, principal: PrincipalDep,
     since: Annotated[int, Query(ge=0, le=2**62, description="cursor from the last page; 0 for the start")] = 0,

@@ -47,3 +47,45 @@ def test_response_examples_are_real_and_current(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     shown = spec["paths"]["/v1/match"]["post"]["responses"]["200"]["content"]["application/json"]
     assert shown["example"]["items"]
+
+
+def test_every_route_shows_a_request_and_a_response_example(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    missing = []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            success = [code for code in responses if code.startswith("2")]
+            if success == ["204"] or path.endswith("/export"):
+                continue  # no body, or a file in the format asked for
+            shown = any("example" in body for code in success
+                        for body in responses[code].get("content", {}).values())
+            if not shown:
+                missing.append(f"{method.upper()} {path} response")
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            ref = body.get("schema", {}).get("$ref", "")
+            if ref and not schemas[ref.rsplit("/", 1)[-1]].get("examples") and not body.get("example"):
+                missing.append(f"{method.upper()} {path} request")
+    assert missing == []
+
+
+def test_request_examples_are_valid_requests() -> None:
+    """An example a reader copies from /docs is accepted as it stands."""
+    from api.routes.eligibility import EligibilityRequest
+    from api.routes.keys import KeyCreate
+    from api.routes.ladder import AssessRequest
+    from api.routes.matches import MatchRequest
+    from api.routes.measures import StatusChange
+    from api.routes.reverse import PreviewRequest
+    from api.routes.search import AskRequest
+    from api.routes.webhooks import WebhookCreate
+    from matching.firm_store import FirmWrite
+    from policies.schemas import MeasureCreate, MeasureUpdate
+
+    for model in (EligibilityRequest, KeyCreate, AssessRequest, MatchRequest, StatusChange, PreviewRequest,
+                  AskRequest, WebhookCreate, FirmWrite, MeasureCreate, MeasureUpdate):
+        examples = model.model_json_schema()["examples"]
+        assert examples, model.__name__
+        for example in examples:
+            model.model_validate(example)
