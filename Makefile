@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install serve test migrate clean quality bench
+.PHONY: install serve test migrate clean quality bench openapi-examples
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ quality: install
 
 bench: install
 	$(PY) -m benchmarks.latency
+
+# Recapture the OpenAPI response examples (api/examples/) after changing a response shape.
+openapi-examples: install
+	$(PY) examples/capture_openapi_examples.py
