@@ -16,7 +16,6 @@ class ApiSettings(BaseSettings):
     cors_origins: list[str] = []
     load_sample: bool = True
     sample_dir: Path = SAMPLE_CATALOGUE
-    max_page_size: int = 200
     webhook_interval: float = 5.0  # seconds between dispatcher passes; 0 turns the dispatcher off
 
 

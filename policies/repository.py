@@ -99,13 +99,6 @@ def add_audit_event(session: Session, event: AuditEvent) -> None:
     session.add(event)
 
 
-def list_audit_events(session: Session, *, entity_ref: str | None = None, limit: int = 100) -> list[AuditEvent]:
-    statement = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(limit)
-    if entity_ref:
-        statement = statement.where(AuditEvent.entity_ref == entity_ref)
-    return list(session.exec(statement).all())
-
-
 def get_key_by_hash(session: Session, key_hash: str) -> ApiKey | None:
     return session.exec(select(ApiKey).where(ApiKey.key_hash == key_hash)).first()
 
