@@ -1,5 +1,6 @@
 """`supportmatch`: serve, migrate, import, export and manage keys from a terminal."""
 
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -159,4 +160,12 @@ def serve(
     migrate()
     if settings.load_sample:
         load_sample(force=False)
-    uvicorn.run("api.main:create_app", factory=True, host=host or settings.host, port=port or settings.port)
+    # One JSON line per request, with its request id (api/middleware.py), instead of uvicorn's access log.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access = logging.getLogger("supportmatch.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    access.propagate = False
+    uvicorn.run("api.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,
+                access_log=False)

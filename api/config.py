@@ -17,6 +17,8 @@ class ApiSettings(BaseSettings):
     load_sample: bool = True
     sample_dir: Path = SAMPLE_CATALOGUE
     webhook_interval: float = 5.0  # seconds between dispatcher passes; 0 turns the dispatcher off
+    max_body_bytes: int = 2_000_000  # request bodies above this get 413 (catalogue imports have their own limit)
+    rate_limit_per_minute: int = 600  # per API key (or client address without one); 0 turns it off
 
 
 @lru_cache(maxsize=1)

@@ -26,6 +26,14 @@ def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Sess
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def get_catalogue_holder(request: Request) -> CatalogueHolder:
+    holder: CatalogueHolder = request.state.catalogue
+    return holder
+
+
+CatalogueHolderDep = Annotated[CatalogueHolder, Depends(get_catalogue_holder)]
+
+
 def get_catalogue(request: Request, session: SessionDep) -> CatalogueSnapshot:
     """The published catalogue as of this request, rebuilt if the database moved on."""
     holder: CatalogueHolder = request.state.catalogue

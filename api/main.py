@@ -13,8 +13,10 @@ from sqlmodel import Session
 
 from api.config import ApiSettings, get_api_settings
 from api.errors import add_exception_handlers
+from api.middleware import Plumbing
 from api.mcp import Services, build_mcp, mcp_app
 from api.routes import api_router, health
+from api.routes.transfer import MAX_IMPORT_BYTES
 from matching import webhooks
 from matching.catalogue import CatalogueHolder
 from matching.config import MatchingSettings, get_matching_settings
@@ -101,6 +103,9 @@ def create_app(
             expose_headers=["ETag", "Location"],
         )
     add_exception_handlers(app)
+    app.add_middleware(Plumbing, max_body=api_settings.max_body_bytes,
+                       large_body_paths={"/v1/measures/import": MAX_IMPORT_BYTES},
+                       per_minute=api_settings.rate_limit_per_minute)
     app.include_router(health.router)
     app.include_router(api_router)
     app.mount("/mcp", mcp_endpoint)
@@ -126,5 +131,5 @@ TAGS = [
     {"name": "reverse matching", "description": "Which stored firms qualify for a measure; the drafting sandbox."},
     {"name": "changes", "description": "Webhooks for portals, and the catalogue's change feed."},
     {"name": "access", "description": "API keys (admins)."},
-    {"name": "operations", "description": "Health."},
+    {"name": "operations", "description": "Health, readiness and Prometheus metrics."},
 ]

@@ -157,6 +157,10 @@ def live_firms(session: Session, tenant: str | None = None) -> list[Firm]:
     return list(session.exec(statement).all())
 
 
+def count_live(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Firm).where(col(Firm.deleted_at).is_(None))).one()
+
+
 def firms_version(session: Session) -> int:
     """Grows with every committed change to any firm (a count, for the reason repository.catalogue_version gives)."""
     return session.exec(select(func.count()).select_from(FirmRevision)).one()

@@ -1,13 +1,20 @@
-"""Liveness, and which catalogue version this process serves."""
+"""Liveness, readiness, the catalogue version served, and Prometheus metrics."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from pydantic import BaseModel
+from sqlalchemy import text
 
-from api.deps import CatalogueDep, MatcherDep, SessionDep
+from api.deps import CatalogueDep, CatalogueHolderDep, MatcherDep, SessionDep
 from api.openapi_examples import example
+from matching import firm_store
 from policies import repository
 
 router = APIRouter(tags=["operations"])
+CATALOGUE_VERSION = Gauge("supportmatch_catalogue_version", "Catalogue version this process serves")
+PUBLISHED = Gauge("supportmatch_published_measures", "Published measures in the served catalogue")
+MEASURES = Gauge("supportmatch_measures", "Measures in the database, every status")
+FIRMS = Gauge("supportmatch_firms", "Firms on file")
 
 
 class Health(BaseModel):
@@ -18,6 +25,11 @@ class Health(BaseModel):
     model: str
 
 
+class Ready(BaseModel):
+    ready: bool
+    catalogue_version: int | None
+
+
 @router.get("/health", response_model=Health, responses=example("health"), summary="Health")
 def health(session: SessionDep, catalogue: CatalogueDep, matcher: MatcherDep) -> Health:
     """The service is up, its database answers, and this is the catalogue version it serves."""
@@ -25,3 +37,31 @@ def health(session: SessionDep, catalogue: CatalogueDep, matcher: MatcherDep) ->
         status="ok", measures=repository.count_measures(session), published=len(catalogue.measures),
         catalogue_version=catalogue.version, model=matcher.encode.encoder.name,
     )
+
+
+@router.get("/ready", response_model=Ready, summary="Readiness", responses={
+    200: {"content": {"application/json": {"example": {"ready": True, "catalogue_version": 188}}}},
+    503: {"model": Ready},
+})
+def ready(holder: CatalogueHolderDep, session: SessionDep, response: Response) -> Ready:
+    """Ready when the database answers and a catalogue snapshot is loaded: a load balancer's signal."""
+    version = holder.version
+    try:
+        session.exec(text("select 1"))  # type: ignore[call-overload]
+    except Exception:  # any database failure means "not ready", which is the answer asked for
+        response.status_code = 503
+        return Ready(ready=False, catalogue_version=version)
+    if version is None:
+        response.status_code = 503
+    return Ready(ready=version is not None, catalogue_version=version)
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response,
+            responses={200: {"content": {CONTENT_TYPE_LATEST: {"example": "supportmatch_measures 188.0"}}}})
+def metrics(session: SessionDep, catalogue: CatalogueDep) -> Response:
+    """Latency per route, requests refused, catalogue version, measure and firm counts."""
+    CATALOGUE_VERSION.set(catalogue.version)
+    PUBLISHED.set(len(catalogue.measures))
+    MEASURES.set(repository.count_measures(session))
+    FIRMS.set(firm_store.count_live(session))
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,144 @@
+"""Request plumbing as plain ASGI middleware: request ids and JSON access logs, body limits, rate limits, metrics.
+
+Pure ASGI (not BaseHTTPMiddleware) so streaming responses and the mounted MCP app
+pass through untouched.
+"""
+
+import json
+import logging
+import math
+import threading
+import time
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from prometheus_client import Counter, Histogram
+
+from policies.keys import KEY_PREFIX
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+access_log = logging.getLogger("supportmatch.access")
+LATENCY = Histogram("supportmatch_request_seconds", "Request latency by route", ["method", "route", "status"],
+                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+REJECTED = Counter("supportmatch_rejected_total", "Requests refused before routing", ["reason"])
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+async def _problem(send: Send, status: int, title: str, detail: str, headers: list[tuple[bytes, bytes]]) -> None:
+    body = json.dumps({"type": f"/problems/{title.lower().replace(' ', '-')}", "title": title, "status": status,
+                       "detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/problem+json"), *headers]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def route_label(scope: Scope) -> str:
+    """The matched route's template (`/v1/measures/{code}`), never the raw path: labels stay few."""
+    if scope["path"].startswith("/mcp"):
+        return "/mcp"
+    template = getattr(scope.get("route"), "path", None)
+    if template is None:
+        return "(unmatched)"
+    # Routes included under the /v1 router report their own path without the prefix.
+    return f"/v1{template}" if scope["path"].startswith("/v1/") and not template.startswith("/v1") else template
+
+
+def client_identity(scope: Scope) -> str:
+    """Who a rate limit counts: the API key's public part, else the client address. Never the secret."""
+    token = _header(scope, b"x-api-key") or (_header(scope, b"authorization") or "").partition(" ")[2].strip()
+    if token.startswith(KEY_PREFIX):
+        return "key:" + token[len(KEY_PREFIX) :].split("_", 1)[0]
+    client = scope.get("client")
+    return "ip:" + (client[0] if client else "unknown")
+
+
+class TokenBuckets:
+    """Per-caller token buckets, refilled continuously: `per_minute` requests a minute, bursts up to that."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = per_minute / 60.0
+        self.capacity = float(per_minute)
+        self._clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, caller: str) -> float:
+        """0 when the request may go ahead, else the seconds until it may."""
+        now = self._clock()
+        with self._lock:
+            tokens, last = self._buckets.get(caller, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            if tokens >= 1:
+                self._buckets[caller] = (tokens - 1, now)
+                return 0.0
+            self._buckets[caller] = (tokens, now)
+            return (1 - tokens) / self.rate
+
+
+def plumbing(app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], per_minute: int) -> ASGIApp:
+    """Wrap the app: request id, body limit (413), rate limit (429 with Retry-After), metrics, access log."""
+    buckets = TokenBuckets(per_minute) if per_minute > 0 else None
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        request_id = _header(scope, b"x-request-id") or uuid.uuid4().hex
+        id_header = (b"x-request-id", request_id.encode("latin-1", "replace")[:128])
+        limit = large_body_paths.get(scope["path"], max_body)
+        declared = _header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            REJECTED.labels("body_too_large").inc()
+            await _problem(send, 413, "Content too large", f"request bodies here are limited to {limit} bytes",
+                           [id_header])
+            return
+        if buckets is not None and scope["path"] not in ("/health", "/ready", "/metrics"):
+            wait = buckets.take(client_identity(scope))
+            if wait > 0:
+                REJECTED.labels("rate_limited").inc()
+                await _problem(send, 429, "Too many requests", "slow down: this key's request rate is limited",
+                               [id_header, (b"retry-after", str(math.ceil(wait)).encode())])
+                return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                message["headers"] = [*message.get("headers", []), id_header]
+            await send(message)
+
+        try:
+            await app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = route_label(scope)
+            LATENCY.labels(scope["method"], route, str(status)).observe(elapsed)
+            access_log.info(json.dumps({"request_id": request_id, "method": scope["method"], "route": route,
+                                        "path": scope["path"], "status": status, "ms": round(elapsed * 1000, 2),
+                                        "caller": client_identity(scope)}))
+
+    return middleware
+
+
+class Plumbing:
+    """`plumbing` in the shape `app.add_middleware` expects."""
+
+    def __init__(self, app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], per_minute: int) -> None:
+        self._app = plumbing(app, max_body=max_body, large_body_paths=large_body_paths, per_minute=per_minute)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
