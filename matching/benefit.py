@@ -60,7 +60,7 @@ def _base(base: BenefitBase, facts: Facts) -> _Base:
 
 def _percentage(benefit: PercentageBenefit, facts: Facts) -> Estimate:
     base = _base(benefit.base, facts)
-    ceiling = benefit.cap or (benefit.cap_per_year * benefit.years if benefit.cap_per_year else None)
+    ceiling = benefit.ceiling
     if base.value is None:
         if ceiling is None:
             return Estimate(kind="cash", amount=None, basis=f"{benefit.rate:.0%} of {base.label}, which is unknown")
@@ -86,7 +86,7 @@ def _interest(benefit: InterestSubsidyBenefit, facts: Facts) -> Estimate:
     if loan is None:
         if benefit.cap_per_year is None:
             return Estimate(kind="cash", amount=None, basis=f"{benefit.rate:.2%} a year of a loan; state loan_need")
-        return Estimate(kind="cash", amount=benefit.cap_per_year * benefit.years, capped=True,
+        return Estimate(kind="cash", amount=benefit.ceiling, capped=True,
                         basis=f"cap of {benefit.cap_per_year:,} a year (loan_need unknown)")
     if benefit.min_loan is not None and loan < benefit.min_loan:
         return Estimate(kind="cash", amount=0, basis=f"loan {loan:,.0f} is below the minimum {benefit.min_loan:,}")

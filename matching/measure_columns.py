@@ -267,10 +267,9 @@ def _headline(view: MeasureView) -> float:
     if isinstance(benefit, FixedBenefit):
         return float(benefit.amount)
     if isinstance(benefit, PercentageBenefit):
-        ceiling = benefit.cap or (benefit.cap_per_year * benefit.years if benefit.cap_per_year else None)
-        return _nan_if_none(ceiling)
+        return _nan_if_none(benefit.ceiling)
     if isinstance(benefit, InterestSubsidyBenefit):
-        return _nan_if_none(benefit.cap_per_year * benefit.years if benefit.cap_per_year else None)
+        return _nan_if_none(benefit.ceiling)
     if isinstance(benefit, FinancingBenefit):
         return float(benefit.max_amount)
     return _nan_if_none(benefit.estimated_value)

@@ -37,6 +37,11 @@ class PercentageBenefit(_Benefit):
     years: int = Field(default=1, ge=1, le=10)
     min_base: int | None = Field(default=None, ge=0, le=MAX_YUAN, description="smallest qualifying base, CNY")
 
+    @property
+    def ceiling(self) -> int | None:
+        """The most the measure can pay over its life, when the text sets a limit."""
+        return self.cap or (self.cap_per_year * self.years if self.cap_per_year else None)
+
     @model_validator(mode="after")
     def _caps_consistent(self) -> Self:
         if self.cap and self.cap_per_year and self.cap_per_year > self.cap:
@@ -52,6 +57,10 @@ class InterestSubsidyBenefit(_Benefit):
     cap_per_year: int | None = Field(default=None, gt=0, le=MAX_YUAN, description="CNY per year")
     years: int = Field(default=1, ge=1, le=10)
     min_loan: int | None = Field(default=None, ge=0, le=MAX_YUAN, description="CNY")
+
+    @property
+    def ceiling(self) -> int | None:
+        return self.cap_per_year * self.years if self.cap_per_year else None
 
 
 class FinancingBenefit(_Benefit):

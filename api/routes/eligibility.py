@@ -1,6 +1,8 @@
 """Eligibility for portals: verdicts with reasons, the next question, near misses, what-if."""
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter
@@ -47,14 +49,22 @@ class EligibilityRequest(BaseModel):
     near_misses: bool = Field(default=False, description="suggest the smallest change for ineligible measures")
 
 
-def check_override_fields(overrides: dict[str, Any]) -> None:
-    """Refuse overrides of fields a profile does not have, naming each."""
+@contextmanager
+def overrides_checked(overrides: dict[str, Any]) -> Iterator[None]:
+    """Refuse overrides of fields a profile does not have, and report a profile the overrides make
+    invalid, each as a 422 naming `body.overrides.<field>`."""
     unknown = sorted(set(overrides) - set(FirmProfile.model_fields))
     if unknown:
         raise RequestValidationError(
             [{"loc": ("body", "overrides", key), "msg": "not a profile field", "type": "extra_forbidden"}
              for key in unknown]
         )
+    try:
+        yield
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**error, "loc": ("body", "overrides", *error["loc"])} for error in exc.errors()]
+        ) from exc
 
 
 def as_of_or_today(as_of: dt.date | None) -> dt.date:
@@ -65,14 +75,9 @@ def as_of_or_today(as_of: dt.date | None) -> dt.date:
              summary="Check eligibility")
 def eligibility(request: EligibilityRequest, catalogue: CatalogueDep) -> EligibilityReport:
     """Verdicts (eligible, possibly eligible, ineligible) with every reason, for one firm."""
-    check_override_fields(request.overrides)
-    try:
+    with overrides_checked(request.overrides):
         return check(
             catalogue, request.profile, as_of=as_of_or_today(request.as_of), codes=request.measures,
             overrides=request.overrides, include_ineligible=request.include_ineligible,
             want_near_misses=request.near_misses,
         )
-    except ValidationError as exc:
-        raise RequestValidationError(
-            [{**error, "loc": ("body", "overrides", *error["loc"])} for error in exc.errors()]
-        ) from exc

@@ -3,12 +3,11 @@
 from typing import Annotated, Any, Self
 
 from fastapi import APIRouter
-from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.auth import PortalDep
 from api.deps import CatalogueDep, MatcherDep, SessionDep
-from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today, check_override_fields
+from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today, overrides_checked
 from api.openapi_examples import example
 from api.routes.measures import PROBLEMS
 from matching import firm_store
@@ -57,21 +56,16 @@ def match_firm(
     request: MatchRequest, catalogue: CatalogueDep, matcher: MatcherDep, session: SessionDep, principal: PortalDep
 ) -> MatchResult:
     """Measures ranked for this firm: eligible first, then possibly eligible, then near misses on request."""
-    check_override_fields(request.overrides)
-    profile = request.profile
-    if profile is None:
-        assert request.firm_id is not None and principal.tenant is not None
-        stored = firm_store.get(session, principal.tenant, request.firm_id)
-        profile = FirmProfile.model_validate(stored.profile)
-    options = MatchOptions(
-        as_of=as_of_or_today(request.as_of), kinds=request.kinds, levels=request.levels,
-        open_only=request.open_only, include_closed=request.include_closed,
-        closing_soon_days=request.closing_within_days, near_misses=request.near_misses,
-        offset=request.offset, limit=request.limit, fusion=request.fusion or matcher.fusion,
-    )
-    try:
+    with overrides_checked(request.overrides):
+        profile = request.profile
+        if profile is None:
+            assert request.firm_id is not None and principal.tenant is not None
+            stored = firm_store.get(session, principal.tenant, request.firm_id)
+            profile = FirmProfile.model_validate(stored.profile)
+        options = MatchOptions(
+            as_of=as_of_or_today(request.as_of), kinds=request.kinds, levels=request.levels,
+            open_only=request.open_only, include_closed=request.include_closed,
+            closing_soon_days=request.closing_within_days, near_misses=request.near_misses,
+            offset=request.offset, limit=request.limit, fusion=request.fusion or matcher.fusion,
+        )
         return match(catalogue, matcher.encode, profile, options, matcher.weights, request.overrides)
-    except ValidationError as exc:
-        raise RequestValidationError(
-            [{**error, "loc": ("body", "overrides", *error["loc"])} for error in exc.errors()]
-        ) from exc
