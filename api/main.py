@@ -67,7 +67,7 @@ def create_app(
             matching_settings.model_path, threads=matching_settings.encoder_threads,
             batch_size=matching_settings.encode_batch_size,
         )
-        holder = CatalogueHolder(model)
+        holder = CatalogueHolder(model, saved=matching_settings.snapshots)
         with Session(active) as session:
             holder.current(session)  # embed and index before the first request, not during it
         matcher = Matcher(encode=QueryEncoder(model, multilingual=matching_settings.multilingual_model),

@@ -6,11 +6,14 @@ ever sees half of an update.
 """
 
 import threading
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
 
 from sqlmodel import Session
 
-from matching.catalogue_view import MeasureView
+from matching import snapshot_store
+from matching.catalogue_view import MeasureView, StoredMeasures
 from matching.embedding_store import embed_texts
 from matching.embeddings import Encoder
 from matching.index import VectorIndex
@@ -23,7 +26,7 @@ from policies import repository
 @dataclass(frozen=True)
 class CatalogueSnapshot:
     version: int
-    measures: list[MeasureView]
+    measures: Sequence[MeasureView]
     index: dict[str, int]
     criteria: ShardedCriteria
     vectors: VectorIndex
@@ -34,7 +37,7 @@ class CatalogueSnapshot:
     def build(cls, version: int, measures: list[MeasureView], vectors: VectorIndex) -> "CatalogueSnapshot":
         return cls(
             version=version,
-            measures=measures,
+            measures=StoredMeasures.of(measures),
             index={measure.code: i for i, measure in enumerate(measures)},
             criteria=ShardedCriteria(measures),
             vectors=vectors,
@@ -43,23 +46,49 @@ class CatalogueSnapshot:
         )
 
 
-def load_snapshot(session: Session, encoder: Encoder, *, progress: bool = False) -> CatalogueSnapshot:
-    """Read and compile the published catalogue; the version is read first, so it never overstates."""
+    def parts(self) -> dict[str, object]:
+        """What is saved to disk; the FAISS index is rebuilt from the vectors, which is a copy."""
+        saved: dict[str, object] = {field.name: getattr(self, field.name) for field in fields(self)}
+        saved["vectors"] = self.vectors.vectors
+        return saved
+
+    @classmethod
+    def from_parts(cls, parts: dict[str, object], version: int) -> "CatalogueSnapshot":
+        return cls(**(parts | {"version": version, "vectors": VectorIndex(parts["vectors"])}))  # type: ignore[arg-type]
+
+
+def load_snapshot(
+    session: Session, encoder: Encoder, *, progress: bool = False, saved: Path | None = None
+) -> CatalogueSnapshot:
+    """Read and compile the published catalogue; the version is read first, so it never overstates.
+
+    With `saved`, a directory, a snapshot compiled earlier from the same published
+    measures is loaded from there instead, and a new compilation is written there.
+    """
     version = repository.catalogue_version(session)
+    key = snapshot_store.fingerprint(session, encoder.name) if saved is not None else ""
+    if saved is not None:
+        parts = snapshot_store.load(saved, key)
+        if parts is not None:
+            return CatalogueSnapshot.from_parts(parts, version)
     measures = [MeasureView.of(row) for row in repository.list_published(session)]
     vectors = embed_texts(session, encoder, [measure.dense_text for measure in measures], progress=progress)
-    return CatalogueSnapshot.build(version, measures, VectorIndex(vectors))
+    snapshot = CatalogueSnapshot.build(version, measures, VectorIndex(vectors))
+    if saved is not None:
+        snapshot_store.save(saved, key, snapshot.parts())
+    return snapshot
 
 
 class CatalogueHolder:
     """Keeps the current snapshot and replaces it when the database has moved on.
 
-    Checking costs one indexed MAX() per request. One request rebuilds; the others
+    Checking costs one count of revisions per request. One request rebuilds; the others
     keep serving the previous snapshot meanwhile (or wait, when there is none yet).
     """
 
-    def __init__(self, encoder: Encoder) -> None:
+    def __init__(self, encoder: Encoder, saved: Path | None = None) -> None:
         self.encoder = encoder
+        self.saved = saved
         self._snapshot: CatalogueSnapshot | None = None
         self._lock = threading.Lock()
 
@@ -73,7 +102,7 @@ class CatalogueHolder:
             return snapshot
         try:
             if self._snapshot is None or self._snapshot.version != version:
-                self._snapshot = load_snapshot(session, self.encoder)
+                self._snapshot = load_snapshot(session, self.encoder, saved=self.saved)
             return self._snapshot
         finally:
             self._lock.release()

@@ -1,6 +1,7 @@
 """Settings of the matching layer, read from MATCHING_* environment variables."""
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -13,6 +14,9 @@ class MatchingSettings(BaseSettings):
     encoder_threads: int = 1  # one thread encodes a single query faster than two on this class of machine
     encode_batch_size: int = 32
     closing_soon_days: int = 30
+    # Compiled catalogue snapshots, so a restart loads instead of compiling (matching/snapshot_store.py).
+    # Empty: never saved. The directory must be writable by the service alone (the files are pickles).
+    snapshot_dir: str = str(Path.home() / ".cache" / "supportmatch" / "snapshots")
     # Chosen by the ranking-quality harness (benchmarks/RESULTS.md, "Ranking quality"):
     # the best of a 126-point grid, 0.705 nDCG@10 out of sample against 0.674 before.
     weight_relevance: float = 0.50
@@ -20,6 +24,11 @@ class MatchingSettings(BaseSettings):
     weight_timeliness: float = 0.15
     weight_specificity: float = 0.20
     fusion: str = "linear"
+
+
+    @property
+    def snapshots(self) -> Path | None:
+        return Path(self.snapshot_dir).expanduser() if self.snapshot_dir else None
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import numpy as np
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -133,10 +134,10 @@ def note_closing_soon(session: Session, snapshot: CatalogueSnapshot, today: dt.d
     already = {(row.entity_ref, row.payload.get("closes")) for row in session.exec(
         select(OutboxEvent).where(OutboxEvent.topic == "measure.closing_soon")).all()}
     written = 0
-    for view in snapshot.measures:
-        closes = min((d for d in (view.window.closes, view.effective_to) if d is not None), default=None)
-        if closes is None or not today <= closes <= today + dt.timedelta(days=CLOSING_SOON_DAYS):
-            continue
+    day = today.toordinal()
+    ends = snapshot.columns.closes  # the earlier of window close and effective end, as an ordinal
+    for position in np.flatnonzero((ends >= day) & (ends <= day + CLOSING_SOON_DAYS)):
+        view, closes = snapshot.measures[int(position)], dt.date.fromordinal(int(ends[position]))
         if (view.code, closes.isoformat()) in already:
             continue
         session.add(OutboxEvent(topic="measure.closing_soon", entity_ref=view.code,

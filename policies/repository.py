@@ -1,5 +1,6 @@
 """Every catalogue query. Functions add and flush; the use cases in curation.py commit."""
 
+import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import func, or_
@@ -114,6 +115,13 @@ def list_keys(session: Session) -> list[ApiKey]:
 def list_published(session: Session) -> list[SupportMeasure]:
     statement = select(SupportMeasure).where(SupportMeasure.status == "published").order_by(col(SupportMeasure.code))
     return list(session.exec(statement).all())
+
+
+def published_stamps(session: Session) -> list[tuple[str, int, dt.datetime]]:
+    """Code, revision and last change of every published measure: what identifies the published catalogue."""
+    statement = (select(SupportMeasure.code, SupportMeasure.revision, SupportMeasure.updated_at)
+                 .where(SupportMeasure.status == "published").order_by(col(SupportMeasure.code)))
+    return [(code, revision, updated) for code, revision, updated in session.exec(statement).all()]
 
 
 def catalogue_version(session: Session) -> int:

@@ -7,8 +7,10 @@ connections, which the per-test-rollback recipe cannot (two racing writers need
 two transactions).
 """
 
+import atexit
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,6 +32,10 @@ from policies.keys import Role
 from policies.migrate import upgrade_database
 
 ROOT = Path(__file__).resolve().parent.parent
+# Servers started by the tests (in-process and in subprocesses) save compiled
+# snapshots here, never in the user's cache.
+os.environ["MATCHING_SNAPSHOT_DIR"] = tempfile.mkdtemp(prefix="supportmatch-snapshots-")
+atexit.register(shutil.rmtree, os.environ["MATCHING_SNAPSHOT_DIR"], ignore_errors=True)
 SAMPLE_DIR = ROOT / "policies" / "sample" / "catalogue"
 
 
