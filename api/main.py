@@ -24,6 +24,7 @@ from matching.embeddings import Encoder, SentenceTransformerEncoder
 from matching.index import set_threads
 from matching.matcher import Matcher, QueryEncoder
 from matching.population import PopulationHolder
+from matching.tokens import tokenize
 from matching.webhooks import Dispatcher
 from matching.ranking import Fusion, Weights
 from policies.config import get_policies_settings
@@ -70,6 +71,7 @@ def create_app(
         holder = CatalogueHolder(model, saved=matching_settings.snapshots)
         with Session(active) as session:
             holder.current(session)  # embed and index before the first request, not during it
+        tokenize("专精特新")  # jieba loads its dictionary (over a second) now, not in the first search
         matcher = Matcher(encode=QueryEncoder(model, multilingual=matching_settings.multilingual_model),
                           weights=_weights(matching_settings), fusion=Fusion(matching_settings.fusion))
         services.engine, services.catalogue, services.matcher = active, holder, matcher

@@ -65,12 +65,12 @@ def _scale_benefit(benefit: dict[str, Any], factor: float) -> dict[str, Any]:
     return scaled
 
 
-def synthetic_measures(count: int, seed: int = 7) -> tuple[list[MeasureView], list[int]]:
-    """`count` measures and, for each, the index of the sample measure it was drawn from."""
+def synthetic_records(count: int, seed: int = 7) -> tuple[list[MeasureRecord], list[int]]:
+    """`count` published measures and, for each, the index of the sample measure it was drawn from."""
     rng = random.Random(seed)
     templates = sample_records()
     places = _places(rng)
-    views: list[MeasureView] = []
+    records: list[MeasureRecord] = []
     origins: list[int] = []
     levels, weights = zip(*LEVEL_WEIGHTS.items(), strict=True)
     for n in range(count):
@@ -89,17 +89,27 @@ def synthetic_measures(count: int, seed: int = 7) -> tuple[list[MeasureView], li
             "title_zh": f"{name}{template['title_zh']}",
             "summary": f"{name}: {template['summary']}",
         }
-        record = MeasureRecord.model_validate(template)
-        views.append(MeasureView.from_record(record))
+        records.append(MeasureRecord.model_validate(template))
         origins.append(origin)
-    return views, origins
+    return records, origins
+
+
+def synthetic_measures(count: int, seed: int = 7) -> tuple[list[MeasureView], list[int]]:
+    """`count` measures as matching reads them, and the sample measure each was drawn from."""
+    records, origins = synthetic_records(count, seed)
+    return [MeasureView.from_record(record) for record in records], origins
+
+
+def synthetic_vectors(origins: list[int], encoder: Encoder, seed: int = 7) -> np.ndarray:
+    """Each template's real embedding plus a little noise, normalised."""
+    templates = sample_records()
+    base = encoder.encode_documents([MeasureView.from_record(t).dense_text for t in templates])
+    noise = np.random.default_rng(seed).normal(0.0, 0.05, size=(len(origins), base.shape[1])).astype(np.float32)
+    vectors = base[np.array(origins, dtype=np.int64)] + noise
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors
 
 
 def synthetic_snapshot(count: int, encoder: Encoder, seed: int = 7) -> CatalogueSnapshot:
     views, origins = synthetic_measures(count, seed)
-    templates = sample_records()
-    base = encoder.encode_documents([MeasureView.from_record(t).dense_text for t in templates])
-    noise = np.random.default_rng(seed).normal(0.0, 0.05, size=(count, base.shape[1])).astype(np.float32)
-    vectors = base[np.array(origins)] + noise
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    return CatalogueSnapshot.build(1, views, VectorIndex(vectors))
+    return CatalogueSnapshot.build(1, views, VectorIndex(synthetic_vectors(origins, encoder, seed)))

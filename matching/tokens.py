@@ -35,9 +35,10 @@ def _segmenter() -> jieba.Tokenizer:
 
 
 @lru_cache(maxsize=1)
-def _domain_words() -> tuple[str, ...]:
+def _long_domain_words() -> tuple[str, ...]:
+    """Domain terms longer than three characters: the ones search mode does not emit from inside a word."""
     lines = DOMAIN_WORDS.read_text(encoding="utf-8").splitlines()
-    return tuple(line.split()[0] for line in lines if line.strip())
+    return tuple(word for word in (line.split()[0] for line in lines if line.strip()) if len(word) > 3)
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +55,8 @@ def _chinese(run: str) -> list[str]:
         tokens.append(token)
         # Search mode emits only the 2- and 3-character words inside a long
         # word; a domain term such as 专精特新 inside 专精特新贷 is added here.
-        tokens += [word for word in _domain_words() if len(word) > 3 and word != token and word in token]
+        if len(token) > 4:  # only a longer token can hold a domain term other than itself
+            tokens += [word for word in _long_domain_words() if word != token and word in token]
     return tokens
 
 
