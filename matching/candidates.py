@@ -5,23 +5,25 @@ firm at once (the columnar evaluator, with firms as the batch axis).
 """
 
 import datetime as dt
-from collections import Counter
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, Field, ValidationError
 
-from matching.benefit import Estimate, estimate, ranking_value
+from matching.benefit import Estimate, estimate
 from matching.catalogue_view import MeasureView
 from matching.columnar import CompiledCriteria, FirmColumns
 from matching.eligibility import Status, Verdict, decisive, evaluate
 from matching.errors import InvalidSweep
+from matching.facts import derive
+from matching.measure_columns import BASE_FIELDS, MeasureColumns
 from matching.population import Population
+from matching.profile import FirmProfile
 from policies.criteria import NumericCriterion
 
-VERDICT_NAMES = {Status.fail: Verdict.ineligible, Status.unknown: Verdict.possibly_eligible,
-                 Status.confirm: Verdict.eligible, Status.passed: Verdict.eligible}
+TIERS = {Verdict.eligible: 0, Verdict.possibly_eligible: 1, Verdict.ineligible: 2}  # the order results come in
 
 
 class Candidate(BaseModel):
@@ -53,40 +55,54 @@ def verdicts_for(view: MeasureView, columns: FirmColumns, as_of: dt.date) -> npt
     return CompiledCriteria([view.rules]).evaluate(columns, as_of)[0]
 
 
+def firm_values(view: MeasureView, columns: FirmColumns) -> npt.NDArray[np.float64]:
+    """The measure's ranking value for every firm, as `ranking_value(estimate(...))` gives it for one."""
+    return MeasureColumns.from_views([view]).firm_values(0, columns.numbers_of(BASE_FIELDS))
+
+
 def candidates(
     view: MeasureView,
     measure_vector: npt.NDArray[np.float32],
     population: Population,
+    profiles: Callable[[list[int]], dict[int, FirmProfile]],
     *,
     tenant: str | None,
     verdicts: list[Verdict] | None,
     offset: int,
     limit: int | None,
 ) -> CandidateList:
-    """Firms eligible or possibly eligible for the measure, ranked by estimated benefit, then relevance."""
+    """Firms eligible or possibly eligible for the measure, ranked by estimated benefit, then relevance.
+
+    Every firm is ranked column-wise; only the page shown is explained, from the
+    profiles `profiles` reads (by firm id), so a million firms cost one sort.
+    """
     status = verdicts_for(view, population.columns, population.as_of)
-    visible = np.ones(len(status), dtype=bool) if tenant is None else np.array(
-        [t == tenant for t in population.tenants], dtype=bool)
-    wanted = set(verdicts) if verdicts else {Verdict.eligible, Verdict.possibly_eligible}
-    per_firm = np.array([VERDICT_NAMES[Status(int(s))].value for s in status]) if len(status) else np.array([])
-    counts = {v: int(np.count_nonzero(visible & (per_firm == v.value))) for v in Verdict}
-    chosen = np.flatnonzero(visible & np.isin(per_firm, [v.value for v in wanted]))
-    relevance = np.where(population.has_text[chosen], population.vectors[chosen] @ measure_vector.reshape(-1), 0.0)
+    visible = population.visible_to(tenant)
+    tier = np.select([status >= Status.confirm, status == Status.unknown], [0, 1], default=2)
+    counts = {verdict: int(np.count_nonzero(visible & (tier == TIERS[verdict]))) for verdict in Verdict}
+    wanted = [TIERS[v] for v in (verdicts or [Verdict.eligible, Verdict.possibly_eligible])]
+    chosen = np.flatnonzero(visible & np.isin(tier, wanted))
+    value = firm_values(view, population.columns)[chosen]
+    relevance = np.round(population.vectors.scores(chosen, measure_vector), 6)
+    ranked = chosen[np.lexsort((population.ids[chosen], -relevance, -value, tier[chosen]))]
+    page = ranked[offset:] if limit is None else ranked[offset : offset + limit]
+    scores = dict(zip(chosen.tolist(), relevance.tolist(), strict=True))
+    found = profiles([int(population.ids[row]) for row in page])
     items = []
-    for row, score in zip(chosen, relevance, strict=True):
-        facts = population.facts[row]
+    for row in page:
+        profile = found.get(int(population.ids[row]))
+        if profile is None:  # deleted since the population was built
+            continue
+        facts = derive(profile, population.as_of)
         verdict, outcomes = evaluate(view.criteria, facts, view.jurisdiction)
         items.append(Candidate(
             firm_id=int(population.ids[row]), external_ref=population.external_refs[row],
-            name=population.profiles[row].name, region=population.profiles[row].region, verdict=verdict,
+            name=profile.name, region=profile.region, verdict=verdict,
             missing=sorted({o.field for o in decisive(outcomes, "unknown") if o.field}),
-            estimated_benefit=estimate(view.benefit, facts), relevance=round(float(score), 6),
+            estimated_benefit=estimate(view.benefit, facts), relevance=scores[int(row)],
         ))
-    order = {Verdict.eligible: 0, Verdict.possibly_eligible: 1, Verdict.ineligible: 2}
-    items.sort(key=lambda c: (order[c.verdict], -ranking_value(c.estimated_benefit), -c.relevance, c.firm_id))
-    page = items[offset:] if limit is None else items[offset : offset + limit]
     return CandidateList(code=view.code, as_of=population.as_of, firms_version=population.version, counts=counts,
-                         total=len(items), offset=offset, limit=limit or len(items), items=page)
+                         total=len(chosen), offset=offset, limit=limit or len(chosen), items=items)
 
 
 class Sweep(BaseModel):
@@ -115,7 +131,9 @@ class Preview(BaseModel):
 def preview(view: MeasureView, population: Population, sweep: Sweep | None) -> Preview:
     """What a draft would do if published: who qualifies, what keeps firms out, what it would cost."""
     status = verdicts_for(view, population.columns, population.as_of)
-    counts = Counter(VERDICT_NAMES[Status(int(s))] for s in status)
+    counts = {Verdict.eligible: int(np.count_nonzero(status >= Status.confirm)),
+              Verdict.possibly_eligible: int(np.count_nonzero(status == Status.unknown)),
+              Verdict.ineligible: int(np.count_nonzero(status == Status.fail))}
     rules = view.rules
     offset = len(rules) - len(view.criteria)  # the jurisdiction rule, when there is one
     excluded: list[dict[str, object]] = []
@@ -124,8 +142,7 @@ def preview(view: MeasureView, population: Population, sweep: Sweep | None) -> P
         path = "jurisdiction" if position < offset else f"criteria[{position - offset}]"
         excluded.append({"path": path, "type": rule.type, "fails": int(np.count_nonzero(alone == 0))})
     excluded.sort(key=lambda item: -int(str(item["fails"])))
-    eligible_rows = np.flatnonzero(status >= Status.confirm)
-    payout = sum(ranking_value(estimate(view.benefit, population.facts[row])) for row in eligible_rows)
+    payout = float(firm_values(view, population.columns)[status >= Status.confirm].sum())
     qualifying = int(np.count_nonzero(status >= Status.unknown))
     points = []
     if sweep is not None:
@@ -146,5 +163,5 @@ def preview(view: MeasureView, population: Population, sweep: Sweep | None) -> P
             possible = int(np.count_nonzero(moved == Status.unknown))
             points.append(SweepPoint(value=value, eligible=eligible, possibly_eligible=possible,
                                      change=eligible + possible - qualifying))
-    return Preview(firms=len(status), counts={v: counts.get(v, 0) for v in Verdict}, excluded_by=excluded,
+    return Preview(firms=len(status), counts=counts, excluded_by=excluded,
                    total_payout=round(payout), sweep=points)

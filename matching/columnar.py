@@ -75,6 +75,10 @@ class FirmColumns:
     def count(self) -> int:
         return int(self.numbers.shape[0])
 
+    def numbers_of(self, fields: Sequence[NumericField]) -> npt.NDArray[np.float64]:
+        """Firms × the given numeric facts, NaN where unknown."""
+        return self.numbers[:, [_NUM_INDEX[wanted] for wanted in fields]]
+
     @classmethod
     def from_facts(cls, batch: Sequence[Facts]) -> "FirmColumns":
         n = len(batch)

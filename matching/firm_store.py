@@ -6,6 +6,7 @@ once with their revision row; updates name the revision they read.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -18,6 +19,7 @@ from matching.errors import DuplicateFirm, FirmNotFound, StaleFirm
 from matching.models import Firm, FirmRevision
 from matching.profile import FirmProfile
 from policies.db import utcnow
+from policies.schemas import UtcDateTime
 from policies.models import OutboxEvent
 
 Source = Literal["self_declared", "registry", "verified"]
@@ -61,15 +63,15 @@ class FirmPublic(BaseModel):
     profile: FirmProfile
     provenance: dict[str, Provenance]
     revision: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
 
 
 class FirmRevisionPublic(BaseModel):
     revision: int
     actor: str
     action: str
-    created_at: dt.datetime
+    created_at: UtcDateTime
     profile: dict[str, Any]
     provenance: dict[str, Any]
 
@@ -155,6 +157,14 @@ def live_firms(session: Session, tenant: str | None = None) -> list[Firm]:
     if tenant is not None:
         statement = statement.where(Firm.tenant == tenant)
     return list(session.exec(statement).all())
+
+
+def profiles_by_id(session: Session, ids: Sequence[int]) -> dict[int, FirmProfile]:
+    """The current profiles of some firms (a page of reverse-match results), deleted ones left out."""
+    if not ids:
+        return {}
+    statement = select(Firm).where(col(Firm.id).in_(list(ids)), col(Firm.deleted_at).is_(None))
+    return {int(firm.id or 0): FirmProfile.model_validate(firm.profile) for firm in session.exec(statement).all()}
 
 
 def count_live(session: Session) -> int:

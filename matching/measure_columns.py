@@ -36,6 +36,14 @@ _BASES = {
 }
 
 
+# The firm facts a benefit can be a share of, in the order `_value` reads them.
+BASE_FIELDS = (NumericField.rd_expense, NumericField.planned_investment, NumericField.loan_need)
+
+
+def _capped(value: Floats, cap: Floats) -> Floats:
+    return np.where(~np.isnan(cap) & (value > cap), cap, value)
+
+
 def _nan_if_none(value: float | None) -> float:
     return np.nan if value is None else float(value)
 
@@ -161,46 +169,38 @@ class MeasureColumns:
         if subset is not None:
             return self._take(subset).values(facts)
         numbers = facts.numbers
-        loan = _nan_if_none(numbers[NumericField.loan_need])
-        facts_by_base = np.array([
-            _nan_if_none(numbers[NumericField.rd_expense]),
-            _nan_if_none(numbers[NumericField.planned_investment]),
-            loan * ASSUMED_LOAN_RATE,
-            np.nan,
-        ])
-        value = np.zeros(len(self.kind), dtype=np.float64)
+        firm = np.array([[_nan_if_none(numbers[field]) for field in BASE_FIELDS]])
+        return self._value(np.arange(len(self.kind)), firm)[0]
+
+    def firm_values(self, index: int, bases: Floats) -> Floats:
+        """Measure `index`'s ranking value for each of many firms: reverse matching ranks firms by it.
+
+        `bases` holds each firm's BASE_FIELDS, one row per firm (NaN when unknown).
+        """
+        return self._value(np.array([index]), bases)[:, 0]
+
+    def _value(self, measures: npt.NDArray[np.int64], firms: Floats) -> Floats:
+        """Firms × measures: the one formula behind both directions, broadcasting a firm axis over a measure axis."""
+        loan = firms[:, 2:3]
+        by_base = np.concatenate([firms[:, 0:2], loan * ASSUMED_LOAN_RATE, np.full_like(loan, np.nan)], axis=1)
+        kind, amount = self.benefit_type[measures], self.amount[measures]
+        rate, cap, cap_per_year = self.rate[measures], self.cap[measures], self.cap_per_year[measures]
+        years, minimum = self.years[measures], self.minimum[measures]
         with np.errstate(invalid="ignore"):
-            fixed = self.benefit_type == _FIXED
-            value[fixed] = self.amount[fixed]
-            self._percentage(value, facts_by_base[self.base])
-            self._interest(value, loan)
-            financing = self.benefit_type == _FINANCING
-            granted = self.amount if np.isnan(loan) else np.minimum(loan, self.amount)
-            value[financing] = np.round(granted[financing]) * FINANCING_WEIGHT
-            in_kind = self.benefit_type == _IN_KIND
-            value[in_kind] = np.nan_to_num(self.amount[in_kind], nan=0.0)
-        return value
-
-    def _percentage(self, value: Floats, base: Floats) -> None:
-        rows = self.benefit_type == _PERCENT
-        ceiling = np.where(~np.isnan(self.cap), self.cap, self.cap_per_year * self.years)
-        per_year = self.rate * base
-        per_year = np.where(~np.isnan(self.cap_per_year) & (per_year > self.cap_per_year), self.cap_per_year, per_year)
-        total = per_year * self.years
-        total = np.where(~np.isnan(self.cap) & (total > self.cap), self.cap, total)
-        known = np.where(~np.isnan(self.minimum) & (base < self.minimum), 0.0, np.round(total))
-        result = np.where(np.isnan(base), np.nan_to_num(ceiling, nan=0.0), known)
-        value[rows] = result[rows]
-
-    def _interest(self, value: Floats, loan: float) -> None:
-        rows = self.benefit_type == _INTEREST
-        if np.isnan(loan):
-            value[rows] = np.nan_to_num(self.cap_per_year * self.years, nan=0.0)[rows]
-            return
-        per_year = self.rate * loan
-        per_year = np.where(~np.isnan(self.cap_per_year) & (per_year > self.cap_per_year), self.cap_per_year, per_year)
-        result = np.where(~np.isnan(self.minimum) & (loan < self.minimum), 0.0, np.round(per_year * self.years))
-        value[rows] = result[rows]
+            base = by_base[:, self.base[measures]]
+            ceiling = np.where(~np.isnan(cap), cap, cap_per_year * years)
+            per_year = _capped(rate * base, cap_per_year)
+            total = _capped(per_year * years, cap)
+            known = np.where(~np.isnan(minimum) & (base < minimum), 0.0, np.round(total))
+            percentage = np.where(np.isnan(base), np.nan_to_num(ceiling, nan=0.0), known)
+            owed = np.where(~np.isnan(minimum) & (loan < minimum), 0.0, np.round(_capped(rate * loan, cap_per_year) * years))
+            interest = np.where(np.isnan(loan), np.nan_to_num(cap_per_year * years, nan=0.0), owed)
+            financing = np.round(np.where(np.isnan(loan), amount, np.minimum(loan, amount))) * FINANCING_WEIGHT
+            return np.select(
+                [kind == _FIXED, kind == _PERCENT, kind == _INTEREST, kind == _FINANCING],
+                [np.broadcast_to(amount, base.shape), percentage, interest, financing],
+                default=np.broadcast_to(np.nan_to_num(amount, nan=0.0), base.shape),
+            )
 
     def _take(self, subset: npt.NDArray[np.int64]) -> "MeasureColumns":
         """The benefit and level columns of some measures (what values and specificity read)."""

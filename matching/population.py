@@ -3,6 +3,10 @@
 Like the catalogue snapshot: an immutable population tagged with the firm table's
 version, rebuilt beside the old one when firms change, and swapped in whole.
 Facts depend on the date (ages, title validity), so a population is per day.
+
+Only what ranks every firm is held: the fact columns, tenants and a one-byte
+embedding per dimension. Profiles are read from the database for the page of
+results shown, so a million firms fit in well under a gigabyte.
 """
 
 import datetime as dt
@@ -10,46 +14,83 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from sqlmodel import Session
 
 from matching import firm_store
 from matching.columnar import FirmColumns
 from matching.embedding_store import embed_texts
 from matching.embeddings import Encoder, Vectors
-from matching.facts import Facts, derive
+from matching.facts import derive
 from matching.matcher import query_text
 from matching.profile import FirmProfile
+
+CHUNK = 65_536  # rows dequantised at a time: bounds the temporary float copy
+
+
+@dataclass(frozen=True)
+class QuantizedVectors:
+    """Unit vectors at one signed byte per dimension, each row with its own scale.
+
+    Firm relevance only orders firms already tied on verdict and estimated value,
+    so a relative error near 1% costs nothing, while float32 would make the
+    embeddings of a million firms 1.5 GB instead of 0.4 GB.
+    """
+
+    codes: npt.NDArray[np.int8]
+    scales: npt.NDArray[np.float32]  # zero for firms without text
+
+    @classmethod
+    def of(cls, vectors: Vectors) -> "QuantizedVectors":
+        peak = np.abs(vectors).max(axis=1) if len(vectors) else np.zeros(0, dtype=np.float32)
+        scales = (peak / 127.0).astype(np.float32)
+        safe = np.where(scales > 0, scales, 1.0)[:, None]
+        return cls(codes=np.round(vectors / safe).astype(np.int8), scales=scales)
+
+    def scores(self, rows: npt.NDArray[np.int64], query: Vectors) -> npt.NDArray[np.float32]:
+        """Approximate cosine similarity of the query with each row's vector; 0 for firms without text."""
+        out = np.zeros(len(rows), dtype=np.float32)
+        flat = query.reshape(-1).astype(np.float32)
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start:start + CHUNK]
+            out[start:start + CHUNK] = (self.codes[chunk].astype(np.float32) @ flat) * self.scales[chunk]
+        return out
 
 
 @dataclass(frozen=True)
 class Population:
     version: int
     as_of: dt.date
-    ids: np.ndarray  # firm ids, in row order
-    tenants: list[str]
+    ids: npt.NDArray[np.int64]  # firm ids, in row order
+    tenant_of: npt.NDArray[np.int32]  # each row's tenant, numbered by `tenants`
+    tenants: dict[str, int]
     external_refs: list[str | None]
-    profiles: list[FirmProfile]
-    facts: list[Facts]
     columns: FirmColumns
-    vectors: Vectors  # each firm's description and needs, embedded (zeros when it has none)
-    has_text: np.ndarray
+    vectors: QuantizedVectors  # each firm's description and needs, embedded
+
+    def visible_to(self, tenant: str | None) -> npt.NDArray[np.bool_]:
+        """Rows a caller may see: all for bureau staff (None), else the tenant's own firms."""
+        if tenant is None:
+            return np.ones(len(self.ids), dtype=bool)
+        return self.tenant_of == self.tenants.get(tenant, -1)
 
 
 def build(session: Session, encoder: Encoder, as_of: dt.date) -> Population:
     version = firm_store.firms_version(session)
     firms = firm_store.live_firms(session)
     profiles = [FirmProfile.model_validate(firm.profile) for firm in firms]
-    facts = [derive(profile, as_of) for profile in profiles]
     texts = [query_text(profile) for profile in profiles]
     with_text = [i for i, text in enumerate(texts) if text]
     vectors = np.zeros((len(firms), encoder.dimension), dtype=np.float32)
     if with_text:
         vectors[with_text] = embed_texts(session, encoder, [texts[i] for i in with_text])
+    tenants: dict[str, int] = {}
+    tenant_of = np.array([tenants.setdefault(firm.tenant, len(tenants)) for firm in firms], dtype=np.int32)
     return Population(
         version=version, as_of=as_of, ids=np.array([firm.id for firm in firms], dtype=np.int64),
-        tenants=[firm.tenant for firm in firms], external_refs=[firm.external_ref for firm in firms],
-        profiles=profiles, facts=facts, columns=FirmColumns.from_facts(facts), vectors=vectors,
-        has_text=np.array([bool(text) for text in texts], dtype=bool),
+        tenant_of=tenant_of, tenants=tenants, external_refs=[firm.external_ref for firm in firms],
+        columns=FirmColumns.from_facts([derive(profile, as_of) for profile in profiles]),
+        vectors=QuantizedVectors.of(vectors),
     )
 
 

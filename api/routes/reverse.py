@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict
 
 from api.auth import CuratorDep, PortalDep
-from api.deps import CatalogueDep, PopulationDep
+from api.deps import CatalogueDep, PopulationDep, SessionDep
 from api.openapi_examples import example
 from api.routes.measures import PROBLEMS
+from matching import firm_store
 from matching.candidates import CandidateList, Preview, Sweep, candidates, preview
 from matching.catalogue_view import MeasureView
 from matching.eligibility import Verdict
@@ -22,12 +23,17 @@ router = APIRouter(prefix="/measures", tags=["reverse matching"])
 CSV_COLUMNS = ("firm_id", "external_ref", "name", "region", "verdict", "estimated_benefit", "missing", "relevance")
 
 
-@router.get("/{code}/candidates", response_model=CandidateList, responses=PROBLEMS | example("measure_candidates"), summary="Firms that qualify")
+CANDIDATES_CSV = {"text/csv": {"schema": {"type": "string"}, "example": ",".join(CSV_COLUMNS)}}
+
+
+@router.get("/{code}/candidates", response_model=CandidateList, summary="Firms that qualify", responses=PROBLEMS | {
+    200: {"content": example("measure_candidates")[200]["content"] | CANDIDATES_CSV}})
 def measure_candidates(
     code: str,
     catalogue: CatalogueDep,
     population: PopulationDep,
     principal: PortalDep,
+    session: SessionDep,
     verdict: Annotated[list[Verdict] | None, Query(description="default: eligible and possibly eligible")] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -39,7 +45,8 @@ def measure_candidates(
         raise MeasureNotFound(code)
     index = catalogue.index[code]
     tenant = None if principal.at_least(Role.curator) else principal.tenant
-    result = candidates(catalogue.measures[index], catalogue.vectors.vectors[index], population, tenant=tenant,
+    result = candidates(catalogue.measures[index], catalogue.vectors.vectors[index], population,
+                        lambda ids: firm_store.profiles_by_id(session, ids), tenant=tenant,
                         verdicts=verdict, offset=offset, limit=None if fmt == "csv" else limit)
     if fmt == "json":
         return result

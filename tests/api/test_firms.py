@@ -9,12 +9,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from matching.benefit import Estimate, estimate, ranking_value
 from matching.catalogue_view import MeasureView
 from matching.eligibility import Verdict, evaluate
 from matching.facts import derive
 from matching.profile import FirmProfile
 from policies.keys import Role
-from policies.schemas import MeasureCreate
+from policies.schemas import MeasureCreate, MeasureRecord
+from policies.importing.loader import read_directory
+from tests.conftest import SAMPLE_DIR
 from tests.factories import FIRMS, measure_data
 from tests.factories import example_firm as firm
 from tests.factories import key_headers as key
@@ -116,3 +119,35 @@ def test_sandbox_counts_equal_a_brute_force_count(sample_client: TestClient, por
                              headers=curator)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "body.sweep.path"
     assert sample_client.post("/v1/measures/preview", json=body, headers=chengdu).status_code == 403
+
+
+def test_candidates_rank_every_firm_as_the_scalar_reference_does(sample_client: TestClient, portals: Any) -> None:
+    """Column-wise ranking of all firms, explanation of the page only: both agree with one firm at a time."""
+    _, chengdu, curator = portals
+    slugs = sorted(path.stem for path in FIRMS.glob("*.yaml"))
+    for slug in slugs:
+        store(sample_client, chengdu, slug)
+    code = "CN-TECH-GUARANTEE-TIER40"
+    measure = next(MeasureView.from_record(MeasureRecord.model_validate(record))
+                   for record in read_directory(SAMPLE_DIR) if record["code"] == code)
+    everyone = [Verdict.eligible.value, Verdict.possibly_eligible.value, Verdict.ineligible.value]
+    found = sample_client.get(f"/v1/measures/{code}/candidates", params={"verdict": everyone, "limit": 500},
+                              headers=curator).json()
+    today = dt.date.today()
+    expected = {}
+    for slug in slugs:
+        facts = derive(FirmProfile.model_validate(firm(slug)), today)
+        verdict = evaluate(measure.criteria, facts, measure.jurisdiction)[0]
+        expected[slug] = (verdict.value, ranking_value(estimate(measure.benefit, facts)))
+    assert found["total"] == len(slugs) == len(found["items"])
+    order = {Verdict.eligible.value: 0, Verdict.possibly_eligible.value: 1, Verdict.ineligible.value: 2}
+    keys = []
+    for item in found["items"]:
+        verdict, value = expected[item["external_ref"]]
+        assert item["verdict"] == verdict
+        assert ranking_value(Estimate.model_validate(item["estimated_benefit"])) == value
+        keys.append((order[verdict], -value))
+    assert keys == sorted(keys)
+    paged = sample_client.get(f"/v1/measures/{code}/candidates",
+                              params={"verdict": everyone, "offset": 5, "limit": 7}, headers=curator).json()
+    assert paged["items"] == found["items"][5:12]

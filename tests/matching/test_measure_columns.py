@@ -11,7 +11,7 @@ from matching.catalogue_view import MeasureView
 from matching.columnar import CompiledCriteria, FirmColumns
 from matching.eligibility import Verdict, decisive, evaluate
 from matching.facts import Facts
-from matching.measure_columns import WINDOW_CODES, MeasureColumns
+from matching.measure_columns import BASE_FIELDS, WINDOW_CODES, MeasureColumns
 from matching.ranking import specificity
 from matching.windows import window_state
 from policies.criteria import Criterion
@@ -101,3 +101,20 @@ def test_blocking_unknowns_match_the_scalar_missing_fields(catalogue: list[list[
         expected = {o.field for o in decisive(outcomes, "unknown")}
         assert set(found.get(int(index), [])) == expected
 
+
+
+@settings(max_examples=150, deadline=None)
+@given(catalogue=st.lists(views(), min_size=1, max_size=4), firms=st.lists(facts(), min_size=1, max_size=5),
+       loans=st.lists(MONEY, min_size=5, max_size=5), rds=st.lists(MONEY, min_size=5, max_size=5))
+def test_values_per_firm_agree_with_the_reference(catalogue: list[MeasureView], firms: list[Facts],
+                                                  loans: list[int | None], rds: list[int | None]) -> None:
+    """Reverse matching ranks many firms by one measure's value: the same figure the scalar estimate gives."""
+    firms = [Facts(**(vars(firm) | {"numbers": dict(firm.numbers) | {NumericField.loan_need: loan,
+                                                                     NumericField.rd_expense: rd}}))
+             for firm, loan, rd in zip(firms, loans, rds, strict=False)]
+    columns = MeasureColumns.from_views(catalogue)
+    bases = np.array([[np.nan if firm.numbers[f] is None else float(firm.numbers[f]) for f in BASE_FIELDS]
+                      for firm in firms])
+    for index, view in enumerate(catalogue):
+        values = columns.firm_values(index, bases)
+        assert list(values) == [ranking_value(estimate(view.benefit, firm)) for firm in firms]
