@@ -27,6 +27,7 @@ from policies import repository
 class CatalogueSnapshot:
     version: int
     measures: Sequence[MeasureView]
+    codes: list[str]  # by position: results name most measures they count without parsing them
     index: dict[str, int]
     criteria: ShardedCriteria
     vectors: VectorIndex
@@ -38,6 +39,7 @@ class CatalogueSnapshot:
         return cls(
             version=version,
             measures=StoredMeasures.of(measures),
+            codes=[measure.code for measure in measures],
             index={measure.code: i for i, measure in enumerate(measures)},
             criteria=ShardedCriteria(measures),
             vectors=vectors,

@@ -216,15 +216,15 @@ def match(
                              timeliness=float(timely[j]), specificity=round(float(specific[j]), 6)),
             exclusivity_group=view.exclusivity_group,
             conflicts_with=[] if columns.group[index] < 0 else [
-                snapshot.measures[int(other)].code
+                snapshot.codes[int(other)]
                 for other in candidates[candidate_groups == columns.group[index]] if other != index
             ],
             source_url=view.source_url,
         ))
     possibly = candidates[tier[candidates] == 1]
-    unknowns = {snapshot.measures[i].code: fields
+    unknowns = {snapshot.codes[i]: fields
                 for i, fields in snapshot.criteria.blocking_unknowns(nodes, possibly).items()}
-    worth = {snapshot.measures[int(i)].code: float(v) for i, v in zip(possibly, values[tier[candidates] == 1],
+    worth = {snapshot.codes[int(i)]: float(v) for i, v in zip(possibly, values[tier[candidates] == 1],
                                                                          strict=True)}
     counts = {name: int(np.count_nonzero(tier[candidates] == code)) for code, name in enumerate(TIER_NAMES)}
     qualifying = tier[candidates] < 2
@@ -253,5 +253,5 @@ def best_bundle(snapshot: CatalogueSnapshot, indices: npt.NDArray[np.int64], val
     _, first = np.unique(groups, return_index=True)
     keep = groups < 0
     keep[first[groups[first] >= 0]] = True
-    return Bundle(codes=[snapshot.measures[int(i)].code for i in indices[keep]],
+    return Bundle(codes=[snapshot.codes[int(i)] for i in indices[keep]],
                   total_value=round(float(values[keep].sum())))

@@ -159,16 +159,22 @@ def rank(
 
 
 def _facets(snapshot: CatalogueSnapshot, found: npt.NDArray[np.int64]) -> Facets:
-    measures = [snapshot.measures[int(i)] for i in found]
+    """Counts of the results by kind, level and province, from the columns: a broad query finds thousands."""
+    columns = snapshot.columns
+    kinds = Counter({KINDS[k].value: int(n) for k, n in enumerate(np.bincount(columns.kind[found],
+                                                                              minlength=len(KINDS))) if n})
+    levels = Counter({LEVELS[k].value: int(n) for k, n in enumerate(np.bincount(columns.level[found],
+                                                                                minlength=len(LEVELS))) if n})
+    inside = np.isin(columns.place_measure, found)
+    places = columns.place_codes[inside]
+    provinces = places // 10_000 * 10_000  # the nation (000000) stays itself
+    pairs = np.unique(np.stack([columns.place_measure[inside], provinces]), axis=1)  # a measure counts once per area
+    areas, counts = np.unique(pairs[1], return_counts=True)
     regions: Counter[str] = Counter()
-    for measure in measures:
-        for area in {code[:2] + "0000" if code != reference.NATIONAL else code for code in measure.jurisdiction}:
-            regions[f"{area} {reference.region_name(area) or ''}".strip()] += 1
-    return Facets(
-        kind=dict(Counter(m.kind.value for m in measures).most_common()),
-        level=dict(Counter(m.level.value for m in measures).most_common()),
-        region=dict(regions.most_common()),
-    )
+    for area, count in zip(areas.tolist(), counts.tolist(), strict=True):
+        code = f"{area:06d}"
+        regions[f"{code} {reference.region_name(code) or ''}".strip()] = count
+    return Facets(kind=dict(kinds.most_common()), level=dict(levels.most_common()), region=dict(regions.most_common()))
 
 
 def hit(snapshot: CatalogueSnapshot, index: int, query: str, scores: tuple[float, float, float],

@@ -125,7 +125,7 @@ def _verdict_flips(session: Session, snapshot: CatalogueSnapshot, firm_id: int, 
     for index in range((len(snapshot.measures))):
         old, new = verdict_of(Status(int(worst[index, 0]))), verdict_of(Status(int(worst[index, 1])))
         if old is not new:
-            flips.append({"code": snapshot.measures[index].code, "before": old.value, "after": new.value})
+            flips.append({"code": snapshot.codes[index], "before": old.value, "after": new.value})
     return flips
 
 
