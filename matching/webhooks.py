@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 import numpy as np
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Supportmatch-Signature"
 TIMESTAMP_HEADER = "X-Supportmatch-Timestamp"
 MAX_ATTEMPTS = 8
+CLAIM_LEASE = dt.timedelta(seconds=60)  # well beyond the receiver timeout: a claim outlives its post
 MAX_BACKOFF_SECONDS = 600
 MEASURE_TOPICS = {"measure.published": "measure.published", "measure.update": "measure.changed",
                   "measure.import": "measure.changed", "measure.closing_soon": "measure.closing_soon"}
@@ -193,6 +194,26 @@ def fan_out(session: Session, snapshot: CatalogueSnapshot, now: dt.datetime, bat
     return created
 
 
+def _claim(session: Session, delivery: WebhookDelivery, moment: dt.datetime) -> bool:
+    """Take a due delivery for this worker: one conditional UPDATE, so two dispatchers never post it twice.
+
+    The claim moves the next attempt a lease ahead; if this worker dies mid-post,
+    the delivery falls due again when the lease runs out (at least once, never lost).
+    """
+    claimed = session.execute(
+        update(WebhookDelivery)
+        .where(col(WebhookDelivery.id) == delivery.id, col(WebhookDelivery.status) == "pending",
+               col(WebhookDelivery.next_attempt_at) <= moment)
+        .values(next_attempt_at=moment + CLAIM_LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    session.refresh(delivery)
+    return True
+
+
 def deliver_due(session: Session, client: httpx.Client, now: dt.datetime | None = None) -> int:
     """POST every delivery whose time has come; returns how many succeeded."""
     moment = now or utcnow()
@@ -201,6 +222,8 @@ def deliver_due(session: Session, client: httpx.Client, now: dt.datetime | None 
                        .order_by(col(WebhookDelivery.id))).all()
     delivered = 0
     for delivery in due:
+        if not _claim(session, delivery, moment):
+            continue  # another worker's dispatcher took it first
         hook = session.get(Webhook, delivery.webhook_id)
         if hook is None or not hook.active:
             delivery.status = "cancelled"

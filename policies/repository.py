@@ -4,9 +4,11 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import func, or_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from policies import reference
+from policies.db import utcnow
 from policies.models import ApiKey, AuditEvent, EmbeddingCache, MeasureRevision, SupportMeasure
 from policies.schemas import MeasureFilter
 
@@ -147,5 +149,12 @@ def get_embeddings(session: Session, model: str, hashes: Sequence[str]) -> dict[
 
 
 def add_embeddings(session: Session, model: str, dimension: int, vectors: dict[str, bytes]) -> None:
-    for text_hash, vector in vectors.items():
-        session.add(EmbeddingCache(model=model, text_hash=text_hash, dimension=dimension, vector=vector))
+    """Cache vectors; one another worker cached meanwhile is kept (two workers starting together embed alike)."""
+    if not vectors:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(EmbeddingCache).on_conflict_do_nothing(index_elements=["model", "text_hash"])
+    now = utcnow()
+    session.execute(statement, [{"model": model, "text_hash": text_hash, "dimension": dimension, "vector": vector,
+                                 "created_at": now} for text_hash, vector in vectors.items()])

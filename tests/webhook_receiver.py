@@ -1,6 +1,7 @@
 """A webhook receiver on loopback for tests: records what arrives, fails the first N requests on demand."""
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,17 +18,19 @@ class Received:
 class Receiver:
     url: str
     fail_first: int = 0
+    delay: float = 0.0  # seconds each answer takes: a slow receiver widens races between dispatchers
     received: list[Received] = field(default_factory=list)
     attempts: int = 0
 
 
 @contextmanager
-def receiver(fail_first: int = 0) -> Iterator[Receiver]:
-    state = Receiver(url="", fail_first=fail_first)
+def receiver(fail_first: int = 0, delay: float = 0.0) -> Iterator[Receiver]:
+    state = Receiver(url="", fail_first=fail_first, delay=delay)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - the http.server API
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            time.sleep(state.delay)
             state.attempts += 1
             if state.attempts <= state.fail_first:
                 self.send_response(503)

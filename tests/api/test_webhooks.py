@@ -2,11 +2,13 @@
 
 import datetime as dt
 import json
+import threading
 from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from matching import webhooks
 from matching.catalogue import CatalogueHolder
@@ -161,3 +163,36 @@ def test_a_measure_change_that_shuts_a_firm_out_is_announced(
         changed = [b for b in bodies if b["event"] == "measure.changed"]
         assert changed and changed[0]["firms"] == [
             {"firm_id": robot.json()["id"], "verdict": "ineligible", "previous_verdict": "eligible"}]
+
+
+def test_two_dispatchers_never_post_one_delivery_twice(
+    sample_client: TestClient, sample_engine: Engine, encoder: Encoder
+) -> None:
+    """Every worker runs a dispatcher; a conditional claim gives each due delivery to exactly one of them.
+
+    On SQLite the write lock already serialises the two; on PostgreSQL (CI's second pass) both read the
+    same due deliveries, and without the claim each is posted twice.
+    """
+    chengdu, curator = key(sample_engine, Role.portal, "chengdu"), key(sample_engine, Role.curator, "bureau")
+    sample_client.post("/v1/firms", json={"profile": firm("chengdu-longtan-robotics")}, headers=chengdu)
+    with receiver(delay=0.2) as hook:
+        sample_client.post("/v1/webhooks", json={"url": hook.url}, headers=chengdu)
+        for n in range(4):
+            publish(sample_client, curator, CHENGHUA_AWARD | {"code": f"SC-CH-TEST-ROBOT-AWARD-{n}"})
+        with Session(sample_engine) as session:
+            webhooks.fan_out(session, CatalogueHolder(encoder).current(session), utcnow())
+        start = threading.Barrier(2)
+
+        def dispatcher() -> None:
+            with Session(sample_engine) as session, httpx.Client(timeout=5) as http:
+                start.wait()
+                webhooks.deliver_due(session, http)
+
+        workers = [threading.Thread(target=dispatcher) for _ in range(2)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        posted = [arrived.headers["X-Supportmatch-Delivery"] for arrived in hook.received]
+    assert len(posted) >= 4
+    assert len(posted) == len(set(posted))

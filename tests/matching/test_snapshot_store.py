@@ -11,7 +11,7 @@ from matching import snapshot_store
 from matching.catalogue import CatalogueHolder, load_snapshot
 from matching.catalogue_view import StoredMeasures
 from matching.embeddings import Encoder
-from policies import curation
+from policies import curation, repository
 from policies.schemas import MeasureUpdate
 
 
@@ -87,3 +87,14 @@ def test_stored_measures_behave_as_a_sequence(sample_engine: Engine, encoder: En
     assert measures[1:3] == views[1:3]
     with pytest.raises(IndexError):
         measures[len(views)]
+
+
+def test_two_workers_caching_one_text_keep_one_row(engine: Engine) -> None:
+    """Workers that start together embed the same texts; the second insert must not fail the second start."""
+    vector = np.ones(4, dtype=np.float32).tobytes()
+    with Session(engine) as first, Session(engine) as second:
+        repository.add_embeddings(first, "m", 4, {"h": vector})
+        first.commit()
+        repository.add_embeddings(second, "m", 4, {"h": vector, "i": vector})
+        second.commit()
+        assert repository.get_embeddings(second, "m", ["h", "i"]).keys() == {"h", "i"}
