@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from prometheus_client import Counter, Histogram
+from starlette.exceptions import HTTPException
 
 from policies.keys import KEY_PREFIX
 
@@ -113,6 +114,19 @@ def plumbing(app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], p
                 return
         started = time.perf_counter()
         status = 500
+        received = 0
+
+        async def receive_within_limit() -> Message:
+            """Count what arrives, for bodies sent in chunks without a Content-Length."""
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    REJECTED.labels("body_too_large").inc()
+                    # FastAPI re-raises HTTPException from a body read; the app's handler answers problem+json.
+                    raise HTTPException(413, f"request bodies here are limited to {limit} bytes")
+            return message
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -122,7 +136,7 @@ def plumbing(app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], p
             await send(message)
 
         try:
-            await app(scope, receive, send_with_id)
+            await app(scope, receive_within_limit, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
             route = route_label(scope)

@@ -24,6 +24,19 @@ def test_large_bodies_get_413(client: TestClient, curator: dict[str, str]) -> No
     assert response.headers["content-type"] == "application/problem+json"
 
 
+def test_large_bodies_sent_in_chunks_get_413(client: TestClient, curator: dict[str, str]) -> None:
+    """No Content-Length to refuse up front: the body is counted as it arrives."""
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(30):
+            yield b"x" * 100_000
+
+    response = client.post("/v1/match", content=chunks(), headers=curator | {"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "2000000 bytes" in response.json()["detail"]
+
+
 @pytest.fixture
 def strict_client(engine: Engine, encoder: Encoder) -> Iterator[TestClient]:
     settings = ApiSettings(load_sample=False, webhook_interval=0, rate_limit_per_minute=3)
