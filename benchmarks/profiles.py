@@ -35,7 +35,7 @@ from matching.matcher import MatchOptions, QueryEncoder, match
 from matching.ranking import Fusion, Weights
 
 AS_OF = dt.date(2026, 11, 22)
-LINES = 28  # of each call tree: enough to show what dominates
+LINES = 40  # of each call tree: enough to show what dominates
 console = Console()
 
 

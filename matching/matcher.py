@@ -188,10 +188,11 @@ def match(
     else:
         dense = bm25 = np.zeros(len(candidates))
     relevance = fuse(dense, bm25, fusion)
-    values = snapshot.columns.values(facts, candidates)
+    picked = snapshot.columns.take(candidates)
+    values = picked.values(facts)
     value = value_scores(values)
     timely = np.array([TIMELINESS[status_name] for status_name in WINDOW_CODES])[windows[candidates]]
-    specific = snapshot.columns.specificity(facts.industries, candidates)
+    specific = picked.specificity(facts.industries)
     scores = total(relevance, value, timely, specific, weights)
     # Tier first, then score (rounded, so float noise cannot reorder), then code: a stable, total order.
     columns = snapshot.columns

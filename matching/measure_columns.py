@@ -8,7 +8,7 @@ columns to them.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -74,6 +74,8 @@ class MeasureColumns:
     place_codes: npt.NDArray[np.int64]  # jurisdiction codes, flat
     place_measure: npt.NDArray[np.int64]
     code_rank: npt.NDArray[np.int64]  # position in code order: the final tie-break
+    # Window codes by (day, soon_days): every match of a day asks for the same ones.
+    _windows: dict[tuple[int, int], npt.NDArray[np.int8]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_views(cls, views: Sequence[MeasureView]) -> "MeasureColumns":
@@ -129,12 +131,19 @@ class MeasureColumns:
         )
 
     def window_codes(self, day: int, soon_days: int) -> npt.NDArray[np.int8]:
-        """Index into WINDOW_CODES for every measure, exactly as `windows.window_state` decides."""
+        """Index into WINDOW_CODES for every measure, exactly as `windows.window_state` decides (read-only)."""
+        cached = self._windows.get((day, soon_days))
+        if cached is not None:
+            return cached
         codes = np.full(len(self.kind), 4, dtype=np.int8)
         codes[self.closes - day <= soon_days] = 3
         codes[self.automatic] = 2
         codes[self.opens > day] = 1
         codes[self.closes < day] = 0
+        codes.flags.writeable = False  # shared by every request of the day
+        if len(self._windows) >= 8:  # a day or two of requests, with a few closing-soon horizons
+            self._windows.clear()
+        self._windows[(day, soon_days)] = codes
         return codes
 
     def window_code(self, index: int, day: int, soon_days: int) -> int:
@@ -161,13 +170,8 @@ class MeasureColumns:
         result[self.place_measure[inside]] = True
         return result
 
-    def values(self, facts: Facts, subset: npt.NDArray[np.int64] | None = None) -> Floats:
-        """Each measure's ranking value for this firm, as `benefit.ranking_value(benefit.estimate(...))`.
-
-        With `subset`, only those measures, in that order: a match values its candidates, not the catalogue.
-        """
-        if subset is not None:
-            return self._take(subset).values(facts)
+    def values(self, facts: Facts) -> Floats:
+        """Each measure's ranking value for this firm, as `benefit.ranking_value(benefit.estimate(...))`."""
         numbers = facts.numbers
         firm = np.array([[_nan_if_none(numbers[field]) for field in BASE_FIELDS]])
         return self._value(np.arange(len(self.kind)), firm)[0]
@@ -202,8 +206,9 @@ class MeasureColumns:
                 default=np.broadcast_to(np.nan_to_num(amount, nan=0.0), base.shape),
             )
 
-    def _take(self, subset: npt.NDArray[np.int64]) -> "MeasureColumns":
-        """The benefit and level columns of some measures (what values and specificity read)."""
+    def take(self, subset: npt.NDArray[np.int64]) -> "MeasureColumns":
+        """The benefit and level columns of some measures, in that order (what values and specificity read):
+        a match values its candidates, not the catalogue."""
         picked = {name: getattr(self, name)[subset] for name in (
             "kind", "level", "opens", "closes", "automatic", "level_score", "benefit_type", "amount", "rate", "base",
             "cap", "cap_per_year", "years", "minimum", "group", "code_rank", "headline")}
@@ -216,10 +221,8 @@ class MeasureColumns:
             requires={}, place_codes=self.place_codes[:0], place_measure=self.place_measure[:0],
         )
 
-    def specificity(self, firm_industries: tuple[str, ...], subset: npt.NDArray[np.int64] | None = None) -> Floats:
+    def specificity(self, firm_industries: tuple[str, ...]) -> Floats:
         """As `ranking.specificity` for every measure: level, plus a bonus for naming the firm's industry."""
-        if subset is not None:
-            return self._take(subset).specificity(firm_industries)
         best = np.zeros(len(self.kind), dtype=np.int64)
         prefixes = {own[:k] for own in firm_industries for k in range(1, len(own) + 1)}
         known = [self.industry_vocab[p] for p in prefixes if p in self.industry_vocab]
