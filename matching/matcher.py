@@ -184,7 +184,7 @@ def match(
     fusion = options.fusion if dense_usable or options.fusion is Fusion.dense else Fusion.bm25
     if len(candidates) and text:
         dense = snapshot.vectors.scores(encode(text), candidates).astype(np.float64)
-        bm25 = snapshot.lexical.scores(text)[candidates].astype(np.float64)
+        bm25 = snapshot.lexical.scores(text, candidates).astype(np.float64)
     else:
         dense = bm25 = np.zeros(len(candidates))
     relevance = fuse(dense, bm25, fusion)

@@ -143,7 +143,7 @@ def rank(
     candidates: npt.NDArray[np.int64],
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Candidates about the query, best first, with fused, dense and BM25 scores."""
-    bm25 = snapshot.lexical.scores(query)[candidates].astype(np.float64)
+    bm25 = snapshot.lexical.scores(query, candidates).astype(np.float64)
     if query_vector is None:
         dense = np.zeros(len(candidates))
         about = bm25 > 0
