@@ -265,6 +265,8 @@ def engine_memory(database: Path, firms: int) -> dict[str, float]:
 
 
 def run(sizes: list[int], rounds: int, firms: int, seconds: int) -> tuple[list[dict[str, object]], dict[str, float]]:
+    if shutil.which("wrk") is None:
+        raise SystemExit("benchmarks.server needs wrk, the HTTP load generator: apt-get install wrk")
     encoder = SentenceTransformerEncoder()
     bodies = firm_bodies()
     rows: list[dict[str, object]] = []
