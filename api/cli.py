@@ -1,19 +1,24 @@
 """`supportmatch`: serve, migrate, import, export and manage keys from a terminal."""
 
-import logging
+import copy
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import unquote
 
 import typer
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from api.config import get_api_settings
 from policies import curation, keys, repository
+from policies.backup import BackupError, Summary, backup_database, restore_database
 from policies.config import get_policies_settings
 from policies.db import make_engine, session_scope
 from policies.errors import ImportRejected
@@ -150,22 +155,90 @@ def keys_revoke(key_id: int) -> None:
         console.print(f"key {key.prefix} revoked")
 
 
+def _print_summary(title: str, summary: Summary, *, caption: str) -> None:
+    table = Table(title=title, caption=escape(caption))
+    table.add_column("what")
+    table.add_column("rows", justify="right")
+    revision = summary.revision or "none"
+    if summary.revision == summary.head:
+        revision += " (head)"
+    if summary.upgraded_from:
+        revision = f"{summary.upgraded_from} → {revision}"
+    table.add_row("schema revision", revision)
+    for label, count in summary.counts.items():
+        table.add_row(label, f"{count:,}")
+    console.print(table)
+
+
+@app.command("backup")
+def backup_command(
+    path: Annotated[Path, typer.Argument(dir_okay=False, help="backup file to write (replaced if it exists)")],
+) -> None:
+    """Back up the whole database to one file, consistently, while the server runs.
+
+    SQLite: a SQLite file made with the online backup API. PostgreSQL: a pg_dump custom-format archive.
+    """
+    url = get_policies_settings().database_url
+    try:
+        summary = backup_database(url, path)
+    except BackupError as exc:
+        err.print(f"[red]backup failed:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    _print_summary(f"backup written to {escape(str(path))}", summary, caption=f"from {_shown(url)}")
+
+
+@app.command("restore")
+def restore_command(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="a file `supportmatch backup` wrote")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask for confirmation")] = False,
+) -> None:
+    """Replace everything in the database with a backup, then migrate it to the newest schema.
+
+    Refuses a backup made by a newer version (a schema revision this code does not know).
+    """
+    url = get_policies_settings().database_url
+    if not yes:
+        typer.confirm(f"Replace everything in {_shown(url)} with {path}?", abort=True, err=True)
+    try:
+        summary = restore_database(url, path)
+    except BackupError as exc:
+        err.print(f"[red]restore refused or failed:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    _print_summary(f"restored from {escape(str(path))}", summary, caption=f"into {_shown(url)}")
+
+
+def _shown(url: str) -> str:
+    return unquote(make_url(url).render_as_string(hide_password=True))
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus one JSON line per request with its request id (api/middleware.py) on stderr
+    instead of uvicorn's access log.
+
+    Handed to uvicorn rather than applied here, so that every worker process `--workers` spawns applies it too.
+    """
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["supportmatch_access"] = {"format": "%(message)s"}
+    config["handlers"]["supportmatch_access"] = {
+        "class": "logging.StreamHandler", "formatter": "supportmatch_access", "stream": "ext://sys.stderr",
+    }
+    config["loggers"]["supportmatch.access"] = {"handlers": ["supportmatch_access"], "level": "INFO",
+                                                "propagate": False}
+    return config
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="worker processes (default API_WORKERS, 1)")] = None,
 ) -> None:
     """Migrate, load the sample catalogue on first start, and serve the API."""
     settings = get_api_settings()
     migrate()
     if settings.load_sample:
         load_sample(force=False)
-    # One JSON line per request, with its request id (api/middleware.py), instead of uvicorn's access log.
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    access = logging.getLogger("supportmatch.access")
-    access.addHandler(handler)
-    access.setLevel(logging.INFO)
-    access.propagate = False
+    # Each worker holds its own catalogue snapshot and checks the database's version on every request,
+    # so workers (and separate servers) sharing one database all serve a change from their next request.
     uvicorn.run("api.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,
-                access_log=False)
+                workers=workers or settings.workers, access_log=False, log_config=_log_config())

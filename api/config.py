@@ -13,6 +13,7 @@ class ApiSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = 1  # processes; each serves the catalogue version it finds in the database per request
     cors_origins: list[str] = []
     load_sample: bool = True
     sample_dir: Path = SAMPLE_CATALOGUE

@@ -84,31 +84,35 @@ def load_snapshot(
 class CatalogueHolder:
     """Keeps the current snapshot and replaces it when the database has moved on.
 
-    Checking costs one count of revisions per request. One request rebuilds; the others
-    keep serving the previous snapshot meanwhile (or wait, when there is none yet).
+    Checking costs one small query per request (repository.catalogue_stamp). One
+    request rebuilds; the others keep serving the previous snapshot meanwhile (or
+    wait, when there is none yet). The stamp and its snapshot are swapped as one
+    reference, so no request pairs a new stamp with an old snapshot.
     """
 
     def __init__(self, encoder: Encoder, saved: Path | None = None) -> None:
         self.encoder = encoder
         self.saved = saved
-        self._snapshot: CatalogueSnapshot | None = None
+        self._current: tuple[repository.Stamp, CatalogueSnapshot] | None = None
         self._lock = threading.Lock()
 
     def current(self, session: Session) -> CatalogueSnapshot:
-        version = repository.catalogue_version(session)
-        snapshot = self._snapshot
-        if snapshot is not None and snapshot.version == version:
-            return snapshot
-        if not self._lock.acquire(blocking=snapshot is None):
-            assert snapshot is not None
-            return snapshot
+        stamp = repository.catalogue_stamp(session)  # read before the build: a snapshot never overstates
+        held = self._current
+        if held is not None and held[0] == stamp:
+            return held[1]
+        if not self._lock.acquire(blocking=held is None):
+            assert held is not None
+            return held[1]
         try:
-            if self._snapshot is None or self._snapshot.version != version:
-                self._snapshot = load_snapshot(session, self.encoder, saved=self.saved)
-            return self._snapshot
+            held = self._current
+            if held is None or held[0] != stamp:
+                held = (stamp, load_snapshot(session, self.encoder, saved=self.saved))
+                self._current = held
+            return held[1]
         finally:
             self._lock.release()
 
     @property
     def version(self) -> int | None:
-        return None if self._snapshot is None else self._snapshot.version
+        return None if self._current is None else self._current[1].version

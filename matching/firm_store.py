@@ -18,9 +18,10 @@ from sqlmodel import Session, col, select
 from matching.errors import DuplicateFirm, FirmNotFound, StaleFirm
 from matching.models import Firm, FirmRevision
 from matching.profile import FirmProfile
+from policies import repository
 from policies.db import utcnow
+from policies.models import AuditEvent, OutboxEvent
 from policies.schemas import UtcDateTime
-from policies.models import OutboxEvent
 
 Source = Literal["self_declared", "registry", "verified"]
 
@@ -97,6 +98,9 @@ def _record(session: Session, firm: Firm, actor: str, action: str) -> None:
                              profile=firm.profile, provenance=firm.provenance))
     session.add(OutboxEvent(topic=f"firm.{action}", entity_ref=str(firm.id),
                             payload={"firm_id": firm.id, "tenant": firm.tenant, "revision": firm.revision}))
+    repository.add_audit_event(session, AuditEvent(actor=actor, action=f"firm.{action}", entity="firm",
+                                                   entity_ref=str(firm.id),
+                                                   detail={"tenant": firm.tenant, "revision": firm.revision}))
 
 
 def get(session: Session, tenant: str, firm_id: int) -> Firm:
@@ -169,6 +173,11 @@ def profiles_by_id(session: Session, ids: Sequence[int]) -> dict[int, FirmProfil
 
 def count_live(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Firm).where(col(Firm.deleted_at).is_(None))).one()
+
+
+def firms_stamp(session: Session) -> repository.Stamp:
+    """The firm table's state, as repository.history_stamp tells it."""
+    return repository.history_stamp(session, FirmRevision)
 
 
 def firms_version(session: Session) -> int:

@@ -95,21 +95,21 @@ def build(session: Session, encoder: Encoder, as_of: dt.date) -> Population:
 
 
 class PopulationHolder:
-    """The current population; rebuilt when the firm table's version or the date moves on."""
+    """The current population; rebuilt when the firm table's stamp or the date moves on."""
 
     def __init__(self, encoder: Encoder) -> None:
         self.encoder = encoder
-        self._population: Population | None = None
+        self._current: tuple[tuple[object, ...], Population] | None = None
         self._lock = threading.Lock()
 
     def current(self, session: Session, as_of: dt.date) -> Population:
-        version = firm_store.firms_version(session)
-        population = self._population
-        if population is not None and population.version == version and population.as_of == as_of:
-            return population
+        key = (firm_store.firms_stamp(session), as_of)
+        held = self._current
+        if held is not None and held[0] == key:
+            return held[1]
         with self._lock:
-            population = self._population
-            if population is None or population.version != version or population.as_of != as_of:
-                population = build(session, self.encoder, as_of)
-                self._population = population
-            return population
+            held = self._current
+            if held is None or held[0] != key:
+                held = (key, build(session, self.encoder, as_of))
+                self._current = held
+            return held[1]

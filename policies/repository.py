@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlalchemy.dialects import postgresql, sqlite
@@ -124,6 +125,26 @@ def published_stamps(session: Session) -> list[tuple[str, int, dt.datetime]]:
     statement = (select(SupportMeasure.code, SupportMeasure.revision, SupportMeasure.updated_at)
                  .where(SupportMeasure.status == "published").order_by(col(SupportMeasure.code)))
     return [(code, revision, updated) for code, revision, updated in session.exec(statement).all()]
+
+
+Stamp = tuple[int, dt.datetime | None]
+
+
+def history_stamp(session: Session, model: type[Any]) -> Stamp:
+    """What identifies the state of a history table: how many rows, and when its newest row (by id) was written.
+
+    The count moves with every commit, in any commit order. The time tells a
+    restored database, whose counts and ids start again from the backup's, from
+    the state a worker served before the restore, once anything is written after it.
+    """
+    count = select(func.count()).select_from(model).scalar_subquery()
+    newest = select(model.created_at).order_by(col(model.id).desc()).limit(1).scalar_subquery()
+    found, at = session.exec(select(count, newest)).one()
+    return int(found), at
+
+
+def catalogue_stamp(session: Session) -> Stamp:
+    return history_stamp(session, MeasureRevision)
 
 
 def catalogue_version(session: Session) -> int:
