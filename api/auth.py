@@ -43,11 +43,12 @@ def get_principal(
     key = keys.authenticate(session, plain)
     if key is None:
         raise HTTPException(401, "the API key is unknown or revoked", {"WWW-Authenticate": "Bearer"})
-    tenant = key.tenant or f"key-{key.prefix}"
+    principal = Principal(role=Role(key.role), actor=keys.actor_name(key), tenant=key.tenant or f"key-{key.prefix}")
     # End the read transaction now: on SQLite it holds the write lock, and the
     # route may read a large body or build a snapshot before it writes anything.
+    # (The key is read before the commit: reading it after would reload it in a new transaction.)
     session.commit()
-    return Principal(role=Role(key.role), actor=keys.actor_name(key), tenant=tenant)
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

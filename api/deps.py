@@ -11,6 +11,7 @@ from sqlmodel import Session
 from matching.catalogue import CatalogueHolder, CatalogueSnapshot
 from matching.matcher import Matcher
 from matching.population import Population, PopulationHolder
+from policies.db import reading
 
 
 def get_engine(request: Request) -> Engine:
@@ -18,12 +19,34 @@ def get_engine(request: Request) -> Engine:
     return engine
 
 
-def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
-    with Session(engine) as session:
+def get_session(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+    """One session per request.
+
+    GET and HEAD only read: on SQLite their transactions take no lock (policies.db.reading). Otherwise a
+    read left open until the response is sent holds SQLite's write lock while the request waits for a
+    worker thread to validate its response, and with every thread busy waiting for that lock, requests
+    fail with "database is locked" after the 30 s timeout (tests/e2e/test_soak.py, 50 clients).
+
+    Objects are not expired at commit: a write answers with the state it committed (its revision is the
+    ETag), not with a reload that may show another writer's later commit, and reading them after a commit
+    does not open a new transaction.
+    """
+    bind = reading(engine) if request.method in ("GET", "HEAD") else engine
+    with Session(bind, expire_on_commit=False) as session:
         yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def end_read(session: Session) -> None:
+    """End the transaction a dependency read in, before the route computes with what it read.
+
+    Otherwise it stays open, with its pooled connection, until the request ends: on SQLite it holds the
+    write lock (transactions BEGIN IMMEDIATE), so concurrent requests queue behind every match and search
+    until they fail with "database is locked", and the pool runs out of connections on any database.
+    """
+    session.commit()
 
 
 def get_catalogue_holder(request: Request) -> CatalogueHolder:
@@ -37,7 +60,9 @@ CatalogueHolderDep = Annotated[CatalogueHolder, Depends(get_catalogue_holder)]
 def get_catalogue(request: Request, session: SessionDep) -> CatalogueSnapshot:
     """The published catalogue as of this request, rebuilt if the database moved on."""
     holder: CatalogueHolder = request.state.catalogue
-    return holder.current(session)
+    snapshot = holder.current(session)
+    end_read(session)
+    return snapshot
 
 
 CatalogueDep = Annotated[CatalogueSnapshot, Depends(get_catalogue)]
@@ -54,7 +79,9 @@ MatcherDep = Annotated[Matcher, Depends(get_matcher)]
 def get_population(request: Request, session: SessionDep) -> Population:
     """Stored firms, column-wise, as of today, rebuilt when they change."""
     holder: PopulationHolder = request.state.population
-    return holder.current(session, dt.date.today())
+    population = holder.current(session, dt.date.today())
+    end_read(session)
+    return population
 
 
 PopulationDep = Annotated[Population, Depends(get_population)]

@@ -43,9 +43,11 @@ class LexicalIndex:
     def scores(self, query: str, subset: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.float32]:
         """BM25 of the query for every document, or for those at `subset`, in that order."""
         wanted = self.size if subset is None else len(subset)
-        terms = _query_terms(query)
-        known = [self._bm25.vocab_dict[term] for term in terms if term in self._bm25.vocab_dict]
-        if not known or self._rows is None:
+        if self._rows is None:  # an empty catalogue
+            return np.zeros(wanted, dtype=np.float32)
+        vocabulary = self._bm25.vocab_dict
+        known = [vocabulary[term] for term in _query_terms(query) if term in vocabulary]
+        if not known:
             return np.zeros(wanted, dtype=np.float32)
         if subset is None or len(subset) > SUBSET_SHARE * self.size:
             everything = np.asarray(self._bm25.get_scores_from_ids(known), dtype=np.float32)

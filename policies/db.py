@@ -44,11 +44,27 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Any) -> None:
             # IMMEDIATE takes the write lock up front, so two writers queue instead
-            # of one failing with "database is locked" halfway through.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # of one failing with "database is locked" halfway through. Readers (see
+            # `reading`) begin DEFERRED: in WAL mode they take no lock, so they neither
+            # queue behind writers nor make writers queue behind them.
+            deferred = connection.get_execution_options().get(READ_ONLY, False)
+            connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_size=pool_size, pool_pre_ping=True)
+
+
+READ_ONLY = "supportmatch_read_only"
+
+
+def reading(engine: Engine) -> Engine:
+    """The engine for work that only reads (it may still write in a transaction that writes first).
+
+    On SQLite its transactions begin DEFERRED instead of IMMEDIATE. A transaction that reads and
+    then writes must not use it: if another writer commits in between, SQLite refuses the write
+    (SQLITE_BUSY_SNAPSHOT) instead of queueing it. Other databases ignore the option.
+    """
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 @contextmanager

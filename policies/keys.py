@@ -82,6 +82,13 @@ def revoke_key(*, session: Session, key_id: int, actor: str) -> ApiKey:
     return key
 
 
+ACTOR_LENGTH = 120  # the actor columns (audit events, revisions, created_by) are String(120)
+
+
 def actor_name(key: ApiKey) -> str:
-    """How a key appears in revisions and audit events: never the secret, only its public part."""
-    return f"{key.label} (key {key.prefix})"
+    """How a key appears in revisions and audit events: never the secret, only its public part.
+
+    A label may itself be 120 characters, so it is cut to leave room for the prefix, which identifies the key.
+    """
+    suffix = f" (key {key.prefix})"
+    return key.label[: ACTOR_LENGTH - len(suffix)] + suffix

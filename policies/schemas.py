@@ -1,9 +1,9 @@
 """The measure as a document: what curators write, imports carry and revisions snapshot."""
 
 import datetime as dt
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, UrlConstraints, model_validator
 
 from policies.reference import IndustryCode, RegionCode
 from policies.criteria import Criterion
@@ -11,6 +11,17 @@ from policies.terms import Benefit, Window
 from policies.vocabulary import Level, MeasureKind, MeasureStatus
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,63}$"
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """Timestamps are stored naive in UTC (policies.db.utcnow); they leave with their offset, as RFC 3339 requires,
+    so a client in UTC+8 does not read them as local time."""
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+UtcDateTime = Annotated[dt.datetime, AfterValidator(as_utc)]
+# URL columns are String(2000); pydantic alone allows 2083 characters, which PostgreSQL refuses with a 500.
+StoredUrl = Annotated[HttpUrl, UrlConstraints(max_length=2000)]
 
 
 class MeasureFields(BaseModel):
@@ -33,7 +44,7 @@ class MeasureFields(BaseModel):
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
     legal_basis: str | None = Field(default=None, max_length=500)
-    source_url: HttpUrl | None = None
+    source_url: StoredUrl | None = None
     exclusivity_group: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")
 
     @model_validator(mode="after")
@@ -122,8 +133,8 @@ class MeasurePublic(MeasureRecord):
     """A measure as the API returns it, with its codes named."""
 
     revision: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
     jurisdiction_names: list[NamedCode] = Field(default_factory=list)
     industry_names: list[NamedCode] = Field(default_factory=list)
     who_qualifies: str = Field(default="", description="generated from the criteria")
@@ -139,7 +150,7 @@ class RevisionPublic(BaseModel):
     revision: int
     actor: str
     action: str
-    created_at: dt.datetime
+    created_at: UtcDateTime
     changes: list["FieldChange"]
 
 

@@ -40,7 +40,7 @@ def create_firm(data: FirmWrite, session: SessionDep, principal: PortalDep, resp
 
 @router.get("", response_model=FirmPage, responses=PROBLEMS | example("list_firms"), summary="List firms")
 def list_firms(
-    session: SessionDep, principal: PortalDep, offset: Annotated[int, Query(ge=0)] = 0,
+    session: SessionDep, principal: PortalDep, offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> FirmPage:
     """This portal's firms, oldest first."""

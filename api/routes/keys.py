@@ -1,7 +1,5 @@
 """API keys, for admins: create (shown once), list, revoke."""
 
-import datetime as dt
-
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,6 +10,7 @@ from api.openapi_examples import example
 from api.routes.measures import PROBLEMS
 from policies import keys, repository
 from policies.keys import Role
+from policies.schemas import UtcDateTime
 
 router = APIRouter(prefix="/keys", tags=["access"])
 
@@ -34,9 +33,9 @@ class KeyPublic(BaseModel):
     role: Role
     label: str
     tenant: str
-    created_at: dt.datetime
+    created_at: UtcDateTime
     created_by: str
-    revoked_at: dt.datetime | None
+    revoked_at: UtcDateTime | None
 
 
 class KeyCreated(KeyPublic):

@@ -28,9 +28,11 @@ from policies.vocabulary import Level, MeasureKind, MeasureStatus
 
 router = APIRouter(prefix="/measures", tags=["catalogue"])
 
+# "model" puts Problem in the components; the $ref documents the media type errors really have.
 PROBLEMS: dict[int | str, dict[str, object]] = {
-    code: {"model": Problem, "content": {"application/problem+json": {}}}
-    for code in (401, 403, 404, 409, 412, 422, 428)
+    code: {"model": Problem,
+           "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    for code in (400, 401, 403, 404, 409, 412, 422, 428)
 }
 
 

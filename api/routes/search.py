@@ -31,6 +31,7 @@ def query_vector(matcher: Matcher, text: str) -> Vectors | None:
 
 @router.get("/search", response_model=SearchResult, responses=PROBLEMS | example("search"), summary="Search measures")
 def search_measures(
+    _: PrincipalDep,  # no key needed, but a wrong or revoked one is refused (api/auth.py)
     catalogue: CatalogueDep,
     matcher: MatcherDep,
     q: Annotated[str, Query(min_length=1, max_length=300, description="plain words, e.g. 温州 小巨人 奖励",
@@ -59,7 +60,7 @@ def search_measures(
 @router.get("/measures/{code}/similar", response_model=SearchResult, responses=PROBLEMS | example("similar_measures"), tags=["catalogue"],
             summary="More like this")
 def similar_measures(
-    code: str, catalogue: CatalogueDep, limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    code: str, _: PrincipalDep, catalogue: CatalogueDep, limit: Annotated[int, Query(ge=1, le=50)] = 10,
     region: Annotated[RegionCode | None, Query()] = None,
 ) -> SearchResult:
     """Published measures closest to this one."""

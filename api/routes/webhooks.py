@@ -1,22 +1,23 @@
 """Webhooks for portals, and the catalogue's change feed."""
 
-import datetime as dt
 import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from api.auth import PortalDep, PrincipalDep
+from api.auth import PortalDep, Principal, PrincipalDep
 from api.deps import SessionDep
 from api.params import Id
 from api.openapi_examples import example
 from api.routes.measures import PROBLEMS
 from matching.errors import WebhookNotFound
 from policies.keys import Role
-from policies.models import OutboxEvent, Webhook, WebhookDelivery
+from policies import repository
+from policies.models import AuditEvent, OutboxEvent, Webhook, WebhookDelivery
+from policies.schemas import StoredUrl, UtcDateTime
 
 router = APIRouter(tags=["changes"])
 
@@ -25,7 +26,7 @@ class WebhookCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"url": "https://portal.example.cn/hooks/supportmatch"}]})
 
-    url: HttpUrl
+    url: StoredUrl
     secret: str | None = Field(default=None, min_length=16, max_length=200,
                                description="used to sign deliveries; generated when omitted")
 
@@ -36,7 +37,7 @@ class WebhookPublic(BaseModel):
     id: int
     url: str
     active: bool
-    created_at: dt.datetime
+    created_at: UtcDateTime
 
 
 class WebhookCreated(WebhookPublic):
@@ -54,13 +55,13 @@ class DeliveryPublic(BaseModel):
     last_status: int | None
     last_error: str | None
     log: list[dict[str, Any]]
-    created_at: dt.datetime
-    delivered_at: dt.datetime | None
+    created_at: UtcDateTime
+    delivered_at: UtcDateTime | None
 
 
 class Change(BaseModel):
     id: int
-    at: dt.datetime
+    at: UtcDateTime
     topic: str
     code: str
     revision: int | None
@@ -70,6 +71,13 @@ class Change(BaseModel):
 class ChangeFeed(BaseModel):
     changes: list[Change]
     next_cursor: int = Field(description="pass as `since` to continue")
+
+
+def _audit(session: SessionDep, principal: Principal, action: str, hook: Webhook) -> None:
+    """Subscriptions send a tenant's data out: who added or removed which one is kept, in the same transaction."""
+    repository.add_audit_event(session, AuditEvent(actor=principal.actor, action=action, entity="webhook",
+                                                   entity_ref=str(hook.id), detail={"tenant": hook.tenant,
+                                                                                    "url": hook.url}))
 
 
 def _own(session: SessionDep, tenant: str | None, webhook_id: int) -> Webhook:
@@ -87,6 +95,8 @@ def create_webhook(data: WebhookCreate, session: SessionDep, principal: PortalDe
     hook = Webhook(tenant=principal.tenant or "", url=str(data.url), secret=data.secret or secrets.token_urlsafe(32),
                    after_event_id=latest)
     session.add(hook)
+    session.flush()
+    _audit(session, principal, "webhook.create", hook)
     session.commit()
     return WebhookCreated.model_validate(WebhookPublic.model_validate(hook).model_dump() | {"secret": hook.secret})
 
@@ -105,6 +115,7 @@ def delete_webhook(webhook_id: Id, session: SessionDep, principal: PortalDep) ->
     hook = _own(session, principal.tenant, webhook_id)
     hook.active = False
     session.add(hook)
+    _audit(session, principal, "webhook.delete", hook)
     session.commit()
     return Response(status_code=204)
 
@@ -124,7 +135,7 @@ def list_deliveries(
 @router.get("/changes", response_model=ChangeFeed, responses=PROBLEMS | example("change_feed"), summary="Catalogue change feed")
 def change_feed(
     session: SessionDep, principal: PrincipalDep,
-    since: Annotated[int, Query(ge=0, le=2**62, description="cursor from the last page; 0 for the start")] = 0,
+    since: Annotated[int, Query(ge=0, le=2**31 - 1, description="cursor from the last page; 0 for the start")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> ChangeFeed:
     """Changes to the catalogue in commit order. Without a curator key, only changes that leave a measure

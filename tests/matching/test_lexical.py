@@ -39,3 +39,9 @@ def test_known_words_score_and_unknown_ones_do_not() -> None:
     assert index.scores("专精特新 小巨人").max() > 0
     assert not index.scores("zzzz-unknown").any()
     assert len(index.scores("zzzz-unknown", np.array([1, 2], dtype=np.int64))) == 2
+
+
+def test_an_empty_catalogue_scores_nothing() -> None:
+    empty = LexicalIndex([])
+    assert empty.scores("专精特新").shape == (0,)
+    assert empty.scores("专精特新", np.zeros(0, dtype=np.int64)).shape == (0,)
