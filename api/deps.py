@@ -19,10 +19,15 @@ def get_engine(request: Request) -> Engine:
     return engine
 
 
+# POST only because they take a body: they evaluate and store nothing. On SQLite, taking the write lock
+# for them made every match queue behind every other (benchmarks/RESULTS.md, "Server").
+EVALUATIONS = frozenset({"/v1/match", "/v1/eligibility", "/v1/assess", "/v1/ask", "/v1/measures/preview"})
+
+
 def get_session(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
     """One session per request.
 
-    GET and HEAD only read: on SQLite their transactions take no lock (policies.db.reading). Otherwise a
+    GET, HEAD and the EVALUATIONS only read: on SQLite their transactions take no lock (policies.db.reading). Otherwise a
     read left open until the response is sent holds SQLite's write lock while the request waits for a
     worker thread to validate its response, and with every thread busy waiting for that lock, requests
     fail with "database is locked" after the 30 s timeout (tests/e2e/test_soak.py, 50 clients).
@@ -31,7 +36,8 @@ def get_session(request: Request, engine: Annotated[Engine, Depends(get_engine)]
     ETag), not with a reload that may show another writer's later commit, and reading them after a commit
     does not open a new transaction.
     """
-    bind = reading(engine) if request.method in ("GET", "HEAD") else engine
+    read_only = request.method in ("GET", "HEAD") or request.url.path in EVALUATIONS
+    bind = reading(engine) if read_only else engine
     with Session(bind, expire_on_commit=False) as session:
         yield session
 

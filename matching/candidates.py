@@ -60,6 +60,21 @@ def firm_values(view: MeasureView, columns: FirmColumns) -> npt.NDArray[np.float
     return MeasureColumns.from_views([view]).firm_values(0, columns.numbers_of(BASE_FIELDS))
 
 
+def _contenders(tier: npt.NDArray[np.int64], value: npt.NDArray[np.float64], wanted: int | None) -> npt.NDArray[np.int64]:
+    """Positions that can reach the first `wanted` places: ahead on (tier, value), or tied with the last of them.
+
+    Relevance, which orders the tied, then needs computing only for these: a national measure that
+    suits most of a million firms is ranked by one selection instead of a million dot products and a sort.
+    """
+    everyone = np.arange(len(tier))
+    if wanted is None or wanted >= len(tier):
+        return everyone
+    ceiling = float(value.max(initial=0.0)) + 1.0
+    key = tier * 2 * ceiling + (ceiling - value)  # ascending in tier, then descending in value; exact for yuan
+    boundary = np.partition(key, wanted - 1)[wanted - 1]
+    return everyone[key <= boundary]
+
+
 def candidates(
     view: MeasureView,
     measure_vector: npt.NDArray[np.float32],
@@ -83,10 +98,12 @@ def candidates(
     wanted = [TIERS[v] for v in (verdicts or [Verdict.eligible, Verdict.possibly_eligible])]
     chosen = np.flatnonzero(visible & np.isin(tier, wanted))
     value = firm_values(view, population.columns)[chosen]
-    relevance = np.round(population.vectors.scores(chosen, measure_vector), 6)
-    ranked = chosen[np.lexsort((population.ids[chosen], -relevance, -value, tier[chosen]))]
+    contenders = _contenders(tier[chosen], value, None if limit is None else offset + limit)
+    rows, value = chosen[contenders], value[contenders]
+    relevance = np.round(population.vectors.scores(rows, measure_vector), 6)
+    ranked = rows[np.lexsort((population.ids[rows], -relevance, -value, tier[rows]))]
     page = ranked[offset:] if limit is None else ranked[offset : offset + limit]
-    scores = dict(zip(chosen.tolist(), relevance.tolist(), strict=True))
+    scores = dict(zip(rows.tolist(), relevance.tolist(), strict=True))
     found = profiles([int(population.ids[row]) for row in page])
     items = []
     for row in page:
