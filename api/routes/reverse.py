@@ -20,6 +20,7 @@ from policies.keys import Role
 from policies.schemas import EXAMPLE_MEASURE, MeasureCreate
 
 router = APIRouter(prefix="/measures", tags=["reverse matching"])
+CSV_ROWS = 10_000  # rows in one CSV export; page with offset for more
 CSV_COLUMNS = ("firm_id", "external_ref", "name", "region", "verdict", "estimated_benefit", "missing", "relevance")
 
 
@@ -40,14 +41,15 @@ def measure_candidates(
     fmt: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
 ) -> CandidateList | Response:
     """Stored firms eligible or possibly eligible for a published measure, by estimated benefit. Portals see
-    their own firms; curators see all."""
+    their own firms; curators see all. `format=csv` exports up to 10,000 firms from `offset` (each row is
+    explained, so the export is bounded); the `X-Total-Count` header says how many qualify."""
     if code not in catalogue.index:
         raise MeasureNotFound(code)
     index = catalogue.index[code]
     tenant = None if principal.at_least(Role.curator) else principal.tenant
     result = candidates(catalogue.measures[index], catalogue.vectors.vectors[index], population,
                         lambda ids: firm_store.profiles_by_id(session, ids), tenant=tenant,
-                        verdicts=verdict, offset=offset, limit=None if fmt == "csv" else limit)
+                        verdicts=verdict, offset=offset, limit=CSV_ROWS if fmt == "csv" else limit)
     if fmt == "json":
         return result
     out = io.StringIO()
@@ -57,7 +59,8 @@ def measure_candidates(
         writer.writerow([item.firm_id, item.external_ref or "", item.name, item.region, item.verdict.value,
                          item.estimated_benefit.amount or "", ";".join(item.missing), item.relevance])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{code}-candidates.csv"'})
+                    headers={"Content-Disposition": f'attachment; filename="{code}-candidates.csv"',
+                             "X-Total-Count": str(result.total)})
 
 
 class PreviewRequest(BaseModel):

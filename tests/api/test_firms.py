@@ -82,6 +82,7 @@ def test_candidates_for_a_measure(sample_client: TestClient, portals: Any) -> No
     exported = sample_client.get(url, params={"format": "csv"}, headers=curator)
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert [row["external_ref"] for row in rows] == ["chengdu-longtan-robotics"]
+    assert exported.headers["X-Total-Count"] == "1"
     national = sample_client.get("/v1/measures/CN-TECH-GUARANTEE-TIER40/candidates",
                                  params={"verdict": ["eligible", "possibly_eligible", "ineligible"]},
                                  headers=curator).json()
