@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from benchmarks.report import machine, replace_section
+from benchmarks.report import machine, percentile, replace_section
 from benchmarks.synthetic import example_firms, synthetic_snapshot
 from matching.config import MatchingSettings
 from matching.embeddings import SentenceTransformerEncoder
@@ -34,11 +34,6 @@ from matching.ranking import Fusion, Weights
 
 AS_OF = dt.date(2026, 11, 22)
 console = Console()
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
 def rss_mb() -> float:

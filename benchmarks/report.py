@@ -44,3 +44,9 @@ def replace_section(section: str, text: str, path: Path = RESULTS) -> None:
         tail = "".join(lines[end:])
         content = "".join(lines[:start]) + text.rstrip("\n") + "\n" + ("\n" + tail if tail else "")
     path.write_text(content, encoding="utf-8")
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """The q-th percentile by nearest rank: a sample that was measured, not an interpolation."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]

@@ -24,6 +24,7 @@ benchmarks/RESULTS.md.
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import gc
 import json
@@ -47,9 +48,9 @@ from rich.table import Table
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from benchmarks.report import machine, replace_section
+from benchmarks.report import machine, percentile, replace_section
 from benchmarks.reverse import population_bytes, served
-from benchmarks.synthetic import ROOT, synthetic_records, synthetic_vectors
+from benchmarks.synthetic import ROOT, example_firms, synthetic_records, synthetic_vectors
 from matching.catalogue import load_snapshot
 from matching.catalogue_view import MeasureView
 from matching.embeddings import SentenceTransformerEncoder, text_hash
@@ -58,13 +59,7 @@ from policies.migrate import upgrade_database
 from policies.models import EmbeddingCache, SupportMeasure
 
 BIN = Path(sys.executable).parent
-FIRMS = ROOT / "examples" / "firms"
 console = Console()
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
 def spread(values: list[float]) -> str:
@@ -163,11 +158,9 @@ class Server:
                 raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
             # uvicorn logs this once per worker, after the lifespan (catalogue loaded) and before accepting.
             if self.log.read_text().count("Application startup complete") >= self.workers:
-                try:
+                with contextlib.suppress(httpx.HTTPError):  # not accepting yet: ask again
                     if httpx.get(f"{self.base}/ready", timeout=2).status_code == 200:
                         return time.perf_counter() - started
-                except httpx.HTTPError:
-                    pass
             time.sleep(0.05)
         raise TimeoutError("server not ready in 600 s")
 
@@ -184,13 +177,9 @@ class Server:
 
 
 def firm_bodies() -> list[str]:
-    import yaml  # only here: the rest of the module reads no YAML
-
-    bodies = []
-    for path in sorted(FIRMS.glob("*.yaml")):
-        profile = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
-        bodies.append(json.dumps({"profile": profile, "as_of": "2026-11-22"}, ensure_ascii=False))
-    return bodies
+    """A match request for every example firm, as a portal sends it."""
+    return [json.dumps({"profile": profile.model_dump(mode="json", exclude_none=True), "as_of": "2026-11-22"},
+                       ensure_ascii=False) for profile in example_firms()]
 
 
 def http_latency(server: Server, key: str, bodies: list[str], rounds: int) -> list[list[float]]:

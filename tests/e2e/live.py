@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,11 +65,9 @@ class LiveServer:
         """Until /ready answers 200: the database answers and a catalogue snapshot is loaded."""
         deadline = time.monotonic() + timeout
         while True:
-            try:
+            with suppress(httpx.TransportError):  # not accepting yet: ask again
                 if httpx.get(f"{self.base}/ready", timeout=5).status_code == 200:
                     return
-            except httpx.TransportError:
-                pass
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"server did not come up (exit {self.process.poll()}):\n{self.log_tail()}")
             time.sleep(0.2)

@@ -17,7 +17,7 @@ from matching import webhooks
 from matching.catalogue import CatalogueHolder
 from matching.embeddings import Encoder
 from policies.db import make_engine
-from tests.e2e.test_serve import _free_port
+from tests.e2e.live import free_port
 from tests.factories import measure_data
 from tests.webhook_receiver import receiver
 
@@ -43,7 +43,7 @@ def test_no_event_is_lost_when_the_server_is_killed(
 ) -> None:
     database = tmp_path / "crash.db"
     shutil.copy(sqlite_sample_db, database)
-    port = _free_port()
+    port = free_port()
     env = os.environ | {"POLICIES_DATABASE_URL": f"sqlite:///{database}", "API_PORT": str(port),
                         "API_WEBHOOK_INTERVAL": "0"}  # no dispatcher: the crash comes before any delivery
     portal, curator = _key(env, "portal", "chengdu"), _key(env, "curator", "bureau")

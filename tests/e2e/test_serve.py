@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,13 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.live import free_port
+
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, object]]:
@@ -32,7 +27,7 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """One real server for the module: started from an empty database, so its first start is tested."""
     tmp_path = tmp_path_factory.mktemp("e2e")
-    port = _free_port()
+    port = free_port()
     env = os.environ | {"POLICIES_DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.db'}", "API_PORT": str(port)}
     log = tmp_path / "server.log"
     with open(log, "wb") as sink:
