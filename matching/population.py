@@ -20,41 +20,11 @@ from sqlmodel import Session
 from matching import firm_store
 from matching.columnar import FirmColumns
 from matching.embedding_store import embed_texts
-from matching.embeddings import Encoder, Vectors
+from matching.embeddings import Encoder
 from matching.facts import derive
+from matching.index import QuantizedVectors
 from matching.matcher import query_text
 from matching.profile import FirmProfile
-
-CHUNK = 65_536  # rows dequantised at a time: bounds the temporary float copy
-
-
-@dataclass(frozen=True)
-class QuantizedVectors:
-    """Unit vectors at one signed byte per dimension, each row with its own scale.
-
-    Firm relevance only orders firms already tied on verdict and estimated value,
-    so a relative error near 1% costs nothing, while float32 would make the
-    embeddings of a million firms 1.5 GB instead of 0.4 GB.
-    """
-
-    codes: npt.NDArray[np.int8]
-    scales: npt.NDArray[np.float32]  # zero for firms without text
-
-    @classmethod
-    def of(cls, vectors: Vectors) -> "QuantizedVectors":
-        peak = np.abs(vectors).max(axis=1) if len(vectors) else np.zeros(0, dtype=np.float32)
-        scales = (peak / 127.0).astype(np.float32)
-        safe = np.where(scales > 0, scales, 1.0)[:, None]
-        return cls(codes=np.round(vectors / safe).astype(np.int8), scales=scales)
-
-    def scores(self, rows: npt.NDArray[np.int64], query: Vectors) -> npt.NDArray[np.float32]:
-        """Approximate cosine similarity of the query with each row's vector; 0 for firms without text."""
-        out = np.zeros(len(rows), dtype=np.float32)
-        flat = query.reshape(-1).astype(np.float32)
-        for start in range(0, len(rows), CHUNK):
-            chunk = rows[start:start + CHUNK]
-            out[start:start + CHUNK] = (self.codes[chunk].astype(np.float32) @ flat) * self.scales[chunk]
-        return out
 
 
 @dataclass(frozen=True)
@@ -90,7 +60,7 @@ def build(session: Session, encoder: Encoder, as_of: dt.date) -> Population:
         version=version, as_of=as_of, ids=np.array([firm.id for firm in firms], dtype=np.int64),
         tenant_of=tenant_of, tenants=tenants, external_refs=[firm.external_ref for firm in firms],
         columns=FirmColumns.from_facts([derive(profile, as_of) for profile in profiles]),
-        vectors=QuantizedVectors.of(vectors),
+        vectors=QuantizedVectors(vectors, has_text=np.array([bool(text) for text in texts], dtype=bool)),
     )
 
 
