@@ -55,7 +55,7 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
 def require(role: Role) -> object:
-    def _check(principal: PrincipalDep) -> Principal:
+    async def _check(principal: PrincipalDep) -> Principal:  # no I/O: runs on the event loop, not in a thread
         if principal.role is None:
             raise HTTPException(401, f"this needs an API key with the {role.value} role", {"WWW-Authenticate": "Bearer"})
         if not principal.at_least(role):

@@ -14,6 +14,9 @@ class ApiSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1  # processes; each serves the catalogue version it finds in the database per request
+    # Requests computed at once in each process. Matching is CPU-bound, so more threads only queue for the GIL:
+    # with two workers at 100,000 measures, 4 served 155-178 requests/s, 40 (anyio's default) 111-136.
+    threads: int = 4
     cors_origins: list[str] = []
     load_sample: bool = True
     sample_dir: Path = SAMPLE_CATALOGUE

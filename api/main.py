@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from typing import TypedDict
 
 import httpx
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from fastapi.middleware.cors import CORSMiddleware
@@ -20,9 +21,10 @@ from api.routes.transfer import MAX_IMPORT_BYTES
 from matching import webhooks
 from matching.catalogue import CatalogueHolder
 from matching.config import MatchingSettings, get_matching_settings
-from matching.embeddings import Encoder, SentenceTransformerEncoder
+from matching.embeddings import Encoder
 from matching.index import set_threads
 from matching.matcher import Matcher, QueryEncoder
+from matching.onnx_encoder import open_encoder
 from matching.population import PopulationHolder
 from matching.tokens import tokenize
 from matching.webhooks import Dispatcher
@@ -57,6 +59,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
         matching_settings = get_matching_settings()
+        to_thread.current_default_thread_limiter().total_tokens = api_settings.threads
         set_threads(matching_settings.encoder_threads)
         own_engine = None
         if engine is None:
@@ -64,9 +67,9 @@ def create_app(
             own_engine = make_engine(policies_settings.database_url, pool_size=policies_settings.pool_size)
         active = engine or own_engine
         assert active is not None
-        model = encoder or SentenceTransformerEncoder(
+        model = encoder or open_encoder(
             matching_settings.model_path, threads=matching_settings.encoder_threads,
-            batch_size=matching_settings.encode_batch_size,
+            batch_size=matching_settings.encode_batch_size, saved=matching_settings.snapshots,
         )
         holder = CatalogueHolder(model, saved=matching_settings.snapshots)
         with Session(active) as session:

@@ -8,6 +8,7 @@ waiting for a worker thread to validate the response. With all the worker thread
 lock, the holder could not get one to finish.
 """
 
+import asyncio
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,11 +34,14 @@ def _request(method: str, **state: object) -> Request:
 
 @contextmanager
 def _request_session(method: str, engine: Engine) -> Iterator[Session]:
+    """The session FastAPI would give a request (get_session is an async generator: it does no I/O)."""
+    loop = asyncio.new_event_loop()
     sessions = get_session(_request(method), engine)
     try:
-        yield next(sessions)
+        yield loop.run_until_complete(anext(sessions))
     finally:
-        sessions.close()
+        loop.run_until_complete(sessions.aclose())
+        loop.close()
 
 
 def _write_locked(engine: Engine) -> bool:
