@@ -51,6 +51,11 @@ class SentenceTransformerEncoder:
         self.name = "all-MiniLM-L6-v2" if path is None else os.path.basename(os.path.normpath(resolved))
         self._batch_size = batch_size
 
+    @property
+    def model(self) -> Any:
+        """The sentence-transformers model itself (matching/onnx_encoder.py exports it)."""
+        return self._model
+
     def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> Vectors:
         vectors = self._model.encode_document(
             list(texts), batch_size=self._batch_size, normalize_embeddings=True,
