@@ -2,6 +2,7 @@
 
 import copy
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import unquote
@@ -179,11 +180,7 @@ def backup_command(
     SQLite: a SQLite file made with the online backup API. PostgreSQL: a pg_dump custom-format archive.
     """
     url = get_policies_settings().database_url
-    try:
-        summary = backup_database(url, path)
-    except BackupError as exc:
-        err.print(f"[red]backup failed:[/red] {escape(str(exc))}")
-        raise typer.Exit(1) from None
+    summary = _or_exit("backup failed", backup_database, url, path)
     _print_summary(f"backup written to {escape(str(path))}", summary, caption=f"from {_shown(url)}")
 
 
@@ -199,12 +196,17 @@ def restore_command(
     url = get_policies_settings().database_url
     if not yes:
         typer.confirm(f"Replace everything in {_shown(url)} with {path}?", abort=True, err=True)
-    try:
-        summary = restore_database(url, path)
-    except BackupError as exc:
-        err.print(f"[red]restore refused or failed:[/red] {escape(str(exc))}")
-        raise typer.Exit(1) from None
+    summary = _or_exit("restore refused or failed", restore_database, url, path)
     _print_summary(f"restored from {escape(str(path))}", summary, caption=f"into {_shown(url)}")
+
+
+def _or_exit(failure: str, run: Callable[[str, Path], Summary], url: str, path: Path) -> Summary:
+    """Run a backup or a restore; a BackupError is said in one red line and exits 1."""
+    try:
+        return run(url, path)
+    except BackupError as exc:
+        err.print(f"[red]{failure}:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from None
 
 
 def _shown(url: str) -> str:
