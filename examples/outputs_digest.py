@@ -6,13 +6,15 @@ runs unchanged before and after the code moves:
 
     .venv/bin/python examples/outputs_digest.py before.json     # on the old commit
     .venv/bin/python examples/outputs_digest.py after.json      # on the new one
-    cmp before.json after.json
+    .venv/bin/python examples/outputs_digest.py --compare before.json after.json
 
 It records, for every firm in `examples/firms/`, `POST /v1/match` (with near misses),
 `POST /v1/eligibility`, `POST /v1/assess` and `POST /v1/ask`; a set of searches in
 both languages; and, with every example firm stored, `GET /v1/measures/{code}/candidates`
 for a spread of measures. Times and database ids, which differ between runs, are
-left out.
+left out. Two runs of the same code can differ in the sixth decimal of a BM25 score
+(float32 sums in another order), so `--compare` holds numbers to 1e-5 and everything
+else (order, verdicts, texts, amounts) exactly.
 """
 
 import json
@@ -96,7 +98,26 @@ def digest() -> dict[str, Any]:
     return out
 
 
+def differences(before: Any, after: Any, where: str = "") -> list[str]:
+    if isinstance(before, float) or isinstance(after, float):
+        same = isinstance(before, (int, float)) and isinstance(after, (int, float)) and abs(before - after) <= 1e-5
+        return [] if same else [f"{where}: {before!r} != {after!r}"]
+    if isinstance(before, dict) and isinstance(after, dict):
+        if before.keys() != after.keys():
+            return [f"{where}: keys {sorted(before.keys() ^ after.keys())}"]
+        return [found for key in before for found in differences(before[key], after[key], f"{where}.{key}")]
+    if isinstance(before, list) and isinstance(after, list):
+        if len(before) != len(after):
+            return [f"{where}: {len(before)} items != {len(after)}"]
+        return [found for i, pair in enumerate(zip(before, after)) for found in differences(*pair, f"{where}[{i}]")]
+    return [] if before == after else [f"{where}: {before!r} != {after!r}"]
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--compare":
+        found = differences(*(json.loads(Path(name).read_text(encoding="utf-8")) for name in sys.argv[2:4]))
+        print("\n".join(found[:50]) or "identical (numbers to 1e-5)")
+        sys.exit(1 if found else 0)
     target = Path(sys.argv[1])
     target.write_text(json.dumps(digest(), ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     print(f"wrote {target}")
