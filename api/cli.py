@@ -9,13 +9,13 @@ from urllib.parse import unquote
 
 import typer
 import uvicorn
-from uvicorn.config import LOGGING_CONFIG
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
+from uvicorn.config import LOGGING_CONFIG
 
 from api.config import get_api_settings
 from policies import curation, keys, repository

@@ -8,11 +8,12 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from matching.catalogue import CatalogueHolder, CatalogueSnapshot
-from matching.matcher import Matcher
-from matching.population import Population, PopulationHolder
+from matching.catalogue.snapshot import CatalogueSnapshot
+from matching.reverse.population import Population
+from matching.store.catalogue import CatalogueHolder
+from matching.store.population import PopulationHolder
+from matching.usecases.match import Matcher
 from policies.db import reading
-
 
 # Dependencies that only read request.state are `async def`: FastAPI runs every plain `def` dependency in a
 # worker thread, and each such hop cost about 0.3 ms of a 7 ms request (benchmarks/RESULTS.md, "Server").

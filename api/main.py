@@ -7,28 +7,28 @@ from typing import TypedDict
 import httpx
 from anyio import to_thread
 from fastapi import FastAPI
-from fastapi_offline import FastAPIOffline
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api.config import ApiSettings, get_api_settings
 from api.errors import add_exception_handlers
-from api.middleware import Plumbing
 from api.mcp import Services, build_mcp, mcp_app
+from api.middleware import Plumbing
 from api.routes import api_router, health
 from api.routes.transfer import MAX_IMPORT_BYTES
-from matching import webhooks
-from matching.catalogue import CatalogueHolder
 from matching.config import MatchingSettings, get_matching_settings
-from matching.embeddings import Encoder
-from matching.index import set_threads
-from matching.matcher import Matcher, QueryEncoder
-from matching.onnx_encoder import open_encoder
-from matching.population import PopulationHolder
-from matching.tokens import tokenize
-from matching.webhooks import Dispatcher
-from matching.ranking import Fusion, Weights
+from matching.notifications.dispatcher import Dispatcher, run_once
+from matching.ranking.fusion import Fusion, Weights
+from matching.store.catalogue import CatalogueHolder
+from matching.store.population import PopulationHolder
+from matching.text.embeddings import Encoder
+from matching.text.onnx import open_encoder
+from matching.text.queries import QueryEncoder
+from matching.text.tokens import tokenize
+from matching.text.vectors import set_threads
+from matching.usecases.match import Matcher
 from policies.config import get_policies_settings
 from policies.db import make_engine
 
@@ -79,7 +79,7 @@ def create_app(
                           weights=_weights(matching_settings), fusion=Fusion(matching_settings.fusion))
         services.engine, services.catalogue, services.matcher = active, holder, matcher
         http = httpx.Client(timeout=5.0)
-        dispatcher = Dispatcher(lambda: webhooks.run_once(active, holder, http), api_settings.webhook_interval)
+        dispatcher = Dispatcher(lambda: run_once(active, holder, http), api_settings.webhook_interval)
         if api_settings.webhook_interval > 0:
             dispatcher.start()
         try:

@@ -16,13 +16,14 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from matching.assessment import assess
-from matching.catalogue import CatalogueHolder, CatalogueSnapshot
-from matching.eligibility import Verdict
-from matching.matcher import Matcher, MatchOptions, match
-from matching.profile import FirmProfile
-from matching.search import SearchFilters, SearchHit, search, usable_dense
-from matching.verdicts import check
+from matching.catalogue.snapshot import CatalogueSnapshot
+from matching.eligibility.rules import Verdict
+from matching.firm.profile import FirmProfile
+from matching.store.catalogue import CatalogueHolder
+from matching.usecases.assess import assess
+from matching.usecases.match import Matcher, MatchOptions
+from matching.usecases.search import SearchFilters, SearchHit, search
+from matching.usecases.verdicts import check
 from policies import curation, keys, reference
 from policies.errors import MeasureNotFound
 from policies.schemas import MeasurePublic
@@ -89,8 +90,7 @@ def build_mcp(services: Services) -> MCPServer:
                         levels: list[Level] | None = None, open_now: bool = False, limit: int = 5) -> list[SearchHit]:
         """Find published measures by plain words in Chinese or English, e.g. '温州 小巨人 奖励'."""
         snapshot = services.snapshot()
-        vector = (services.matcher.encode(query)
-                  if usable_dense(query, services.matcher.encode.multilingual) else None)
+        vector = services.matcher.query_vector(query)
         if region is not None:
             reference.check_region(region)  # a ValueError becomes the tool's error message
         filters = SearchFilters(region=region, kinds=kinds, levels=levels, open_now=open_now, as_of=dt.date.today())
@@ -109,9 +109,8 @@ def build_mcp(services: Services) -> MCPServer:
     def match_firm(profile: FirmProfile, limit: int = 5) -> list[MatchLine]:
         """The measures worth most to this firm, eligible first, with what is missing."""
         matcher = services.matcher
-        result = match(services.snapshot(), matcher.encode, profile,
-                       MatchOptions(as_of=dt.date.today(), limit=max(1, min(limit, 20)), fusion=matcher.fusion),
-                       matcher.weights)
+        result = matcher.match(services.snapshot(), profile,
+                               MatchOptions(as_of=dt.date.today(), limit=max(1, min(limit, 20)), fusion=matcher.fusion))
         return [MatchLine(rank=item.rank, code=item.code, title_en=item.title_en, verdict=str(item.verdict),
                           estimated_amount=item.estimated_benefit.amount, window_status=item.window.status,
                           missing=item.missing) for item in result.items]

@@ -7,13 +7,13 @@ Run from the project root, with the `bench` extra installed (`pip install -e '.[
 For each catalogue size it builds the synthetic catalogue of benchmarks/latency.py
 and times, for every example firm, with the query embedding already computed:
 
-(a) `matching.matcher.match` in-process, exactly as benchmarks/latency.py does;
+(a) `matching.usecases.match.match` in-process, exactly as benchmarks/latency.py does;
 (b) what a user of LanceDB would write: one table (a local directory under a
     tempdir) with each measure's vector and the metadata a SQL filter can test,
     a vector search with a `where` prefilter (status, jurisdiction on the firm's
     region chain, window not closed, the industry a measure requires), `limit k`,
     then "the rest in Python": the scalar reference evaluator
-    (matching.eligibility.evaluate) on each returned candidate, ineligible ones
+    (matching.eligibility.rules.evaluate) on each returned candidate, ineligible ones
     dropped, survivors ordered like match() orders (eligible before possibly
     eligible, then by the weighted score with cosine similarity as relevance).
 
@@ -45,18 +45,19 @@ from rich.table import Table
 from benchmarks.latency import AS_OF, percentile, rss_mb
 from benchmarks.report import machine, replace_section
 from benchmarks.synthetic import example_firms, synthetic_snapshot
-from matching.benefit import estimate, ranking_value
-from matching.catalogue import CatalogueSnapshot
-from matching.catalogue_view import MeasureView
+from matching.catalogue.snapshot import CatalogueSnapshot
+from matching.catalogue.view import MeasureView
 from matching.config import MatchingSettings
-from matching.eligibility import Verdict, evaluate
-from matching.embeddings import Encoder, SentenceTransformerEncoder
-from matching.facts import Facts, derive
-from matching.index import set_threads
-from matching.matcher import MatchOptions, QueryEncoder, match, query_text
-from matching.profile import FirmProfile
-from matching.ranking import Fusion, Weights, fuse, specificity, total, value_scores
-from matching.windows import TIMELINESS, window_state
+from matching.eligibility.rules import Verdict, evaluate
+from matching.firm.facts import Facts, derive
+from matching.firm.profile import FirmProfile, query_text
+from matching.ranking.benefit import estimate, ranking_value
+from matching.ranking.fusion import Fusion, Weights, fuse, specificity, total, value_scores
+from matching.ranking.windows import TIMELINESS, window_state
+from matching.text.embeddings import Encoder, SentenceTransformerEncoder
+from matching.text.queries import QueryEncoder
+from matching.text.vectors import set_threads
+from matching.usecases.match import MatchOptions, match
 from policies import reference
 from policies.criteria import Criterion, IndustryCriterion
 

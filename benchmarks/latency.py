@@ -5,7 +5,7 @@ Run from the project root:
     .venv/bin/python -m benchmarks.latency [--sizes 1000 10000 100000] [--rounds 3]
 
 For each catalogue size it builds a synthetic catalogue (benchmarks/synthetic.py),
-then times `matching.matcher.match` in-process for every example firm, with each
+then times `matching.usecases.match.match` in-process for every example firm, with each
 firm's query embedding already cached (as a portal re-asking for the same firm
 sees it). The floor, in the same run, is a bare FAISS flat inner-product scan over
 the same embeddings plus one query encode: what any embedding search pays. Results
@@ -27,10 +27,12 @@ from rich.table import Table
 from benchmarks.report import machine, percentile, replace_section
 from benchmarks.synthetic import example_firms, synthetic_snapshot
 from matching.config import MatchingSettings
-from matching.embeddings import SentenceTransformerEncoder
-from matching.index import set_threads
-from matching.matcher import MatchOptions, QueryEncoder, match, query_text
-from matching.ranking import Fusion, Weights
+from matching.firm.profile import query_text
+from matching.ranking.fusion import Fusion, Weights
+from matching.text.embeddings import SentenceTransformerEncoder
+from matching.text.queries import QueryEncoder
+from matching.text.vectors import set_threads
+from matching.usecases.match import MatchOptions, match
 
 AS_OF = dt.date(2026, 11, 22)
 console = Console()

@@ -26,13 +26,14 @@ from rich.console import Console
 
 from benchmarks.report import machine, replace_section
 from benchmarks.synthetic import example_firms, synthetic_measures, synthetic_vectors
-from matching import snapshot_store
-from matching.catalogue import CatalogueSnapshot
+from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.config import MatchingSettings
-from matching.embeddings import SentenceTransformerEncoder
-from matching.index import VectorIndex
-from matching.matcher import MatchOptions, QueryEncoder, match
-from matching.ranking import Fusion, Weights
+from matching.ranking.fusion import Fusion, Weights
+from matching.store import snapshots as snapshot_store
+from matching.text.embeddings import SentenceTransformerEncoder
+from matching.text.queries import QueryEncoder
+from matching.text.vectors import VectorIndex
+from matching.usecases.match import MatchOptions, match
 
 AS_OF = dt.date(2026, 11, 22)
 LINES = 40  # of each call tree: enough to show what dominates

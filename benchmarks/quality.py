@@ -8,9 +8,9 @@ The labels (`benchmarks/quality/labels.yaml`) grade, for each labelled example
 firm, the published sample measures of its region chain on 0-3, and record the
 eligibility verdict worked out by hand for a set of (firm, measure) pairs. The
 harness builds the sample catalogue in memory with the real bundled encoder,
-runs `matching.matcher.match` for every firm once per fusion method, with the
+runs `matching.usecases.match.match` for every firm once per fusion method, with the
 default weights and with relevance alone, checks every labelled verdict with
-`matching.verdicts.check`, searches a small grid of ranking weights for the best
+`matching.usecases.verdicts.check`, searches a small grid of ranking weights for the best
 fusion, prints the results and writes them to the `## Ranking quality` section
 of `benchmarks/RESULTS.md` (the rest of that file is left alone).
 
@@ -42,15 +42,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from benchmarks.report import RESULTS, machine, replace_section
-from matching.catalogue import CatalogueSnapshot
-from matching.catalogue_view import MeasureView
+from matching.catalogue.snapshot import CatalogueSnapshot
+from matching.catalogue.view import MeasureView
 from matching.config import MatchingSettings
-from matching.embeddings import Encoder
-from matching.index import VectorIndex
-from matching.matcher import MatchOptions, QueryEncoder, match
-from matching.profile import FirmProfile
-from matching.ranking import Fusion, Weights
-from matching.verdicts import check
+from matching.firm.profile import FirmProfile
+from matching.ranking.fusion import Fusion, Weights
+from matching.text.embeddings import Encoder
+from matching.text.queries import QueryEncoder
+from matching.text.vectors import VectorIndex
+from matching.usecases.match import MatchOptions, match
+from matching.usecases.verdicts import check
 from policies import reference
 from policies.importing.loader import read_directory
 from policies.schemas import MeasureRecord
@@ -315,7 +316,7 @@ def run(progress: Progress) -> Results:
     settings = MatchingSettings()
     defaults = default_weights()
     task = progress.add_task("loading the encoder", total=None)
-    from matching.embeddings import SentenceTransformerEncoder
+    from matching.text.embeddings import SentenceTransformerEncoder
 
     # Every core for encoding the catalogue: the scores do not depend on the thread count.
     encoder = SentenceTransformerEncoder(settings.model_path, threads=os.cpu_count() or 1,

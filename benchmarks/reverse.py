@@ -25,16 +25,15 @@ from rich.table import Table
 
 from benchmarks.report import machine, replace_section
 from benchmarks.synthetic import example_firms, sample_records
-from matching.candidates import candidates
-from matching.catalogue_view import MeasureView
-from matching.columnar import CompiledCriteria, FirmColumns
-from matching.eligibility import evaluate
-from matching.embeddings import Encoder, SentenceTransformerEncoder
-from matching.facts import Facts, derive
-from matching.matcher import query_text
-from matching.index import QuantizedVectors
-from matching.population import Population
-from matching.profile import FirmProfile
+from matching.catalogue.view import MeasureView
+from matching.eligibility.columnar import CompiledCriteria, FirmColumns
+from matching.eligibility.rules import evaluate
+from matching.firm.facts import Facts, derive
+from matching.firm.profile import FirmProfile, query_text
+from matching.reverse.candidates import candidates
+from matching.reverse.population import Population
+from matching.text.embeddings import Encoder, SentenceTransformerEncoder
+from matching.text.vectors import QuantizedVectors
 from policies import reference
 
 AS_OF = dt.date(2026, 11, 22)

@@ -51,13 +51,14 @@ from sqlmodel import Session
 from benchmarks.report import machine, percentile, replace_section
 from benchmarks.reverse import population_bytes, served
 from benchmarks.synthetic import ROOT, example_firms, synthetic_records, synthetic_vectors
-from matching.catalogue import load_snapshot
-from matching.catalogue_view import MeasureView
-from matching.embeddings import SentenceTransformerEncoder, text_hash
-from matching.onnx_encoder import open_encoder
+from matching.catalogue.view import MeasureView
+from matching.store.catalogue import load_snapshot
+from matching.store.models import EmbeddingCache
+from matching.text.embeddings import SentenceTransformerEncoder, text_hash
+from matching.text.onnx import open_encoder
 from policies.db import make_engine, utcnow
 from policies.migrate import upgrade_database
-from policies.models import EmbeddingCache, SupportMeasure
+from policies.models import SupportMeasure
 
 BIN = Path(sys.executable).parent
 console = Console()

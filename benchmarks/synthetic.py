@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 import yaml
 
-from matching.catalogue import CatalogueSnapshot
-from matching.catalogue_view import MeasureView
-from matching.embeddings import Encoder
-from matching.index import VectorIndex
-from matching.profile import FirmProfile
+from matching.catalogue.snapshot import CatalogueSnapshot
+from matching.catalogue.view import MeasureView
+from matching.firm.profile import FirmProfile
+from matching.text.embeddings import Encoder
+from matching.text.vectors import VectorIndex
 from policies import reference
 from policies.importing.loader import read_directory
 from policies.schemas import MeasureRecord

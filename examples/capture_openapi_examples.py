@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from api.config import ApiSettings
 from api.main import create_app
-from matching.embeddings import SentenceTransformerEncoder
+from matching.text.embeddings import SentenceTransformerEncoder
 from policies import keys
 from policies.db import make_engine
 from policies.importing.loader import import_records, read_directory

@@ -109,7 +109,7 @@ def differences(before: Any, after: Any, where: str = "") -> list[str]:
     if isinstance(before, list) and isinstance(after, list):
         if len(before) != len(after):
             return [f"{where}: {len(before)} items != {len(after)}"]
-        return [found for i, pair in enumerate(zip(before, after)) for found in differences(*pair, f"{where}[{i}]")]
+        return [found for i, pair in enumerate(zip(before, after, strict=True)) for found in differences(*pair, f"{where}[{i}]")]
     return [] if before == after else [f"{where}: {before!r} != {after!r}"]
 
 

@@ -5,7 +5,8 @@ from alembic.operations.ops import MigrationScript
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
-import matching.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import matching.notifications.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import matching.store.models  # noqa: F401
 import policies.models  # noqa: F401
 from policies.config import get_policies_settings
 from policies.db import make_engine

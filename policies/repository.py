@@ -5,12 +5,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, or_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from policies import reference
-from policies.db import utcnow
-from policies.models import ApiKey, AuditEvent, EmbeddingCache, MeasureRevision, SupportMeasure
+from policies.models import ApiKey, AuditEvent, MeasureRevision, SupportMeasure
 from policies.schemas import MeasureFilter
 
 
@@ -163,28 +161,3 @@ def catalogue_version(session: Session) -> int:
     committed earlier, and a reader that saw the larger id would miss it.
     """
     return session.exec(select(func.count()).select_from(MeasureRevision)).one()
-
-
-def get_embeddings(session: Session, model: str, hashes: Sequence[str]) -> dict[str, bytes]:
-    """Cached vectors by text hash, for the hashes that have one."""
-    found: dict[str, bytes] = {}
-    unique = list(dict.fromkeys(hashes))
-    for start in range(0, len(unique), 500):  # keep IN lists within every database's limits
-        chunk = unique[start : start + 500]
-        statement = select(EmbeddingCache).where(
-            EmbeddingCache.model == model, col(EmbeddingCache.text_hash).in_(chunk)
-        )
-        found.update({row.text_hash: row.vector for row in session.exec(statement).all()})
-    return found
-
-
-def add_embeddings(session: Session, model: str, dimension: int, vectors: dict[str, bytes]) -> None:
-    """Cache vectors; one another worker cached meanwhile is kept (two workers starting together embed alike)."""
-    if not vectors:
-        return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(EmbeddingCache).on_conflict_do_nothing(index_elements=["model", "text_hash"])
-    now = utcnow()
-    session.execute(statement, [{"model": model, "text_hash": text_hash, "dimension": dimension, "vector": vector,
-                                 "created_at": now} for text_hash, vector in vectors.items()])

@@ -5,8 +5,8 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, UrlConstraints, model_validator
 
-from policies.reference import IndustryCode, RegionCode
 from policies.criteria import Criterion
+from policies.reference import IndustryCode, RegionCode
 from policies.terms import Benefit, Window
 from policies.vocabulary import Level, MeasureKind, MeasureStatus
 

@@ -7,7 +7,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from policies.vocabulary import BenefitBase, WindowMode
 
-
 # Ten trillion yuan: far above any support measure, far below what floats and databases hold.
 MAX_YUAN = 10**13
 

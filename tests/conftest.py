@@ -23,8 +23,8 @@ from sqlmodel import Session
 
 from api.config import ApiSettings
 from api.main import create_app
-from matching.catalogue import load_snapshot
-from matching.embeddings import Encoder, SentenceTransformerEncoder
+from matching.store.catalogue import load_snapshot
+from matching.text.embeddings import Encoder, SentenceTransformerEncoder
 from policies import keys
 from policies.db import make_engine
 from policies.importing.loader import import_records, read_directory

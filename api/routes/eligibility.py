@@ -13,8 +13,8 @@ from api.auth import require
 from api.deps import CatalogueDep
 from api.openapi_examples import example
 from api.routes.measures import PROBLEMS
-from matching.profile import Day, FirmProfile
-from matching.verdicts import EligibilityReport, check
+from matching.firm.profile import Day, FirmProfile
+from matching.usecases.verdicts import EligibilityReport, check
 from policies.keys import Role
 
 router = APIRouter(tags=["eligibility"], dependencies=[require(Role.portal)])

@@ -8,11 +8,11 @@ from pydantic import BaseModel
 from api.auth import PortalDep, Principal
 from api.deps import SessionDep
 from api.etag import etag_of, parse_if_match
-from api.params import Id
 from api.openapi_examples import example
+from api.params import Id
 from api.routes.measures import PROBLEMS
-from matching import firm_store
-from matching.firm_store import FirmPublic, FirmRevisionPublic, FirmWrite
+from matching.store import firms as firm_store
+from matching.store.firms import FirmPublic, FirmRevisionPublic, FirmWrite
 
 router = APIRouter(prefix="/firms", tags=["firms"])
 

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from api.deps import CatalogueDep, CatalogueHolderDep, MatcherDep, SessionDep
 from api.openapi_examples import example
-from matching import firm_store
+from matching.store import firms as firm_store
 from policies import repository
 
 router = APIRouter(tags=["operations"])
@@ -35,7 +35,7 @@ def health(session: SessionDep, catalogue: CatalogueDep, matcher: MatcherDep) ->
     """The service is up, its database answers, and this is the catalogue version it serves."""
     return Health(
         status="ok", measures=repository.count_measures(session), published=len(catalogue.measures),
-        catalogue_version=catalogue.version, model=matcher.encode.encoder.name,
+        catalogue_version=catalogue.version, model=matcher.model_name,
     )
 
 

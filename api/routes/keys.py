@@ -5,8 +5,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import AdminDep
 from api.deps import SessionDep
-from api.params import Id
 from api.openapi_examples import example
+from api.params import Id
 from api.routes.measures import PROBLEMS
 from policies import keys, repository
 from policies.keys import Role

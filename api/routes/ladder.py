@@ -6,12 +6,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import require
 from api.deps import CatalogueDep
-from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today
 from api.openapi_examples import example
+from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today
 from api.routes.measures import PROBLEMS
-from matching.assessment import LadderReport, assess
+from matching.firm.profile import Day, FirmProfile
 from matching.ladder import Purpose
-from matching.profile import Day, FirmProfile
+from matching.usecases.assess import LadderReport, assess
 from policies.keys import Role
 
 router = APIRouter(tags=["eligibility"], dependencies=[require(Role.portal)])

@@ -7,13 +7,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.auth import PortalDep
 from api.deps import CatalogueDep, MatcherDep, SessionDep
-from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today, overrides_checked
 from api.openapi_examples import example
+from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today, overrides_checked
 from api.routes.measures import PROBLEMS
-from matching import firm_store
-from matching.matcher import MatchOptions, MatchResult, match
-from matching.profile import Day, FirmProfile
-from matching.ranking import Fusion
+from matching.firm.profile import Day, FirmProfile
+from matching.ranking.fusion import Fusion
+from matching.store import firms as firm_store
+from matching.usecases.match import MatchOptions, MatchResult
 from policies.vocabulary import Level, MeasureKind
 
 router = APIRouter(tags=["matching"])
@@ -68,4 +68,4 @@ def match_firm(
             closing_soon_days=request.closing_within_days, near_misses=request.near_misses,
             offset=request.offset, limit=request.limit, fusion=request.fusion or matcher.fusion,
         )
-        return match(catalogue, matcher.encode, profile, options, matcher.weights, request.overrides)
+        return matcher.match(catalogue, profile, options, request.overrides)

@@ -8,8 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.auth import CuratorDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import Problem
-from api.openapi_examples import example
 from api.etag import etag_of, parse_if_match
+from api.openapi_examples import example
 from api.params import RevisionNumber
 from policies import curation, repository
 from policies.errors import MeasureNotFound

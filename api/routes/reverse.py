@@ -11,10 +11,10 @@ from api.auth import CuratorDep, PortalDep
 from api.deps import CatalogueDep, PopulationDep, SessionDep
 from api.openapi_examples import example
 from api.routes.measures import PROBLEMS
-from matching import firm_store
-from matching.candidates import CandidateList, Preview, Sweep, candidates, preview
-from matching.catalogue_view import MeasureView
-from matching.eligibility import Verdict
+from matching.catalogue.view import MeasureView
+from matching.eligibility.rules import Verdict
+from matching.reverse.candidates import CandidateList, Preview, Sweep, candidates, preview
+from matching.store import firms as firm_store
 from policies.errors import MeasureNotFound
 from policies.keys import Role
 from policies.schemas import EXAMPLE_MEASURE, MeasureCreate

@@ -8,25 +8,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import PrincipalDep
 from api.deps import CatalogueDep, MatcherDep
-from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today
 from api.openapi_examples import example
+from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today
 from api.routes.measures import PROBLEMS
-from matching.ask import AskResult, ask
-from matching.embeddings import Vectors
-from matching.matcher import Matcher
-from matching.profile import Day, FirmProfile
-from matching.search import SearchFilters, SearchResult, more_like_this, search, usable_dense
+from matching.firm.profile import Day, FirmProfile
+from matching.usecases.ask import AskResult, ask
+from matching.usecases.search import SearchFilters, SearchResult, more_like_this, search
 from policies.errors import MeasureNotFound
 from policies.keys import Role
 from policies.reference import RegionCode
 from policies.vocabulary import Designation, Level, MeasureKind
 
 router = APIRouter(tags=["search"])
-
-
-def query_vector(matcher: Matcher, text: str) -> Vectors | None:
-    """The query's vector, or None when the model cannot read it (Chinese under the English-only default)."""
-    return matcher.encode(text) if usable_dense(text, matcher.encode.multilingual) else None
 
 
 @router.get("/search", response_model=SearchResult, responses=PROBLEMS | example("search"), summary="Search measures")
@@ -54,7 +47,7 @@ def search_measures(
         closing_within_days=closing_within_days, min_amount=min_amount, places_from_query=places_from_query,
         as_of=as_of_or_today(as_of),
     )
-    return search(catalogue, q, query_vector(matcher, q), filters, offset=offset, limit=limit)
+    return search(catalogue, q, matcher.query_vector(q), filters, offset=offset, limit=limit)
 
 
 @router.get("/measures/{code}/similar", response_model=SearchResult, responses=PROBLEMS | example("similar_measures"), tags=["catalogue"],
@@ -89,5 +82,5 @@ def ask_question(
     Without a profile anyone may ask; with one, as for every evaluation, a portal key is needed."""
     if request.profile is not None and not principal.at_least(Role.portal):
         raise HTTPException(401, "checking a firm's eligibility needs an API key", {"WWW-Authenticate": "Bearer"})
-    return ask(catalogue, request.question, query_vector(matcher, request.question), request.profile,
+    return ask(catalogue, request.question, matcher.query_vector(request.question), request.profile,
                as_of=as_of_or_today(request.as_of), limit=request.limit)

@@ -1,22 +1,17 @@
 """Webhooks for portals, and the catalogue's change feed."""
 
-import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func
-from sqlmodel import col, select
 
-from api.auth import PortalDep, Principal, PrincipalDep
+from api.auth import PortalDep, PrincipalDep
 from api.deps import SessionDep
-from api.params import Id
 from api.openapi_examples import example
+from api.params import Id
 from api.routes.measures import PROBLEMS
-from matching.errors import WebhookNotFound
+from matching.notifications import subscriptions
 from policies.keys import Role
-from policies import repository
-from policies.models import AuditEvent, OutboxEvent, Webhook, WebhookDelivery
 from policies.schemas import StoredUrl, UtcDateTime
 
 router = APIRouter(tags=["changes"])
@@ -73,50 +68,24 @@ class ChangeFeed(BaseModel):
     next_cursor: int = Field(description="pass as `since` to continue")
 
 
-def _audit(session: SessionDep, principal: Principal, action: str, hook: Webhook) -> None:
-    """Subscriptions send a tenant's data out: who added or removed which one is kept, in the same transaction."""
-    repository.add_audit_event(session, AuditEvent(actor=principal.actor, action=action, entity="webhook",
-                                                   entity_ref=str(hook.id), detail={"tenant": hook.tenant,
-                                                                                    "url": hook.url}))
-
-
-def _own(session: SessionDep, tenant: str | None, webhook_id: int) -> Webhook:
-    hook = session.get(Webhook, webhook_id)
-    if hook is None or hook.tenant != tenant or not hook.active:
-        raise WebhookNotFound(webhook_id)
-    return hook
-
-
 @router.post("/webhooks", status_code=201, response_model=WebhookCreated, responses=PROBLEMS | example("create_webhook", 201), summary="Subscribe")
 def create_webhook(data: WebhookCreate, session: SessionDep, principal: PortalDep) -> WebhookCreated:
     """Receive signed events about this portal's firms: measures published or changed that they qualify for,
     and verdicts that flipped when a firm's profile changed."""
-    latest = session.exec(select(func.coalesce(func.max(OutboxEvent.id), 0))).one()
-    hook = Webhook(tenant=principal.tenant or "", url=str(data.url), secret=data.secret or secrets.token_urlsafe(32),
-                   after_event_id=latest)
-    session.add(hook)
-    session.flush()
-    _audit(session, principal, "webhook.create", hook)
-    session.commit()
+    hook = subscriptions.subscribe(session, principal.tenant or "", str(data.url), data.secret, principal.actor)
     return WebhookCreated.model_validate(WebhookPublic.model_validate(hook).model_dump() | {"secret": hook.secret})
 
 
 @router.get("/webhooks", response_model=list[WebhookPublic], responses=PROBLEMS | example("list_webhooks"), summary="List subscriptions")
 def list_webhooks(session: SessionDep, principal: PortalDep) -> list[WebhookPublic]:
     """This portal's active webhooks (never their secrets)."""
-    rows = session.exec(select(Webhook).where(Webhook.tenant == principal.tenant, Webhook.active == True)  # noqa: E712
-                        .order_by(col(Webhook.id))).all()
-    return [WebhookPublic.model_validate(row) for row in rows]
+    return [WebhookPublic.model_validate(row) for row in subscriptions.active(session, principal.tenant)]
 
 
 @router.delete("/webhooks/{webhook_id}", status_code=204, responses=PROBLEMS, summary="Unsubscribe")
 def delete_webhook(webhook_id: Id, session: SessionDep, principal: PortalDep) -> Response:
     """Stop deliveries; pending ones are cancelled, the log is kept."""
-    hook = _own(session, principal.tenant, webhook_id)
-    hook.active = False
-    session.add(hook)
-    _audit(session, principal, "webhook.delete", hook)
-    session.commit()
+    subscriptions.unsubscribe(session, principal.tenant, webhook_id, principal.actor)
     return Response(status_code=204)
 
 
@@ -126,10 +95,8 @@ def list_deliveries(
     webhook_id: Id, session: SessionDep, principal: PortalDep, limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[DeliveryPublic]:
     """Every delivery to this webhook, newest first, with each attempt."""
-    _own(session, principal.tenant, webhook_id)
-    rows = session.exec(select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook_id)
-                        .order_by(col(WebhookDelivery.id).desc()).limit(limit)).all()
-    return [DeliveryPublic.model_validate(row) for row in rows]
+    return [DeliveryPublic.model_validate(row)
+            for row in subscriptions.deliveries(session, principal.tenant, webhook_id, limit)]
 
 
 @router.get("/changes", response_model=ChangeFeed, responses=PROBLEMS | example("change_feed"), summary="Catalogue change feed")
@@ -140,9 +107,7 @@ def change_feed(
 ) -> ChangeFeed:
     """Changes to the catalogue in commit order. Without a curator key, only changes that leave a measure
     published or archived."""
-    statement = (select(OutboxEvent).where(col(OutboxEvent.id) > since, col(OutboxEvent.topic).startswith("measure."))
-                 .order_by(col(OutboxEvent.id)).limit(limit))
-    rows = session.exec(statement).all()
+    rows = subscriptions.measure_changes(session, since, limit)
     public = principal.at_least(Role.curator)
     changes = [Change(id=row.id or 0, at=row.created_at, topic=row.topic, code=row.entity_ref,
                       revision=row.payload.get("revision"), status=row.payload.get("status"))

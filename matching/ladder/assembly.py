@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import cast
 
-from matching.eligibility import STATUS_OF, Outcome, Status
+from matching.eligibility.rules import STATUS_OF, Outcome, Status
 from matching.ladder.models import Firm, Indicator, Regime, Rung, RungAssessment, StatusLabel
 from policies.vocabulary import Designation
 

@@ -1,7 +1,7 @@
 """制造业单项冠军 under the 2023 standard (§1.8)."""
 
-from matching.eligibility import Outcome
-from matching.facts import Facts
+from matching.eligibility.rules import Outcome
+from matching.firm.facts import Facts
 from matching.ladder.assembly import assessment
 from matching.ladder.conditions import attested, manual
 from matching.ladder.models import YI, Firm, Regime, Rung, RungAssessment

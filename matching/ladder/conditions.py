@@ -3,12 +3,12 @@
 from collections.abc import Sequence
 from typing import Literal
 
-from matching.eligibility import STATUS_OF, Outcome
-from matching.facts import Facts
+from matching.eligibility.rules import STATUS_OF, Outcome
+from matching.firm.facts import Facts
+from matching.firm.profile import FirmProfile
 from matching.ladder.models import Indicator, Rung, StatusLabel
 from matching.ladder.scoring import GROUP_NAMES_ZH, at_least
 from matching.ladder.thresholds import check
-from matching.profile import FirmProfile
 from policies.vocabulary import DESIGNATION_NAMES_ZH, Attestation, Designation, NumericField, SizeClass
 
 

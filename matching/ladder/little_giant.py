@@ -1,7 +1,8 @@
 """专精特新“小巨人” under the 2022 (§1.5) and 2026 (§1.6) standards."""
 
-from matching.eligibility import Outcome
-from matching.facts import Facts
+from matching.eligibility.rules import Outcome
+from matching.firm.facts import Facts
+from matching.firm.profile import FirmProfile
 from matching.ladder.assembly import assessment
 from matching.ladder.conditions import (
     basics,
@@ -16,9 +17,7 @@ from matching.ladder.conditions import (
 from matching.ladder.models import WAN, YI, Firm, Regime, Rung, RungAssessment
 from matching.ladder.scoring import at_least
 from matching.ladder.thresholds import check
-from matching.profile import FirmProfile
 from policies.vocabulary import Designation, NumericField
-
 
 # --------------------------------------------------------------------------- fact checks of both regimes
 

@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from matching.eligibility import Outcome
-from matching.facts import Facts
-from matching.profile import FirmProfile
+from matching.eligibility.rules import Outcome
+from matching.firm.facts import Facts
+from matching.firm.profile import FirmProfile
 from policies.vocabulary import Designation
 
 WAN = 10_000  # 万元

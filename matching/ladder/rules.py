@@ -3,14 +3,14 @@
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from matching.eligibility import STATUS_OF
-from matching.facts import Facts, derive
+from matching.eligibility.rules import STATUS_OF
+from matching.firm.facts import Facts, derive
+from matching.firm.profile import FirmProfile
 from matching.ladder.champion import assess_single_champion
 from matching.ladder.little_giant import assess_little_giant_2022, assess_little_giant_2026
 from matching.ladder.models import LADDER, REGIME_2026_FROM, TIER, Firm, Purpose, Regime, Rung, RungAssessment
 from matching.ladder.specialized import assess_specialized_2022, assess_specialized_2026
 from matching.ladder.tier1 import assess_innovative_sme, assess_tech_sme
-from matching.profile import FirmProfile
 
 Assessor = Callable[[Firm, Regime], RungAssessment]
 ASSESSORS: dict[tuple[Rung, Regime], Assessor] = {

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from matching.eligibility import EPSILON
+from matching.eligibility.rules import EPSILON
+from matching.firm.profile import FirmProfile
 from matching.ladder.models import Indicator, Pending
-from matching.profile import FirmProfile
 
 
 def at_least(value: float, bound: float) -> bool:

@@ -1,7 +1,8 @@
 """专精特新中小企业 under the 2022 (§1.3) and 2026 (§1.4) standards."""
 
-from matching.eligibility import Outcome
-from matching.facts import Facts
+from matching.eligibility.rules import Outcome
+from matching.firm.facts import Facts
+from matching.firm.profile import FirmProfile
 from matching.ladder.assembly import assessment
 from matching.ladder.conditions import (
     basics,
@@ -17,9 +18,7 @@ from matching.ladder.conditions import (
 from matching.ladder.models import WAN, Firm, Indicator, Regime, Rung, RungAssessment
 from matching.ladder.scoring import IpPoints, Scale, Spec, banded, fixed, ip_indicator, open_
 from matching.ladder.thresholds import Quantity, check, fmt, need, threshold
-from matching.profile import FirmProfile
 from policies.vocabulary import Designation, NumericField
-
 
 # --------------------------------------------------------------------------- §1.3 专精特新中小企业 (2022)
 

@@ -4,8 +4,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from matching.eligibility import EPSILON, Outcome
-from matching.facts import Facts
+from matching.eligibility.rules import EPSILON, Outcome
+from matching.firm.facts import Facts
 from matching.ladder.models import Op, Unit
 from matching.ladder.scoring import at_least, at_most
 from policies.vocabulary import NumericField

@@ -2,8 +2,9 @@
 
 import datetime as dt
 
-from matching.eligibility import Outcome
-from matching.facts import Facts
+from matching.eligibility.rules import Outcome
+from matching.firm.facts import Facts
+from matching.firm.profile import FirmProfile
 from matching.ladder.assembly import assessment
 from matching.ladder.conditions import (
     attested,
@@ -19,9 +20,7 @@ from matching.ladder.conditions import (
 from matching.ladder.models import WAN, YI, Firm, Indicator, Regime, Rung, RungAssessment
 from matching.ladder.scoring import IpPoints, Scale, Spec, at_least, banded, fixed, ip_indicator, open_
 from matching.ladder.thresholds import check, need
-from matching.profile import FirmProfile
 from policies.vocabulary import Attestation, Designation, NumericField
-
 
 # --------------------------------------------------------------------------- §1.2 科技型中小企业
 

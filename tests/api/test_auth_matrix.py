@@ -24,12 +24,13 @@ from sqlmodel import Session, col, select
 from api.config import ApiSettings
 from api.errors import PROBLEM_JSON
 from api.main import create_app
-from matching import firm_store
-from matching.embeddings import SentenceTransformerEncoder
-from matching.firm_store import FirmWrite
+from matching.notifications.models import Webhook
+from matching.store import firms as firm_store
+from matching.store.firms import FirmWrite
+from matching.text.embeddings import SentenceTransformerEncoder
 from policies import curation, keys
 from policies.keys import Role
-from policies.models import ApiKey, AuditEvent, Webhook
+from policies.models import ApiKey, AuditEvent
 from policies.schemas import MeasureCreate
 from tests.factories import example_firm, measure_data
 

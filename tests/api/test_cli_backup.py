@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.config import get_api_settings
-from matching import firm_store
-from matching.catalogue import CatalogueHolder
-from matching.embeddings import SentenceTransformerEncoder
+from matching.store import firms as firm_store
+from matching.store.catalogue import CatalogueHolder
+from matching.text.embeddings import SentenceTransformerEncoder
 from policies import curation, keys
 from policies.backup import backup_database, head_revision, restore_database
 from policies.config import get_policies_settings

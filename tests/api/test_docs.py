@@ -35,10 +35,10 @@ def test_docs_are_served_from_the_package(client: TestClient) -> None:
 def test_response_examples_are_real_and_current(client: TestClient) -> None:
     """The examples shown in /docs still validate against the models the routes return."""
     from api.openapi_examples import load
-    from matching.ask import AskResult
-    from matching.matcher import MatchResult
-    from matching.search import SearchResult
-    from matching.verdicts import EligibilityReport
+    from matching.usecases.ask import AskResult
+    from matching.usecases.match import MatchResult
+    from matching.usecases.search import SearchResult
+    from matching.usecases.verdicts import EligibilityReport
     from policies.schemas import MeasurePublic
 
     for name, model in (("match", MatchResult), ("eligibility", EligibilityReport), ("search", SearchResult),
@@ -80,7 +80,7 @@ def test_request_examples_are_valid_requests() -> None:
     from api.routes.reverse import PreviewRequest
     from api.routes.search import AskRequest
     from api.routes.webhooks import WebhookCreate
-    from matching.firm_store import FirmWrite
+    from matching.store.firms import FirmWrite
     from policies.schemas import MeasureCreate, MeasureUpdate
 
     for model in (EligibilityRequest, KeyCreate, AssessRequest, MatchRequest, StatusChange, PreviewRequest,

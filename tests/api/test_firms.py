@@ -9,14 +9,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from matching.benefit import Estimate, estimate, ranking_value
-from matching.catalogue_view import MeasureView
-from matching.eligibility import Verdict, evaluate
-from matching.facts import derive
-from matching.profile import FirmProfile
+from matching.catalogue.view import MeasureView
+from matching.eligibility.rules import Verdict, evaluate
+from matching.firm.facts import derive
+from matching.firm.profile import FirmProfile
+from matching.ranking.benefit import Estimate, estimate, ranking_value
+from policies.importing.loader import read_directory
 from policies.keys import Role
 from policies.schemas import MeasureCreate, MeasureRecord
-from policies.importing.loader import read_directory
 from tests.conftest import SAMPLE_DIR
 from tests.factories import FIRMS, measure_data
 from tests.factories import example_firm as firm

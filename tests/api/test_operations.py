@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from api.config import ApiSettings
 from api.main import create_app
 from api.middleware import TokenBuckets
-from matching.embeddings import Encoder
+from matching.text.embeddings import Encoder
 
 
 def test_every_response_carries_a_request_id(client: TestClient) -> None:

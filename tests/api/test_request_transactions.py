@@ -21,8 +21,8 @@ from starlette.requests import Request
 
 from api.auth import get_principal
 from api.deps import get_catalogue, get_session
-from matching.catalogue import CatalogueHolder
-from matching.embeddings import Encoder
+from matching.store.catalogue import CatalogueHolder
+from matching.text.embeddings import Encoder
 from policies import keys
 from policies.keys import Role
 from policies.models import SupportMeasure

@@ -32,13 +32,13 @@ from sqlmodel import Session
 from api.config import ApiSettings
 from api.errors import PROBLEM_JSON
 from api.main import create_app
-from matching import firm_store
-from matching.embeddings import SentenceTransformerEncoder
-from matching.firm_store import FirmWrite
+from matching.notifications.models import Webhook
+from matching.store import firms as firm_store
+from matching.store.firms import FirmWrite
+from matching.text.embeddings import SentenceTransformerEncoder
 from policies import keys
 from policies.importing.loader import read_directory
 from policies.keys import Role
-from policies.models import Webhook
 from tests.api.test_auth_matrix import ANYONE, POLICY, PROBE
 from tests.conftest import SAMPLE_DIR
 from tests.factories import key_headers, measure_data

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from matching import webhooks
-from matching.catalogue import CatalogueHolder
-from matching.embeddings import Encoder
+from matching.notifications import delivery, dispatcher, fanout, signing
+from matching.store.catalogue import CatalogueHolder
+from matching.text.embeddings import Encoder
 from policies.db import utcnow
 from policies.keys import Role
 from tests.factories import example_firm as firm
@@ -38,7 +38,7 @@ def publish(client: TestClient, curator: dict[str, str], data: dict[str, Any]) -
 
 def dispatch(engine: Engine, encoder: Encoder, now: dt.datetime | None = None) -> tuple[int, int]:
     with httpx.Client(timeout=5) as http:
-        return webhooks.run_once(engine, CatalogueHolder(encoder), http, now)
+        return dispatcher.run_once(engine, CatalogueHolder(encoder), http, now)
 
 
 def test_a_published_measure_reaches_the_portal_whose_firm_qualifies(
@@ -57,11 +57,11 @@ def test_a_published_measure_reaches_the_portal_whose_firm_qualifies(
         dispatch(sample_engine, encoder)
         assert len(chengdu_hook.received) == 1 and ningbo_hook.received == []
         arrived = chengdu_hook.received[0]
-        assert webhooks.verify(created["secret"], arrived.headers["X-Supportmatch-Timestamp"], arrived.body,
+        assert signing.verify(created["secret"], arrived.headers["X-Supportmatch-Timestamp"], arrived.body,
                                arrived.headers["X-Supportmatch-Signature"])
-        assert not webhooks.verify("a-wrong-secret-of-16+", arrived.headers["X-Supportmatch-Timestamp"],
+        assert not signing.verify("a-wrong-secret-of-16+", arrived.headers["X-Supportmatch-Timestamp"],
                                    arrived.body, arrived.headers["X-Supportmatch-Signature"])
-        assert not webhooks.verify(created["secret"], arrived.headers["X-Supportmatch-Timestamp"],
+        assert not signing.verify(created["secret"], arrived.headers["X-Supportmatch-Timestamp"],
                                    arrived.body + b" ", arrived.headers["X-Supportmatch-Signature"])
         body = json.loads(arrived.body)
         assert body["event"] == "measure.published" and body["code"] == "SC-CH-TEST-ROBOT-AWARD"
@@ -81,8 +81,8 @@ def test_a_receiver_that_fails_twice_gets_the_event_on_the_third_try(
         start = utcnow()
         assert dispatch(sample_engine, encoder, start)[1] == 0
         assert dispatch(sample_engine, encoder, start + dt.timedelta(seconds=1))[1] == 0  # backoff not over
-        assert dispatch(sample_engine, encoder, start + webhooks.backoff(1))[1] == 0
-        assert dispatch(sample_engine, encoder, start + webhooks.backoff(1) + webhooks.backoff(2))[1] == 1
+        assert dispatch(sample_engine, encoder, start + delivery.backoff(1))[1] == 0
+        assert dispatch(sample_engine, encoder, start + delivery.backoff(1) + delivery.backoff(2))[1] == 1
         assert len(hook.received) == 1 and hook.attempts == 3
     log = sample_client.get(f"/v1/webhooks/{hook_id}/deliveries", headers=chengdu).json()
     mine = [d for d in log if d["topic"] == "measure.published"]
@@ -180,13 +180,13 @@ def test_two_dispatchers_never_post_one_delivery_twice(
         for n in range(4):
             publish(sample_client, curator, CHENGHUA_AWARD | {"code": f"SC-CH-TEST-ROBOT-AWARD-{n}"})
         with Session(sample_engine) as session:
-            webhooks.fan_out(session, CatalogueHolder(encoder).current(session), utcnow())
+            fanout.fan_out(session, CatalogueHolder(encoder).current(session), utcnow())
         start = threading.Barrier(2)
 
         def dispatcher() -> None:
             with Session(sample_engine) as session, httpx.Client(timeout=5) as http:
                 start.wait()
-                webhooks.deliver_due(session, http)
+                delivery.deliver_due(session, http)
 
         workers = [threading.Thread(target=dispatcher) for _ in range(2)]
         for worker in workers:

@@ -13,10 +13,12 @@ from benchmarks import alternative  # noqa: E402
 from benchmarks.latency import AS_OF  # noqa: E402
 from benchmarks.synthetic import example_firms, synthetic_snapshot  # noqa: E402
 from matching.config import MatchingSettings  # noqa: E402
-from matching.embeddings import HashingEncoder  # noqa: E402
-from matching.facts import derive  # noqa: E402
-from matching.matcher import MatchOptions, QueryEncoder, match, query_text  # noqa: E402
-from matching.ranking import Fusion, Weights  # noqa: E402
+from matching.firm.facts import derive  # noqa: E402
+from matching.firm.profile import query_text
+from matching.ranking.fusion import Fusion, Weights  # noqa: E402
+from matching.text.embeddings import HashingEncoder  # noqa: E402
+from matching.text.queries import QueryEncoder
+from matching.usecases.match import MatchOptions, match  # noqa: E402
 
 SIZE = 300
 

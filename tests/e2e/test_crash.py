@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from matching import webhooks
-from matching.catalogue import CatalogueHolder
-from matching.embeddings import Encoder
+from matching.notifications import dispatcher
+from matching.store.catalogue import CatalogueHolder
+from matching.text.embeddings import Encoder
 from policies.db import make_engine
 from tests.e2e.live import free_port
 from tests.factories import measure_data
@@ -77,7 +77,7 @@ def test_no_event_is_lost_when_the_server_is_killed(
         assert hook.received == []
         engine = make_engine(f"sqlite:///{database}")
         with httpx.Client(timeout=5) as http:
-            webhooks.run_once(engine, CatalogueHolder(encoder), http)
+            dispatcher.run_once(engine, CatalogueHolder(encoder), http)
         engine.dispose()
         events = [json.loads(item.body) for item in hook.received]
         assert [(e["event"], e["code"]) for e in events] == [("measure.published", code)]

@@ -4,7 +4,7 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from matching.facts import Facts
+from matching.firm.facts import Facts
 from policies.criteria import (
     AllOfCriterion,
     AnyOfCriterion,

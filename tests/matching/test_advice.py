@@ -4,10 +4,10 @@ import datetime as dt
 
 from pydantic import TypeAdapter
 
-from matching.advice import next_question, smallest_change
-from matching.eligibility import evaluate
-from matching.facts import derive
-from matching.profile import FirmProfile
+from matching.eligibility.advice import next_question, smallest_change
+from matching.eligibility.rules import evaluate
+from matching.firm.facts import derive
+from matching.firm.profile import FirmProfile
 from policies.criteria import Criterion
 
 CRITERIA: TypeAdapter[list[Criterion]] = TypeAdapter(list[Criterion])

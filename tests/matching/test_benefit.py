@@ -4,9 +4,9 @@ import datetime as dt
 
 from pydantic import TypeAdapter
 
-from matching.benefit import FINANCING_WEIGHT, estimate, ranking_value
-from matching.facts import derive
-from matching.profile import FirmProfile
+from matching.firm.facts import derive
+from matching.firm.profile import FirmProfile
+from matching.ranking.benefit import FINANCING_WEIGHT, estimate, ranking_value
 from policies.terms import Benefit
 
 BENEFIT: TypeAdapter[Benefit] = TypeAdapter(Benefit)

@@ -5,11 +5,11 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.catalogue_view import MeasureView
-from matching.columnar import CompiledCriteria, FirmColumns
-from matching.eligibility import STATUS_OF, Status, evaluate, verdict_of
-from matching.facts import Facts
-from matching.shards import ShardedCriteria
+from matching.catalogue.shards import ShardedCriteria
+from matching.catalogue.view import MeasureView
+from matching.eligibility.columnar import CompiledCriteria, FirmColumns
+from matching.eligibility.rules import STATUS_OF, Status, evaluate, verdict_of
+from matching.firm.facts import Facts
 from policies.criteria import Criterion
 from policies.terms import FixedBenefit, Window
 from policies.vocabulary import Level, MeasureKind, WindowMode

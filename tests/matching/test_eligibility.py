@@ -4,9 +4,9 @@ import datetime as dt
 
 from pydantic import TypeAdapter
 
-from matching.eligibility import Verdict, decisive, evaluate
-from matching.facts import derive
-from matching.profile import FirmProfile
+from matching.eligibility.rules import Verdict, decisive, evaluate
+from matching.firm.facts import derive
+from matching.firm.profile import FirmProfile
 from policies.criteria import Criterion
 
 CRITERIA: TypeAdapter[list[Criterion]] = TypeAdapter(list[Criterion])

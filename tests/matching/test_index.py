@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from matching.embeddings import HashingEncoder
-from matching.index import VectorIndex
+from matching.text.embeddings import HashingEncoder
+from matching.text.vectors import VectorIndex
 
 TEXTS = ["loan interest subsidy for robot makers", "award for little giants", "industrial design voucher",
          "guarantee for technology SMEs", "rent subsidy in an industrial park", "R&D expense deduction"]

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from matching.eligibility import STATUS_OF, Outcome
+from matching.eligibility.rules import STATUS_OF, Outcome
+from matching.firm.profile import FirmProfile
 from matching.ladder import (
     Indicator,
     Purpose,
@@ -21,7 +22,6 @@ from matching.ladder import (
     next_rung,
     regime_for,
 )
-from matching.profile import FirmProfile
 
 FIRMS = Path(__file__).resolve().parents[2] / "examples" / "firms"
 BEFORE_2026 = dt.date(2025, 6, 1)

@@ -6,8 +6,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.catalogue_view import MeasureView
-from matching.lexical import SUBSET_SHARE, LexicalIndex
+from matching.catalogue.view import MeasureView
+from matching.text.lexical import SUBSET_SHARE, LexicalIndex
 from policies.importing.loader import read_directory
 from policies.schemas import MeasureRecord
 from tests.conftest import SAMPLE_DIR

@@ -6,14 +6,14 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.benefit import estimate, ranking_value
-from matching.catalogue_view import MeasureView
-from matching.columnar import CompiledCriteria, FirmColumns
-from matching.eligibility import Verdict, decisive, evaluate
-from matching.facts import Facts
-from matching.measure_columns import BASE_FIELDS, WINDOW_CODES, MeasureColumns
-from matching.ranking import specificity
-from matching.windows import window_state
+from matching.catalogue.columns import BASE_FIELDS, WINDOW_CODES, MeasureColumns
+from matching.catalogue.view import MeasureView
+from matching.eligibility.columnar import CompiledCriteria, FirmColumns
+from matching.eligibility.rules import Verdict, decisive, evaluate
+from matching.firm.facts import Facts
+from matching.ranking.benefit import estimate, ranking_value
+from matching.ranking.fusion import specificity
+from matching.ranking.windows import window_state
 from policies.criteria import Criterion
 from policies.terms import (
     Benefit,

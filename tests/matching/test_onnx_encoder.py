@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.embeddings import Encoder, SentenceTransformerEncoder
-from matching.onnx_encoder import OnnxEncoder, export, model_key, open_encoder
+from matching.text.embeddings import Encoder, SentenceTransformerEncoder
+from matching.text.onnx import OnnxEncoder, export, model_key, open_encoder
 
 WORDS = ["专精特新", "小巨人", "subsidy", "loans", "for", "CNC", "titanium", "R&D", "研发", "设备", "the", "Wenzhou",
          "guarantee", "!", "2026", "数字化改造", "interest", "talent"]

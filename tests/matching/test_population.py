@@ -13,13 +13,13 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.candidates import RELEVANCE_DECIMALS, candidates
-from matching.catalogue_view import MeasureView
-from matching.columnar import FirmColumns
-from matching.facts import derive
-from matching.index import CHUNK, QuantizedVectors
-from matching.population import Population
-from matching.profile import FirmProfile
+from matching.catalogue.view import MeasureView
+from matching.eligibility.columnar import FirmColumns
+from matching.firm.facts import derive
+from matching.firm.profile import FirmProfile
+from matching.reverse.candidates import RELEVANCE_DECIMALS, candidates
+from matching.reverse.population import Population
+from matching.text.vectors import CHUNK, QuantizedVectors
 from policies.importing.loader import read_directory
 from policies.schemas import MeasureRecord
 from tests.conftest import ROOT, SAMPLE_DIR

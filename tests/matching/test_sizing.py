@@ -2,7 +2,7 @@
 
 import pytest
 
-from matching.sizing import sector_of, size_class
+from matching.firm.sizing import sector_of, size_class
 from policies.vocabulary import SizeClass
 
 WAN = 10_000

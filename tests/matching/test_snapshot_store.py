@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from matching import snapshot_store
-from matching.catalogue import CatalogueHolder, load_snapshot
-from matching.catalogue_view import StoredMeasures
-from matching.embeddings import Encoder
-from policies import curation, repository
+from matching.catalogue.view import StoredMeasures
+from matching.store import embeddings as embedding_store
+from matching.store import snapshots as snapshot_store
+from matching.store.catalogue import CatalogueHolder, load_snapshot
+from matching.text.embeddings import Encoder
+from policies import curation
 from policies.schemas import MeasureUpdate
 
 
@@ -93,8 +94,8 @@ def test_two_workers_caching_one_text_keep_one_row(engine: Engine) -> None:
     """Workers that start together embed the same texts; the second insert must not fail the second start."""
     vector = np.ones(4, dtype=np.float32).tobytes()
     with Session(engine) as first, Session(engine) as second:
-        repository.add_embeddings(first, "m", 4, {"h": vector})
+        embedding_store.add_vectors(first, "m", 4, {"h": vector})
         first.commit()
-        repository.add_embeddings(second, "m", 4, {"h": vector, "i": vector})
+        embedding_store.add_vectors(second, "m", 4, {"h": vector, "i": vector})
         second.commit()
-        assert repository.get_embeddings(second, "m", ["h", "i"]).keys() == {"h", "i"}
+        assert embedding_store.cached_vectors(second, "m", ["h", "i"]).keys() == {"h", "i"}

@@ -1,6 +1,6 @@
 """Tokens for Chinese and English: domain terms stay whole, English is stemmed."""
 
-from matching.tokens import tokenize
+from matching.text.tokens import tokenize
 
 
 def test_domain_terms_are_single_words() -> None:

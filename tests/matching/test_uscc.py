@@ -1,6 +1,6 @@
 import pytest
 
-from matching.uscc import check_character, check_uscc
+from matching.firm.uscc import check_character, check_uscc
 
 
 def test_published_example_is_valid() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from matching.profile import FirmProfile
+from matching.firm.profile import FirmProfile
 from policies.importing.loader import read_directory, validate_records
 from policies.schemas import MeasureRecord
 from policies.vocabulary import Level, MeasureKind

@@ -1,0 +1,278 @@
+"""Per-measure columns for the match hot path: kind, level, window, industries and benefit terms.
+
+At 100,000 measures a Python loop over measures costs more than everything else
+in a match together, so filters, window states, values and specificity are
+computed here as arrays. `matching.ranking.windows`, `matching.ranking.benefit` and
+`matching.ranking.fusion.specificity` stay the readable references; tests hold these
+columns to them.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.catalogue.view import MeasureView
+from matching.firm.facts import Facts
+from matching.ranking.benefit import ASSUMED_LOAN_RATE, FINANCING_WEIGHT
+from matching.ranking.fusion import LEVEL_SPECIFICITY
+from matching.ranking.windows import WindowStatus
+from policies import reference
+from policies.criteria import AllOfCriterion, AnyOfCriterion, Criterion, DesignationCriterion
+from policies.terms import FinancingBenefit, FixedBenefit, InKindBenefit, InterestSubsidyBenefit, PercentageBenefit
+from policies.vocabulary import BenefitBase, Designation, Level, MeasureKind, NumericField, WindowMode
+
+Floats = npt.NDArray[np.float64]
+KINDS = list(MeasureKind)
+LEVELS = list(Level)
+WINDOW_CODES: tuple[WindowStatus, ...] = ("closed", "not_yet_open", "automatic", "closing_soon", "open")
+_LOW, _HIGH = -(2**40), 2**40
+_FIXED, _PERCENT, _INTEREST, _FINANCING, _IN_KIND = range(5)
+# Which fact a percentage is taken of: 0 R&D expense, 1 planned investment, 2 interest on the loan, 3 none known.
+_BASES = {
+    BenefitBase.rd_expense: 0, BenefitBase.investment: 1, BenefitBase.equipment_purchase: 1,
+    BenefitBase.interest_paid: 2,
+}
+
+
+# The firm facts a benefit can be a share of, in the order `_value` reads them.
+BASE_FIELDS = (NumericField.rd_expense, NumericField.planned_investment, NumericField.loan_need)
+
+
+def _capped(value: Floats, cap: Floats) -> Floats:
+    return np.where(~np.isnan(cap) & (value > cap), cap, value)
+
+
+def _nan_if_none(value: float | None) -> float:
+    return np.nan if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class MeasureColumns:
+    kind: npt.NDArray[np.int8]
+    level: npt.NDArray[np.int8]
+    opens: npt.NDArray[np.int64]
+    closes: npt.NDArray[np.int64]
+    automatic: npt.NDArray[np.bool_]
+    level_score: Floats
+    industry_vocab: dict[str, int]
+    industry_ids: npt.NDArray[np.int64]
+    industry_measure: npt.NDArray[np.int64]
+    industry_length: npt.NDArray[np.int64]
+    benefit_type: npt.NDArray[np.int8]
+    amount: Floats  # fixed amount, financing ceiling, or in-kind estimate; NaN when none
+    rate: Floats
+    base: npt.NDArray[np.int8]
+    cap: Floats
+    cap_per_year: Floats
+    years: Floats
+    minimum: Floats  # min_base or min_loan
+    group: npt.NDArray[np.int64]  # exclusivity group number, -1 for none
+    headline: Floats  # the amount a person reads first: the sum, cap or ceiling; NaN when none
+    requires: dict[Designation, npt.NDArray[np.bool_]]  # measures whose criteria ask for the title held
+    place_codes: npt.NDArray[np.int64]  # jurisdiction codes, flat
+    place_measure: npt.NDArray[np.int64]
+    code_rank: npt.NDArray[np.int64]  # position in code order: the final tie-break
+    # Window codes by (day, soon_days): every match of a day asks for the same ones.
+    _windows: dict[tuple[int, int], npt.NDArray[np.int8]] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_views(cls, views: Sequence[MeasureView]) -> "MeasureColumns":
+        n = len(views)
+        opens = np.full(n, _LOW, dtype=np.int64)
+        closes = np.full(n, _HIGH, dtype=np.int64)
+        columns: dict[str, list[float]] = {k: [] for k in ("amount", "rate", "cap", "cap_per_year", "years", "minimum")}
+        types: list[int] = []
+        bases: list[int] = []
+        for i, view in enumerate(views):
+            start = view.window.opens or view.effective_from
+            ends = [d for d in (view.window.closes, view.effective_to) if d is not None]
+            if start is not None:
+                opens[i] = start.toordinal()
+            if ends:
+                closes[i] = min(ends).toordinal()
+            kind, row, base = _benefit_row(view)
+            types.append(kind)
+            bases.append(base)
+            for key, value in row.items():
+                columns[key].append(value)
+        flat = [(i, code) for i, view in enumerate(views) for code in view.industries]
+        vocab = {code: n for n, code in enumerate(sorted({code for _, code in flat}))}
+        group_names = {name: n for n, name in enumerate(sorted({v.exclusivity_group for v in views
+                                                                  if v.exclusivity_group}))}
+        places = [(i, int(code)) for i, view in enumerate(views) for code in view.jurisdiction]
+        requires = {d: np.zeros(n, dtype=bool) for d in Designation}
+        for i, view in enumerate(views):
+            for title in _required_titles(view.criteria):
+                requires[title][i] = True
+        code_order = np.argsort(np.array([view.code for view in views]), kind="stable")
+        code_rank = np.empty(n, dtype=np.int64)
+        code_rank[code_order] = np.arange(n)
+        return cls(
+            kind=np.array([KINDS.index(v.kind) for v in views], dtype=np.int8),
+            level=np.array([LEVELS.index(v.level) for v in views], dtype=np.int8),
+            opens=opens, closes=closes,
+            automatic=np.array([v.window.mode is WindowMode.automatic for v in views], dtype=bool),
+            level_score=np.array([LEVEL_SPECIFICITY[v.level] for v in views], dtype=np.float64),
+            industry_vocab=vocab,
+            industry_ids=np.array([vocab[code] for _, code in flat], dtype=np.int64),
+            industry_measure=np.array([i for i, _ in flat], dtype=np.int64),
+            industry_length=np.array([len(code) for _, code in flat], dtype=np.int64),
+            benefit_type=np.array(types, dtype=np.int8),
+            base=np.array(bases, dtype=np.int8),
+            group=np.array([group_names.get(v.exclusivity_group or "", -1) for v in views], dtype=np.int64),
+            code_rank=code_rank,
+            headline=np.array([_headline(v) for v in views], dtype=np.float64),
+            requires=requires,
+            place_codes=np.array([code for _, code in places], dtype=np.int64),
+            place_measure=np.array([i for i, _ in places], dtype=np.int64),
+            **{key: np.array(values, dtype=np.float64) for key, values in columns.items()},
+        )
+
+    def window_codes(self, day: int, soon_days: int) -> npt.NDArray[np.int8]:
+        """Index into WINDOW_CODES for every measure, exactly as `windows.window_state` decides (read-only)."""
+        cached = self._windows.get((day, soon_days))
+        if cached is not None:
+            return cached
+        codes = np.full(len(self.kind), 4, dtype=np.int8)
+        codes[self.closes - day <= soon_days] = 3
+        codes[self.automatic] = 2
+        codes[self.opens > day] = 1
+        codes[self.closes < day] = 0
+        codes.flags.writeable = False  # shared by every request of the day
+        if len(self._windows) >= 8:  # a day or two of requests, with a few closing-soon horizons
+            self._windows.clear()
+        self._windows[(day, soon_days)] = codes
+        return codes
+
+    def window_code(self, index: int, day: int, soon_days: int) -> int:
+        """The window code of one measure (see window_codes)."""
+        if self.closes[index] < day:
+            return 0
+        if self.opens[index] > day:
+            return 1
+        if self.automatic[index]:
+            return 2
+        return 3 if self.closes[index] - day <= soon_days else 4
+
+    def covers(self, region: str) -> npt.NDArray[np.bool_]:
+        """Measures whose jurisdiction encloses the region or lies inside it."""
+        enclosing = [int(code) for code in reference.region_ancestors(region)]
+        level = reference.region_level(region)
+        divisor = {"national": None, "provincial": 10_000, "municipal": 100, "district": 1}[level]
+        inside = np.isin(self.place_codes, enclosing)
+        if divisor is None:
+            inside |= True
+        else:
+            inside |= self.place_codes // divisor == int(region) // divisor
+        result = np.zeros(len(self.kind), dtype=bool)
+        result[self.place_measure[inside]] = True
+        return result
+
+    def values(self, facts: Facts) -> Floats:
+        """Each measure's ranking value for this firm, as `benefit.ranking_value(benefit.estimate(...))`."""
+        numbers = facts.numbers
+        firm = np.array([[_nan_if_none(numbers[field]) for field in BASE_FIELDS]])
+        return self._value(np.arange(len(self.kind)), firm)[0]
+
+    def firm_values(self, index: int, bases: Floats) -> Floats:
+        """Measure `index`'s ranking value for each of many firms: reverse matching ranks firms by it.
+
+        `bases` holds each firm's BASE_FIELDS, one row per firm (NaN when unknown).
+        """
+        return self._value(np.array([index]), bases)[:, 0]
+
+    def _value(self, measures: npt.NDArray[np.int64], firms: Floats) -> Floats:
+        """Firms × measures: the one formula behind both directions, broadcasting a firm axis over a measure axis."""
+        loan = firms[:, 2:3]
+        by_base = np.concatenate([firms[:, 0:2], loan * ASSUMED_LOAN_RATE, np.full_like(loan, np.nan)], axis=1)
+        kind, amount = self.benefit_type[measures], self.amount[measures]
+        rate, cap, cap_per_year = self.rate[measures], self.cap[measures], self.cap_per_year[measures]
+        years, minimum = self.years[measures], self.minimum[measures]
+        with np.errstate(invalid="ignore"):
+            base = by_base[:, self.base[measures]]
+            ceiling = np.where(~np.isnan(cap), cap, cap_per_year * years)
+            per_year = _capped(rate * base, cap_per_year)
+            total = _capped(per_year * years, cap)
+            known = np.where(~np.isnan(minimum) & (base < minimum), 0.0, np.round(total))
+            percentage = np.where(np.isnan(base), np.nan_to_num(ceiling, nan=0.0), known)
+            owed = np.where(~np.isnan(minimum) & (loan < minimum), 0.0, np.round(_capped(rate * loan, cap_per_year) * years))
+            interest = np.where(np.isnan(loan), np.nan_to_num(cap_per_year * years, nan=0.0), owed)
+            financing = np.round(np.where(np.isnan(loan), amount, np.minimum(loan, amount))) * FINANCING_WEIGHT
+            return np.select(
+                [kind == _FIXED, kind == _PERCENT, kind == _INTEREST, kind == _FINANCING],
+                [np.broadcast_to(amount, base.shape), percentage, interest, financing],
+                default=np.broadcast_to(np.nan_to_num(amount, nan=0.0), base.shape),
+            )
+
+    def take(self, subset: npt.NDArray[np.int64]) -> "MeasureColumns":
+        """The benefit and level columns of some measures, in that order (what values and specificity read):
+        a match values its candidates, not the catalogue."""
+        picked = {name: getattr(self, name)[subset] for name in (
+            "kind", "level", "opens", "closes", "automatic", "level_score", "benefit_type", "amount", "rate", "base",
+            "cap", "cap_per_year", "years", "minimum", "group", "code_rank", "headline")}
+        position = np.full(len(self.kind), -1, dtype=np.int64)
+        position[subset] = np.arange(len(subset))
+        keep = position[self.industry_measure] >= 0
+        return MeasureColumns(
+            **picked, industry_vocab=self.industry_vocab, industry_ids=self.industry_ids[keep],
+            industry_measure=position[self.industry_measure[keep]], industry_length=self.industry_length[keep],
+            requires={}, place_codes=self.place_codes[:0], place_measure=self.place_measure[:0],
+        )
+
+    def specificity(self, firm_industries: tuple[str, ...]) -> Floats:
+        """As `ranking.specificity` for every measure: level, plus a bonus for naming the firm's industry."""
+        best = np.zeros(len(self.kind), dtype=np.int64)
+        prefixes = {own[:k] for own in firm_industries for k in range(1, len(own) + 1)}
+        known = [self.industry_vocab[p] for p in prefixes if p in self.industry_vocab]
+        if known:
+            matched = np.isin(self.industry_ids, known)
+            np.maximum.at(best, self.industry_measure[matched], self.industry_length[matched])
+        bonus = np.where(best >= 3, 0.25, np.where(best > 0, 0.1, 0.0))
+        return (self.level_score + bonus) / 1.25
+
+
+def _benefit_row(view: MeasureView) -> tuple[int, dict[str, float], int]:
+    benefit = view.benefit
+    row = {"amount": np.nan, "rate": np.nan, "cap": np.nan, "cap_per_year": np.nan, "years": 1.0, "minimum": np.nan}
+    if isinstance(benefit, FixedBenefit):
+        return _FIXED, row | {"amount": float(benefit.amount)}, 3
+    if isinstance(benefit, PercentageBenefit):
+        return _PERCENT, row | {
+            "rate": benefit.rate, "cap": _nan_if_none(benefit.cap), "cap_per_year": _nan_if_none(benefit.cap_per_year),
+            "years": float(benefit.years), "minimum": _nan_if_none(benefit.min_base),
+        }, _BASES.get(benefit.base, 3)
+    if isinstance(benefit, InterestSubsidyBenefit):
+        return _INTEREST, row | {
+            "rate": benefit.rate, "cap_per_year": _nan_if_none(benefit.cap_per_year), "years": float(benefit.years),
+            "minimum": _nan_if_none(benefit.min_loan),
+        }, 3
+    if isinstance(benefit, FinancingBenefit):
+        return _FINANCING, row | {"amount": float(benefit.max_amount)}, 3
+    assert isinstance(benefit, InKindBenefit)
+    return _IN_KIND, row | {"amount": _nan_if_none(benefit.estimated_value)}, 3
+
+
+def _required_titles(criteria: Sequence[Criterion]) -> set[Designation]:
+    """Titles a measure asks the firm to hold, anywhere in its criteria."""
+    found: set[Designation] = set()
+    for criterion in criteria:
+        if isinstance(criterion, DesignationCriterion) and criterion.held:
+            found.add(criterion.designation)
+        elif isinstance(criterion, AnyOfCriterion | AllOfCriterion):
+            found |= _required_titles(criterion.criteria)
+    return found
+
+
+def _headline(view: MeasureView) -> float:
+    benefit = view.benefit
+    if isinstance(benefit, FixedBenefit):
+        return float(benefit.amount)
+    if isinstance(benefit, PercentageBenefit):
+        return _nan_if_none(benefit.ceiling)
+    if isinstance(benefit, InterestSubsidyBenefit):
+        return _nan_if_none(benefit.ceiling)
+    if isinstance(benefit, FinancingBenefit):
+        return float(benefit.max_amount)
+    return _nan_if_none(benefit.estimated_value)

@@ -1,0 +1,259 @@
+"""The scalar reference evaluator: one firm's facts against one measure's criteria.
+
+Each criterion comes out as one of four statuses, ordered from worst to best:
+`fail` < `unknown` (a fact is missing) < `confirm` (only a person can check it)
+< `pass`. `all_of` takes the worst of its parts and `any_of` the best, so one
+rule combines everything, nested groups included. A measure is `eligible` when
+its worst criterion is `pass` or `confirm`, `possibly_eligible` when it is
+`unknown`, and `ineligible` on any `fail`. The columnar evaluator must agree with
+this module exactly; property tests hold it to that.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from enum import IntEnum, StrEnum
+
+from pydantic import BaseModel
+
+from matching.firm.facts import Facts
+from policies import reference
+from policies.criteria import (
+    AllOfCriterion,
+    AnyOfCriterion,
+    AttestationCriterion,
+    Criterion,
+    DesignationCriterion,
+    FlagCriterion,
+    IndustryCriterion,
+    ManualCriterion,
+    NumericCriterion,
+    Op,
+    RegionCriterion,
+    SizeClassCriterion,
+)
+from policies.vocabulary import DESIGNATION_NAMES_ZH
+
+# Derived ratios come out of a division: 300_000 / 10_000_000 must meet "≥ 3%".
+EPSILON = 1e-9
+
+
+class Status(IntEnum):
+    fail = 0
+    unknown = 1
+    confirm = 2
+    passed = 3
+
+    @property
+    def label(self) -> str:
+        return "pass" if self is Status.passed else self.name
+
+
+class Verdict(StrEnum):
+    eligible = "eligible"
+    possibly_eligible = "possibly_eligible"
+    ineligible = "ineligible"
+
+
+class Outcome(BaseModel):
+    """How one criterion came out for this firm, and why."""
+
+    path: str
+    type: str
+    status: str
+    reason: str
+    field: str | None = None
+    value: float | str | None = None
+    bound: float | str | None = None
+    gap: float | None = None
+    parts: list["Outcome"] = []
+
+
+def in_effect(criterion: Criterion, as_of: dt.date) -> bool:
+    start, end = criterion.effective_from, criterion.effective_to
+    return (start is None or start <= as_of) and (end is None or as_of <= end)
+
+
+def numeric_status(op: Op, value: float, low: float | None, high: float | None) -> bool:
+    """Whether `value` satisfies the operator; inclusive bounds tolerate rounding."""
+    if op is Op.gt:
+        return low is not None and value > low + EPSILON * max(1.0, abs(low))
+    if op is Op.lt:
+        return high is not None and value < high - EPSILON * max(1.0, abs(high))
+    ok = True
+    if low is not None:
+        ok = ok and value >= low - EPSILON * max(1.0, abs(low))
+    if high is not None:
+        ok = ok and value <= high + EPSILON * max(1.0, abs(high))
+    return ok
+
+
+def _numeric(c: NumericCriterion, facts: Facts, path: str) -> Outcome:
+    value = facts.numbers[c.field]
+    bound: float | str | None = c.value if c.op is not Op.between else f"{c.min}–{c.max}"
+    if value is None:
+        return Outcome(path=path, type=c.type, status="unknown", field=c.field.value, bound=bound,
+                       reason=f"provide {c.field.value} (needs {c.op.value} {bound})")
+    if numeric_status(c.op, value, c.low, c.high):
+        return Outcome(path=path, type=c.type, status="pass", field=c.field.value, value=value, bound=bound,
+                       reason=f"{c.field.value} {value:g} meets {c.op.value} {bound}")
+    target = c.low if c.low is not None and value < c.low + EPSILON else c.high
+    gap = None if target is None else target - value
+    return Outcome(path=path, type=c.type, status="fail", field=c.field.value, value=value, bound=bound, gap=gap,
+                   reason=f"{c.field.value} is {value:g}; the measure needs {c.op.value} {bound}")
+
+
+def _flag(c: FlagCriterion, facts: Facts, path: str) -> Outcome:
+    value = facts.flags[c.field]
+    wanted = "yes" if c.value else "no"
+    if value is None:
+        return Outcome(path=path, type=c.type, status="unknown", field=c.field.value, bound=wanted,
+                       reason=f"provide {c.field.value} (must be {wanted})")
+    status = "pass" if value == c.value else "fail"
+    return Outcome(path=path, type=c.type, status=status, field=c.field.value, value=str(value).lower(),
+                   bound=wanted, reason=f"{c.field.value} is {'yes' if value else 'no'}; must be {wanted}")
+
+
+def _region(c: RegionCriterion, facts: Facts, path: str) -> Outcome:
+    inside = any(reference.region_within(facts.region, code) for code in c.codes)
+    names = ", ".join(f"{code} {reference.region_name(code) or ''}".strip() for code in c.codes)
+    verb = "is within" if inside else "is outside"
+    return Outcome(path=path, type=c.type, status="pass" if inside else "fail", field="region",
+                   value=facts.region, bound=",".join(c.codes), reason=f"region {facts.region} {verb} {names}")
+
+
+def _industry(c: IndustryCriterion, facts: Facts, path: str) -> Outcome:
+    bound = ",".join(c.codes)
+    if not facts.industries:
+        return Outcome(path=path, type=c.type, status="unknown", field="industries", bound=bound,
+                       reason="provide industries (GB/T 4754 codes)")
+    inside = any(reference.industry_within(own, code) for own in facts.industries for code in c.codes)
+    ok = inside != c.exclude
+    relation = "in" if inside else "not in"
+    return Outcome(path=path, type=c.type, status="pass" if ok else "fail", field="industries",
+                   value=",".join(facts.industries), bound=("not " if c.exclude else "") + bound,
+                   reason=f"industries {relation} {bound}" + (" (excluded)" if c.exclude and inside else ""))
+
+
+def _designation(c: DesignationCriterion, facts: Facts, path: str) -> Outcome:
+    name = f"{c.designation.value} ({DESIGNATION_NAMES_ZH[c.designation]})"
+    field = f"designations.{c.designation.value}"
+    held = c.designation in facts.designations
+    if not c.held:
+        return Outcome(path=path, type=c.type, status="fail" if held else "pass", field=field,
+                       reason=f"must not hold {name}; " + ("holds it" if held else "does not"))
+    if not held:
+        return Outcome(path=path, type=c.type, status="fail", field=field, reason=f"needs {name}")
+    if c.awarded_from is None and c.awarded_to is None:
+        return Outcome(path=path, type=c.type, status="pass", field=field, reason=f"holds {name}")
+    awarded = facts.designations[c.designation]
+    window = f"{c.awarded_from or '…'} to {c.awarded_to or '…'}"
+    if awarded is None:
+        return Outcome(path=path, type=c.type, status="unknown", field=field + ".awarded", bound=window,
+                       reason=f"provide the date {name} was awarded (must fall {window})")
+    ok = (c.awarded_from is None or c.awarded_from <= awarded) and (c.awarded_to is None or awarded <= c.awarded_to)
+    return Outcome(path=path, type=c.type, status="pass" if ok else "fail", field=field + ".awarded",
+                   value=awarded.isoformat(), bound=window,
+                   reason=f"{name} awarded {awarded}; must fall {window}")
+
+
+def _size(c: SizeClassCriterion, facts: Facts, path: str) -> Outcome:
+    bound = ",".join(size.value for size in c.classes)
+    if facts.size_class is None:
+        return Outcome(path=path, type=c.type, status="unknown", field="size_class", bound=bound,
+                       reason="provide industries, employees, operating_revenue (and total_assets) to size the firm")
+    ok = facts.size_class in c.classes
+    return Outcome(path=path, type=c.type, status="pass" if ok else "fail", field="size_class",
+                   value=facts.size_class.value, bound=bound,
+                   reason=f"size class {facts.size_class.value}; must be {bound}")
+
+
+def _attestation(c: AttestationCriterion, facts: Facts, path: str) -> Outcome:
+    field = f"attestations.{c.attestation.value}"
+    if c.attestation in facts.attestations:
+        return Outcome(path=path, type=c.type, status="pass", field=field, reason=f"declared {c.attestation.value}")
+    return Outcome(path=path, type=c.type, status="unknown", field=field,
+                   reason=f"declare {c.attestation.value} if it is true")
+
+
+def _manual(c: ManualCriterion, path: str) -> Outcome:
+    return Outcome(path=path, type=c.type, status="confirm", reason=f"confirm: {c.text}")
+
+
+def evaluate_criterion(criterion: Criterion, facts: Facts, path: str) -> Outcome:
+    """One criterion (and its parts, for groups) against the facts."""
+    if not in_effect(criterion, facts.as_of):
+        return Outcome(path=path, type=criterion.type, status="pass", reason="not in force on this date")
+    match criterion:
+        case NumericCriterion():
+            return _numeric(criterion, facts, path)
+        case FlagCriterion():
+            return _flag(criterion, facts, path)
+        case RegionCriterion():
+            return _region(criterion, facts, path)
+        case IndustryCriterion():
+            return _industry(criterion, facts, path)
+        case DesignationCriterion():
+            return _designation(criterion, facts, path)
+        case SizeClassCriterion():
+            return _size(criterion, facts, path)
+        case AttestationCriterion():
+            return _attestation(criterion, facts, path)
+        case ManualCriterion():
+            return _manual(criterion, path)
+        case AnyOfCriterion() | AllOfCriterion():
+            parts = [evaluate_criterion(part, facts, f"{path}.criteria[{i}]")
+                     for i, part in enumerate(criterion.criteria)]
+            statuses = [STATUS_OF[part.status] for part in parts]
+            combined = max(statuses) if criterion.type == "any_of" else min(statuses)
+            word = "at least one of" if criterion.type == "any_of" else "all of"
+            return Outcome(path=path, type=criterion.type, status=combined.label, parts=parts,
+                           reason=f"{word} {len(parts)} conditions: {combined.label}")
+    raise TypeError(f"unhandled criterion {criterion!r}")  # pragma: no cover
+
+
+STATUS_OF: dict[str, Status] = {status.label: status for status in Status}
+
+
+def jurisdiction_rule(jurisdiction: Sequence[str]) -> list[Criterion]:
+    """A measure applies only where its issuer governs: its jurisdiction is an implicit first criterion.
+
+    National measures need no such rule. Kept as a criterion so the scalar and the
+    columnar evaluators apply it the same way.
+    """
+    if not jurisdiction or reference.NATIONAL in jurisdiction:
+        return []
+    return [RegionCriterion(type="region_in", codes=list(jurisdiction), note="the measure's jurisdiction")]
+
+
+def evaluate(
+    criteria: list[Criterion], facts: Facts, jurisdiction: Sequence[str] = ()
+) -> tuple[Verdict, list[Outcome]]:
+    """A measure's verdict for this firm and the outcome of each of its criteria.
+
+    With a jurisdiction, its implicit rule comes first, with the path `jurisdiction`.
+    """
+    outcomes = [evaluate_criterion(rule, facts, "jurisdiction") for rule in jurisdiction_rule(jurisdiction)]
+    outcomes += [evaluate_criterion(criterion, facts, f"criteria[{i}]") for i, criterion in enumerate(criteria)]
+    worst = min((STATUS_OF[outcome.status] for outcome in outcomes), default=Status.passed)
+    return verdict_of(worst), outcomes
+
+
+def verdict_of(worst: Status) -> Verdict:
+    if worst is Status.fail:
+        return Verdict.ineligible
+    if worst is Status.unknown:
+        return Verdict.possibly_eligible
+    return Verdict.eligible
+
+
+def decisive(outcomes: list[Outcome], status: str) -> list[Outcome]:
+    """Leaves with this status that decide the verdict: reached only through groups of the same status.
+
+    A failing branch of an `any_of` that another branch passes changes nothing and is
+    not reported; every branch of a failing `any_of` is, since any one would do.
+    """
+    found: list[Outcome] = []
+    for outcome in outcomes:
+        if outcome.status == status:
+            found += decisive(outcome.parts, status) if outcome.parts else [outcome]
+    return found

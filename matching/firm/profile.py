@@ -1,0 +1,85 @@
+"""A firm's profile as a portal sends it: facts, titles held, declarations and needs.
+
+Every fact is optional except the region: a missing fact makes a criterion
+`unknown`, never `fail`. Money is in CNY (yuan); shares and rates are fractions.
+"""
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from matching.firm.uscc import check_uscc
+from policies import reference
+from policies.reference import IndustryCode, RegionCode
+from policies.vocabulary import Attestation, Designation
+
+USCC = Annotated[str, AfterValidator(check_uscc)]
+Money = Annotated[int, Field(ge=0, le=10**13, description="CNY (yuan)")]
+Share = Annotated[float, Field(ge=0, le=1, description="fraction, 0.05 means 5%")]
+Count = Annotated[int, Field(ge=0, le=10**9)]
+Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
+
+
+class HeldDesignation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    designation: Designation
+    awarded: Day | None = Field(default=None, description="date of recognition")
+
+
+class FirmProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    uscc: USCC | None = Field(default=None, description="unified social credit code, GB 32100-2015")
+    name: str = Field(min_length=2, max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    region: RegionCode
+    industries: list[IndustryCode] = Field(default_factory=list)
+    founded: Day | None = None
+    employees: Count | None = None
+    operating_revenue: Money | None = Field(default=None, description="last year, CNY")
+    total_assets: Money | None = None
+    rd_expense: Money | None = Field(default=None, description="last year, CNY")
+    rd_expense_prev: Money | None = Field(default=None, description="the year before last, CNY")
+    rd_staff: Count | None = None
+    invention_patents: Count | None = None
+    ip_class1: Count | None = Field(default=None, description="class-I IP (invention patents and the like)")
+    ip_class2: Count | None = Field(default=None, description="class-II IP (software copyrights, utility models)")
+    main_business_share: Share | None = None
+    revenue_growth: float | None = Field(default=None, ge=-1, le=100, description="last year, fraction")
+    revenue_growth_avg_2y: float | None = Field(default=None, ge=-1, le=100)
+    net_profit_margin: float | None = Field(default=None, ge=-10, le=1)
+    debt_ratio: float | None = Field(default=None, ge=0, le=10, description="liabilities / assets")
+    export_share: Share | None = None
+    years_in_niche: float | None = Field(default=None, ge=0, le=200)
+    niche_market_share: Share | None = None
+    new_equity_financing_2y: Money | None = None
+    planned_investment: Money | None = Field(default=None, description="planned project investment, CNY")
+    loan_need: Money | None = Field(default=None, description="loan the firm wants, CNY")
+    ip_class1_high_value: Count | None = Field(
+        default=None, description="high-value class-I IP: overseas family patents, >10 years, pledged, awarded"
+    )
+    rd_institution_level: Literal["national", "provincial", "municipal", "other", "none"] | None = None
+    digital_level: int | None = Field(default=None, ge=1, le=4, description="platform digitalisation test level")
+    strategic_emerging: bool | None = Field(default=None, description="main product in 战略性新兴产业分类")
+    key_chain_role: bool | None = Field(
+        default=None, description="main product fills a gap or strengthens a key industrial chain (补短板/锻长板/填空白)"
+    )
+    quality_certified: bool | None = Field(default=None, description="ISO 9001-type management certification")
+    quality_award: bool | None = Field(default=None, description="provincial or higher quality award")
+    own_brand: bool | None = None
+    led_standard: bool | None = Field(default=None, description="led or took part in a standard")
+    listed: bool | None = None
+    above_scale: bool | None = Field(default=None, description="规上: above the statistical size line")
+    has_rd_institution: bool | None = None
+    designations: list[HeldDesignation] = Field(default_factory=list)
+    attestations: list[Attestation] = Field(default_factory=list)
+    description: str | None = Field(default=None, max_length=5000)
+    needs: str | None = Field(default=None, max_length=2000)
+
+
+def query_text(profile: FirmProfile) -> str:
+    """What the firm says it does and needs, plus the names of its industries."""
+    industries = [name for code in profile.industries if (name := reference.industry_name(code))]
+    return " ".join(part for part in (profile.description, profile.needs, "; ".join(industries)) if part)

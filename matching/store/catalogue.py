@@ -1,0 +1,73 @@
+"""The published catalogue loaded from the database into a snapshot, and the holder that keeps it current."""
+
+import threading
+from pathlib import Path
+
+from sqlmodel import Session
+
+from matching.catalogue.snapshot import CatalogueSnapshot
+from matching.catalogue.view import MeasureView
+from matching.store import snapshots as snapshot_store
+from matching.store.embeddings import embed_texts
+from matching.text.embeddings import Encoder
+from matching.text.vectors import VectorIndex
+from policies import repository
+
+
+def load_snapshot(
+    session: Session, encoder: Encoder, *, progress: bool = False, saved: Path | None = None
+) -> CatalogueSnapshot:
+    """Read and compile the published catalogue; the version is read first, so it never overstates.
+
+    With `saved`, a directory, a snapshot compiled earlier from the same published
+    measures is loaded from there instead, and a new compilation is written there.
+    """
+    version = repository.catalogue_version(session)
+    key = snapshot_store.fingerprint(session, encoder.name) if saved is not None else ""
+    if saved is not None:
+        parts = snapshot_store.load(saved, key)
+        if parts is not None:
+            return CatalogueSnapshot.from_parts(parts, version)
+    measures = [MeasureView.of(row) for row in repository.list_published(session)]
+    vectors = embed_texts(session, encoder, [measure.dense_text for measure in measures], progress=progress)
+    snapshot = CatalogueSnapshot.build(version, measures, VectorIndex(vectors))
+    if saved is not None:
+        snapshot_store.save(saved, key, snapshot.parts())
+    return snapshot
+
+
+class CatalogueHolder:
+    """Keeps the current snapshot and replaces it when the database has moved on.
+
+    Checking costs one small query per request (repository.catalogue_stamp). One
+    request rebuilds; the others keep serving the previous snapshot meanwhile (or
+    wait, when there is none yet). The stamp and its snapshot are swapped as one
+    reference, so no request pairs a new stamp with an old snapshot.
+    """
+
+    def __init__(self, encoder: Encoder, saved: Path | None = None) -> None:
+        self.encoder = encoder
+        self.saved = saved
+        self._current: tuple[repository.Stamp, CatalogueSnapshot] | None = None
+        self._lock = threading.Lock()
+
+    def current(self, session: Session) -> CatalogueSnapshot:
+        stamp = repository.catalogue_stamp(session)  # read before the build: a snapshot never overstates
+        held = self._current
+        if held is not None and held[0] == stamp:
+            return held[1]
+        if not self._lock.acquire(blocking=held is None):
+            assert held is not None
+            return held[1]
+        try:
+            held = self._current
+            if held is None or held[0] != stamp:
+                held = (stamp, load_snapshot(session, self.encoder, saved=self.saved))
+                self._current = held
+            return held[1]
+        finally:
+            self._lock.release()
+
+    @property
+    def version(self) -> int | None:
+        return None if self._current is None else self._current[1].version

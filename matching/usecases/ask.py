@@ -1,0 +1,98 @@
+"""Grounded answers for chatbots: the measures a question is about, with verdicts a bot can relay.
+
+Nothing here is generated free-form: every verdict, reason and figure comes from
+the catalogue and the eligibility engine, so a chatbot quotes instead of guessing.
+"""
+
+import datetime as dt
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel
+
+from matching.catalogue.snapshot import CatalogueSnapshot
+from matching.eligibility import advice
+from matching.eligibility.rules import Verdict
+from matching.firm.facts import derive
+from matching.firm.profile import FirmProfile
+from matching.ranking.benefit import Estimate, ranking_value
+from matching.usecases.search import SearchFilters, search
+from matching.usecases.verdicts import explain
+from policies import describe
+
+INSTRUCTIONS = (
+    "Relay each measure's verdict and reasons as given; do not judge eligibility for measures not listed. "
+    "Quote amounts as estimates and cite source_url. When next_question is set, ask it before concluding."
+)
+PROFILE_QUESTION = ("Which city or district is the firm registered in, what is its industry, how many employees "
+                    "does it have and what was last year's revenue?")
+
+
+class Answer(BaseModel):
+    code: str
+    title_en: str
+    title_zh: str
+    who_qualifies: str
+    benefit: str
+    window: str
+    window_status: str
+    source_url: str | None
+    verdict: Verdict | None
+    reasons: list[str]
+    missing: list[str]
+    to_confirm: list[str]
+    estimated_benefit: Estimate | None
+
+
+class AskResult(BaseModel):
+    question: str
+    regions: list[str]
+    catalogue_version: int
+    answers: list[Answer]
+    next_question: str | None
+    next_question_field: str | None
+    instructions: str = INSTRUCTIONS
+
+
+def ask(
+    snapshot: CatalogueSnapshot,
+    question: str,
+    query_vector: npt.NDArray[np.float32] | None,
+    profile: FirmProfile | None,
+    *,
+    as_of: dt.date,
+    limit: int = 5,
+) -> AskResult:
+    """The measures the question is about (within the firm's region when a profile is given), explained."""
+    filters = SearchFilters(as_of=as_of, region=profile.region if profile else None)
+    found = search(snapshot, question, query_vector, filters, limit=max(limit * 3, 15))
+    facts = derive(profile, as_of) if profile else None
+    answers: list[Answer] = []
+    for hit in found.hits:
+        view = snapshot.measures[snapshot.index[hit.code]]
+        verdict = explain(view, facts) if facts else None
+        answers.append(Answer(
+            code=view.code, title_en=view.title_en, title_zh=view.title_zh,
+            who_qualifies=describe.who_qualifies(view.criteria), benefit=describe.benefit_text(view.benefit),
+            window=describe.window_text(view.window), window_status=hit.window_status, source_url=view.source_url,
+            verdict=verdict.verdict if verdict else None,
+            reasons=[o.reason for o in verdict.failing] if verdict else [],
+            missing=verdict.missing if verdict else [], to_confirm=verdict.to_confirm if verdict else [],
+            estimated_benefit=verdict.estimated_benefit if verdict else None,
+        ))
+    if facts is not None:
+        order = {Verdict.eligible: 0, Verdict.possibly_eligible: 1, Verdict.ineligible: 2}
+        answers.sort(key=lambda a: order[a.verdict] if a.verdict else 3)  # stable: search order within a verdict
+    answers = answers[:limit]
+    question_field, follow_up = _follow_up(answers, profile)
+    return AskResult(question=question, regions=found.regions, catalogue_version=snapshot.version, answers=answers,
+                     next_question=follow_up, next_question_field=question_field)
+
+
+def _follow_up(answers: list[Answer], profile: FirmProfile | None) -> tuple[str | None, str | None]:
+    if profile is None:
+        return "profile", PROFILE_QUESTION
+    unknowns = {a.code: a.missing for a in answers if a.verdict is Verdict.possibly_eligible}
+    values = {a.code: ranking_value(a.estimated_benefit) for a in answers if a.estimated_benefit}
+    picked = advice.next_question(unknowns, values)
+    return (picked.field, picked.question) if picked else (None, None)

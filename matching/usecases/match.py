@@ -1,0 +1,236 @@
+"""The match pipeline: derive facts → columnar eligibility → hybrid relevance → ranking → bundle.
+
+Only measures the firm is eligible or possibly eligible for (plus near misses on
+request) are scored for relevance, exactly, after filtering.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, Field
+
+from matching.catalogue.columns import KINDS, LEVELS, WINDOW_CODES
+from matching.catalogue.snapshot import CatalogueSnapshot
+from matching.eligibility import advice
+from matching.eligibility.columnar import CONFIRM, FAIL, UNKNOWN
+from matching.eligibility.rules import Outcome, Verdict
+from matching.firm.facts import apply_overrides, derive
+from matching.firm.profile import FirmProfile, query_text
+from matching.ranking.benefit import Estimate
+from matching.ranking.fusion import Fusion, Weights, fuse, total, value_scores
+from matching.ranking.windows import TIMELINESS, WindowState, window_state
+from matching.text.embeddings import Vectors
+from matching.text.queries import QueryEncoder
+from matching.usecases.verdicts import NearMiss, explain, find_near_misses
+from policies.vocabulary import Level, MeasureKind
+
+
+class MatchOptions(BaseModel):
+    as_of: dt.date
+    kinds: list[MeasureKind] | None = None
+    levels: list[Level] | None = None
+    open_only: bool = False
+    include_closed: bool = False
+    closing_soon_days: int = 30
+    near_misses: bool = False
+    offset: int = 0
+    limit: int = 10
+    fusion: Fusion = Fusion.linear
+
+
+class ScoreParts(BaseModel):
+    """Each part in [0, 1]; `score` is their weighted sum."""
+
+    relevance: float
+    dense: float
+    bm25: float
+    value: float
+    timeliness: float
+    specificity: float
+
+
+class MatchItem(BaseModel):
+    rank: int
+    code: str
+    title_en: str
+    title_zh: str
+    kind: MeasureKind
+    level: Level
+    authority: str
+    verdict: Verdict | str = Field(description="eligible, possibly_eligible, or near_miss")
+    failing: list[Outcome]
+    missing: list[str]
+    to_confirm: list[str]
+    changes_needed: list[advice.Change] = []
+    estimated_benefit: Estimate
+    window: WindowState
+    score: float
+    parts: ScoreParts
+    exclusivity_group: str | None
+    conflicts_with: list[str]
+    source_url: str | None
+
+
+class Bundle(BaseModel):
+    """The most valuable set of measures that can be combined (one per exclusivity group)."""
+
+    codes: list[str]
+    total_value: int
+
+
+class MatchResult(BaseModel):
+    as_of: dt.date
+    catalogue_version: int
+    total: int
+    counts: dict[str, int]
+    items: list[MatchItem]
+    bundle: Bundle
+    next_question: advice.NextQuestion | None
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """What a match needs besides the catalogue: the query encoder and the ranking weights."""
+
+    encode: QueryEncoder
+    weights: Weights
+    fusion: Fusion = Fusion.linear
+
+    def match(self, snapshot: CatalogueSnapshot, profile: FirmProfile, options: MatchOptions,
+              overrides: dict[str, Any] | None = None) -> MatchResult:
+        """`match` with this deployment's encoder and weights."""
+        return match(snapshot, self.encode, profile, options, self.weights, overrides)
+
+    def query_vector(self, text: str) -> Vectors | None:
+        """The text's vector when the model can read it; None, and BM25 ranks alone, when it cannot."""
+        return self.encode(text) if self.encode.reads(text) else None
+
+    @property
+    def model_name(self) -> str:
+        return self.encode.encoder.name
+
+
+def _selectable(snapshot: CatalogueSnapshot, options: MatchOptions) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int8]]:
+    """Which measures pass the request's filters, and each measure's window code."""
+    columns = snapshot.columns
+    windows = columns.window_codes(options.as_of.toordinal(), options.closing_soon_days)
+    keep = np.ones(len(snapshot.measures), dtype=bool)
+    if options.kinds is not None:
+        keep &= np.isin(columns.kind, [KINDS.index(kind) for kind in options.kinds])
+    if options.levels is not None:
+        keep &= np.isin(columns.level, [LEVELS.index(level) for level in options.levels])
+    if not options.include_closed:
+        keep &= windows != WINDOW_CODES.index("closed")
+    if options.open_only:
+        keep &= np.isin(windows, [WINDOW_CODES.index(s) for s in ("open", "closing_soon", "automatic")])
+    return keep, windows
+
+
+def match(
+    snapshot: CatalogueSnapshot,
+    encode: QueryEncoder,
+    profile: FirmProfile,
+    options: MatchOptions,
+    weights: Weights,
+    overrides: dict[str, Any] | None = None,
+) -> MatchResult:
+    """Rank the measures this firm qualifies for by what they are worth to it, with reasons."""
+    effective = apply_overrides(profile, overrides or {})
+    facts = derive(effective, options.as_of)
+    nodes, worst = snapshot.criteria.evaluate_nodes([facts], options.as_of)
+    status = worst[:, 0]
+    keep, windows = _selectable(snapshot, options)
+    tier = np.full(len(snapshot.measures), -1, dtype=np.int8)
+    tier[keep & (status >= CONFIRM)] = 0
+    tier[keep & (status == UNKNOWN)] = 1
+    misses: dict[int, NearMiss] = {}
+    if options.near_misses:
+        ineligible = np.flatnonzero(keep & (status == FAIL)).tolist()
+        for miss in find_near_misses(snapshot, effective, facts, ineligible):
+            index = snapshot.index[miss.code]
+            tier[index] = 2
+            misses[index] = miss
+    candidates = np.flatnonzero(tier >= 0)
+    text = query_text(effective)
+    own_words = " ".join(part for part in (effective.description, effective.needs) if part)
+    # A firm that describes itself only in Chinese gives an English-only model nothing
+    # but its industry names to read; BM25 then ranks alone.
+    dense_usable = encode.reads(own_words)
+    fusion = options.fusion if dense_usable or options.fusion is Fusion.dense else Fusion.bm25
+    if len(candidates) and text:
+        dense = snapshot.vectors.scores(encode(text), candidates).astype(np.float64)
+        bm25 = snapshot.lexical.scores(text, candidates).astype(np.float64)
+    else:
+        dense = bm25 = np.zeros(len(candidates))
+    relevance = fuse(dense, bm25, fusion)
+    picked = snapshot.columns.take(candidates)
+    values = picked.values(facts)
+    value = value_scores(values)
+    timely = np.array([TIMELINESS[status_name] for status_name in WINDOW_CODES])[windows[candidates]]
+    specific = picked.specificity(facts.industries)
+    scores = total(relevance, value, timely, specific, weights)
+    # Tier first, then score (rounded, so float noise cannot reorder), then code: a stable, total order.
+    columns = snapshot.columns
+    order = np.lexsort((columns.code_rank[candidates], -np.round(scores, 9), tier[candidates]))
+    page = order[options.offset : options.offset + options.limit]
+    bm25_top = float(bm25.max()) if len(bm25) and bm25.max() > 0 else 1.0
+    candidate_groups = columns.group[candidates]
+    items: list[MatchItem] = []
+    for position, j in enumerate(page, start=options.offset + 1):
+        index = int(candidates[j])
+        view, verdict = snapshot.measures[index], explain(snapshot.measures[index], facts)
+        state = window_state(view.window, view.effective_from, view.effective_to, options.as_of,
+                             options.closing_soon_days)
+        items.append(MatchItem(
+            rank=position, code=view.code, title_en=view.title_en, title_zh=view.title_zh, kind=view.kind,
+            level=view.level, authority=view.authority, verdict=TIER_NAMES[int(tier[index])],
+            failing=verdict.failing, missing=verdict.missing, to_confirm=verdict.to_confirm,
+            changes_needed=misses[index].changes if index in misses else [],
+            estimated_benefit=verdict.estimated_benefit, window=state, score=round(float(scores[j]), 6),
+            parts=ScoreParts(relevance=round(float(relevance[j]), 6), dense=round(float(dense[j]), 6),
+                             bm25=round(float(bm25[j]) / bm25_top, 6), value=round(float(value[j]), 6),
+                             timeliness=float(timely[j]), specificity=round(float(specific[j]), 6)),
+            exclusivity_group=view.exclusivity_group,
+            conflicts_with=[] if columns.group[index] < 0 else [
+                snapshot.codes[int(other)]
+                for other in candidates[candidate_groups == columns.group[index]] if other != index
+            ],
+            source_url=view.source_url,
+        ))
+    possibly = candidates[tier[candidates] == 1]
+    unknowns = {snapshot.codes[i]: fields
+                for i, fields in snapshot.criteria.blocking_unknowns(nodes, possibly).items()}
+    worth = {snapshot.codes[int(i)]: float(v) for i, v in zip(possibly, values[tier[candidates] == 1],
+                                                                         strict=True)}
+    counts = {name: int(np.count_nonzero(tier[candidates] == code)) for code, name in enumerate(TIER_NAMES)}
+    qualifying = tier[candidates] < 2
+    return MatchResult(
+        as_of=options.as_of, catalogue_version=snapshot.version, total=len(candidates), counts=counts,
+        items=items, bundle=best_bundle(snapshot, candidates[qualifying], values[qualifying]),
+        next_question=advice.next_question(unknowns, worth),
+    )
+
+
+TIER_NAMES = ("eligible", "possibly_eligible", "near_miss")
+
+
+def best_bundle(snapshot: CatalogueSnapshot, indices: npt.NDArray[np.int64], values: npt.NDArray[np.float64]) -> Bundle:
+    """Take every ungrouped measure worth something and the most valuable of each exclusivity group.
+
+    Groups partition the measures, so choosing the best of each group is optimal.
+    """
+    columns = snapshot.columns
+    worth = values > 0
+    indices, values = indices[worth], values[worth]
+    groups = columns.group[indices]
+    # Most valuable first (code order on ties), then keep the first of each group.
+    order = np.lexsort((columns.code_rank[indices], -values))
+    indices, values, groups = indices[order], values[order], groups[order]
+    _, first = np.unique(groups, return_index=True)
+    keep = groups < 0
+    keep[first[groups[first] >= 0]] = True
+    return Bundle(codes=[snapshot.codes[int(i)] for i in indices[keep]],
+                  total_value=round(float(values[keep].sum())))

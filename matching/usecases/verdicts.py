@@ -1,0 +1,149 @@
+"""Eligibility for one firm across the catalogue: verdicts, reasons, next question, near misses.
+
+The columnar pass decides every measure at once; only the measures a person
+will read are then explained by the scalar reference evaluator.
+"""
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from pydantic import BaseModel
+
+from matching.catalogue.snapshot import CatalogueSnapshot
+from matching.catalogue.view import MeasureView
+from matching.eligibility import advice
+from matching.eligibility.advice import Change, NextQuestion
+from matching.eligibility.rules import Outcome, Status, Verdict, decisive, evaluate, verdict_of
+from matching.errors import UnknownMeasures
+from matching.firm.facts import Facts, apply_overrides, derive
+from matching.firm.profile import FirmProfile
+from matching.ranking.benefit import Estimate, estimate, ranking_value
+from policies import reference
+
+NEAR_MISS_LIMIT = 10
+
+
+class MeasureVerdict(BaseModel):
+    """One measure for one firm: the verdict, every reason, and what it is worth."""
+
+    code: str
+    title_en: str
+    title_zh: str
+    kind: str
+    level: str
+    verdict: Verdict
+    outcomes: list[Outcome]
+    failing: list[Outcome]
+    missing: list[str]
+    to_confirm: list[str]
+    estimated_benefit: Estimate
+    source_url: str | None
+    legal_basis: str | None
+
+
+class NearMiss(BaseModel):
+    code: str
+    title_en: str
+    changes: list[Change]
+    verdict_after: Verdict
+    estimated_benefit: Estimate
+
+
+class EligibilityReport(BaseModel):
+    as_of: dt.date
+    catalogue_version: int
+    counts: dict[Verdict, int]
+    results: list[MeasureVerdict]
+    next_question: NextQuestion | None
+    near_misses: list[NearMiss]
+
+
+def explain(measure: MeasureView, facts: Facts) -> MeasureVerdict:
+    """The scalar evaluation of one measure, shaped for people."""
+    verdict, outcomes = evaluate(measure.criteria, facts, measure.jurisdiction)
+    return MeasureVerdict(
+        code=measure.code, title_en=measure.title_en, title_zh=measure.title_zh, kind=measure.kind.value,
+        level=measure.level.value, verdict=verdict, outcomes=outcomes,
+        failing=decisive(outcomes, "fail"),
+        missing=sorted({o.field for o in decisive(outcomes, "unknown") if o.field}),
+        to_confirm=[o.reason.removeprefix("confirm: ") for o in decisive(outcomes, "confirm")],
+        estimated_benefit=estimate(measure.benefit, facts),
+        source_url=measure.source_url, legal_basis=measure.legal_basis,
+    )
+
+
+def _covers(measure: MeasureView, region: str) -> bool:
+    return any(reference.region_within(region, area) for area in measure.jurisdiction)
+
+
+def find_near_misses(
+    snapshot: CatalogueSnapshot, profile: FirmProfile, facts: Facts, ineligible: list[int]
+) -> list[NearMiss]:
+    """The ineligible measures that one or two numeric changes, or one title, would open; smallest first."""
+    numbers: dict[str, Any] = {field.value: value for field, value in facts.numbers.items()}
+    held = [item.model_dump(mode="json") for item in profile.designations]
+    found: list[tuple[float, NearMiss]] = []
+    for index in ineligible:
+        measure = snapshot.measures[index]
+        if not _covers(measure, facts.region):
+            continue  # another place's measure: no change to the profile helps
+        _, outcomes = evaluate(measure.criteria, facts, measure.jurisdiction)
+        changes = advice.smallest_change(measure.rules, outcomes, numbers)
+        if changes is None:
+            continue
+        changed = apply_overrides(profile, advice.apply_changes(changes, held))
+        after, _ = evaluate(measure.criteria, derive(changed, facts.as_of), measure.jurisdiction)
+        if after is Verdict.ineligible:
+            continue
+        miss = NearMiss(code=measure.code, title_en=measure.title_en, changes=changes, verdict_after=after,
+                        estimated_benefit=estimate(measure.benefit, facts))
+        found.append((advice.cost_of(changes), miss))
+    found.sort(key=lambda pair: (pair[0], -ranking_value(pair[1].estimated_benefit), pair[1].code))
+    return [miss for _, miss in found[:NEAR_MISS_LIMIT]]
+
+
+def check(
+    snapshot: CatalogueSnapshot,
+    profile: FirmProfile,
+    *,
+    as_of: dt.date,
+    codes: list[str] | None = None,
+    overrides: dict[str, Any] | None = None,
+    include_ineligible: bool = False,
+    want_near_misses: bool = False,
+) -> EligibilityReport:
+    """Check a firm against the published catalogue (or the listed measures) as of a date.
+
+    Raises:
+        UnknownMeasures: a listed code is not a published measure.
+        pydantic.ValidationError: the overrides make the profile invalid.
+    """
+    overrides = overrides or {}
+    effective = apply_overrides(profile, overrides)
+    facts = derive(effective, as_of)
+    if codes is not None:
+        missing = [code for code in codes if code not in snapshot.index]
+        if missing:
+            raise UnknownMeasures(missing)
+        selected = [snapshot.index[code] for code in dict.fromkeys(codes)]
+    else:
+        selected = list(range(len(snapshot.measures)))
+    worst = snapshot.criteria.evaluate([facts], as_of)[:, 0]
+    verdicts = {index: verdict_of(Status(int(worst[index]))) for index in selected}
+    counts = Counter(verdicts.values())
+    shown = [i for i in selected if include_ineligible or codes is not None or verdicts[i] is not Verdict.ineligible]
+    results = [explain(snapshot.measures[i], facts) for i in shown]
+    order = {Verdict.eligible: 0, Verdict.possibly_eligible: 1, Verdict.ineligible: 2}
+    results.sort(key=lambda r: (order[r.verdict], -ranking_value(r.estimated_benefit), r.code))
+    unknowns = {r.code: r.missing for r in results if r.verdict is Verdict.possibly_eligible}
+    values = {r.code: ranking_value(r.estimated_benefit) for r in results}
+    ineligible = [i for i in selected if verdicts[i] is Verdict.ineligible]
+    return EligibilityReport(
+        as_of=as_of,
+        catalogue_version=snapshot.version,
+        counts={verdict: counts.get(verdict, 0) for verdict in Verdict},
+        results=results,
+        next_question=advice.next_question(unknowns, values),
+        near_misses=find_near_misses(snapshot, effective, facts, ineligible) if want_near_misses else [],
+    )
