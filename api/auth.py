@@ -7,7 +7,7 @@ outright rather than treated as no key, so a misconfigured client finds out.
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException
+from fastapi import Depends, Header, HTTPException, params
 
 from api.deps import SessionDep
 from policies import keys
@@ -27,17 +27,32 @@ class Principal:
 ANONYMOUS = Principal(role=None, actor="anonymous")
 
 
+class MalformedAuthorization(ValueError):
+    """An Authorization header that is not `Bearer <api key>`."""
+
+
+def presented_key(authorization: str | None, x_api_key: str | None) -> str | None:
+    """The key a caller presents: the Bearer token, else `X-API-Key`; None when there is neither.
+
+    The one reading of the headers, for the routes, the MCP guard and the rate limiter alike.
+    """
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise MalformedAuthorization(authorization)
+        return token.strip()
+    return x_api_key or None
+
+
 def get_principal(
     session: SessionDep,
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
 ) -> Principal:
-    plain = x_api_key
-    if authorization:
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise HTTPException(401, "Authorization must be 'Bearer <api key>'", {"WWW-Authenticate": "Bearer"})
-        plain = token.strip()
+    try:
+        plain = presented_key(authorization, x_api_key)
+    except MalformedAuthorization:
+        raise HTTPException(401, "Authorization must be 'Bearer <api key>'", {"WWW-Authenticate": "Bearer"}) from None
     if plain is None:
         return ANONYMOUS
     key = keys.authenticate(session, plain)
@@ -54,7 +69,7 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require(role: Role) -> object:
+def require(role: Role) -> params.Depends:
     async def _check(principal: PrincipalDep) -> Principal:  # no I/O: runs on the event loop, not in a thread
         if principal.role is None:
             raise HTTPException(401, f"this needs an API key with the {role.value} role", {"WWW-Authenticate": "Bearer"})
@@ -62,7 +77,7 @@ def require(role: Role) -> object:
             raise HTTPException(403, f"this needs the {role.value} role; the key has {principal.role.value}")
         return principal
 
-    return Depends(_check)
+    return params.Depends(_check)
 
 
 PortalDep = Annotated[Principal, require(Role.portal)]

@@ -52,6 +52,14 @@ class Problem(BaseModel):
     errors: list[FieldError] = []
 
 
+# "model" puts Problem in the components; the $ref documents the media type errors really have.
+PROBLEMS: dict[int | str, dict[str, object]] = {
+    code: {"model": Problem,
+           "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    for code in (400, 401, 403, 404, 409, 412, 422, 428)
+}
+
+
 def problem_response(
     request: Request, status: int, title: str, detail: str, errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,

@@ -76,7 +76,8 @@ def create_app(
             holder.current(session)  # embed and index before the first request, not during it
         tokenize("专精特新")  # jieba loads its dictionary (over a second) now, not in the first search
         matcher = Matcher(encode=QueryEncoder(model, multilingual=matching_settings.multilingual_model),
-                          weights=_weights(matching_settings), fusion=Fusion(matching_settings.fusion))
+                          weights=_weights(matching_settings), fusion=Fusion(matching_settings.fusion),
+                          closing_soon_days=matching_settings.closing_soon_days)
         services.engine, services.catalogue, services.matcher = active, holder, matcher
         http = httpx.Client(timeout=5.0)
         dispatcher = Dispatcher(lambda: run_once(active, holder, http), api_settings.webhook_interval)

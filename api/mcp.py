@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from api.auth import MalformedAuthorization, presented_key
 from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.eligibility.rules import Verdict
 from matching.firm.profile import FirmProfile
@@ -110,7 +111,8 @@ def build_mcp(services: Services) -> MCPServer:
         """The measures worth most to this firm, eligible first, with what is missing."""
         matcher = services.matcher
         result = matcher.match(services.snapshot(), profile,
-                               MatchOptions(as_of=dt.date.today(), limit=max(1, min(limit, 20)), fusion=matcher.fusion))
+                               MatchOptions(as_of=dt.date.today(), limit=max(1, min(limit, 20)), fusion=matcher.fusion,
+                                            closing_soon_days=matcher.closing_soon_days))
         return [MatchLine(rank=item.rank, code=item.code, title_en=item.title_en, verdict=str(item.verdict),
                           estimated_amount=item.estimated_benefit.amount, window_status=item.window.status,
                           missing=item.missing) for item in result.items]
@@ -157,10 +159,10 @@ def mcp_app(server: MCPServer, services: Services) -> ASGIApp:
 
 def _authorised(services: Services, scope: Scope) -> bool:
     headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])}
-    plain = headers.get("x-api-key")
-    scheme, _, token = headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        plain = token.strip()
+    try:
+        plain = presented_key(headers.get("authorization"), headers.get("x-api-key"))
+    except MalformedAuthorization:
+        return False
     if not plain:
         return False
     with Session(services.engine) as session:

@@ -16,6 +16,7 @@ from typing import Any
 from prometheus_client import Counter, Histogram
 from starlette.exceptions import HTTPException
 
+from api.auth import MalformedAuthorization, presented_key
 from policies.keys import KEY_PREFIX
 
 Scope = MutableMapping[str, Any]
@@ -58,7 +59,10 @@ def route_label(scope: Scope) -> str:
 
 def client_identity(scope: Scope) -> str:
     """Who a rate limit counts: the API key's public part, else the client address. Never the secret."""
-    token = _header(scope, b"x-api-key") or (_header(scope, b"authorization") or "").partition(" ")[2].strip()
+    try:
+        token = presented_key(_header(scope, b"authorization"), _header(scope, b"x-api-key")) or ""
+    except MalformedAuthorization:
+        token = ""
     if token.startswith(KEY_PREFIX):
         return "key:" + token[len(KEY_PREFIX) :].split("_", 1)[0]
     client = scope.get("client")

@@ -1,8 +1,48 @@
-"""Shared parameter types: bounds that keep user input inside what the database can store."""
+"""Request pieces several routes share: bounded ids, the example profile, the date, what-if overrides."""
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Any
 
 from fastapi import Path
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from matching.firm.facts import apply_overrides
+from matching.firm.profile import FirmProfile
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1, description="a positive id")]
 RevisionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+EXAMPLE_PROFILE: dict[str, Any] = {
+    "name": "宁波甬颌医疗器械有限公司",
+    "region": "330212",
+    "industries": ["C3581"],
+    "founded": "2014-06-18",
+    "employees": 168,
+    "operating_revenue": 98_000_000,
+    "rd_expense": 6_200_000,
+    "designations": [{"designation": "specialized_sme", "awarded": "2024-09-10"}],
+    "attestations": ["no_serious_violation_3y", "tax_compliant"],
+}
+
+
+def as_of_or_today(as_of: dt.date | None) -> dt.date:
+    return as_of or dt.date.today()
+
+
+def check_overrides(profile: FirmProfile, overrides: dict[str, Any]) -> None:
+    """Refuse overrides of fields a profile does not have, and overrides that make the profile invalid,
+    each as a 422 naming `body.overrides.<field>`, before the engine runs: an error inside the engine
+    is never mistaken for the caller's."""
+    unknown = sorted(set(overrides) - set(FirmProfile.model_fields))
+    if unknown:
+        raise RequestValidationError(
+            [{"loc": ("body", "overrides", key), "msg": "not a profile field", "type": "extra_forbidden"}
+             for key in unknown]
+        )
+    try:
+        apply_overrides(profile, overrides)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**error, "loc": ("body", "overrides", *error["loc"])} for error in exc.errors()]
+        ) from exc

@@ -14,7 +14,7 @@ class MatchingSettings(BaseSettings):
     encoder_threads: int = 1  # one thread encodes a single query faster than two on this class of machine
     encode_batch_size: int = 32
     closing_soon_days: int = 30
-    # Compiled catalogue snapshots, so a restart loads instead of compiling (matching/snapshot_store.py).
+    # Compiled catalogue snapshots, so a restart loads instead of compiling (matching/store/snapshots.py).
     # Empty: never saved. The directory must be writable by the service alone (the files are pickles).
     snapshot_dir: str = str(Path.home() / ".cache" / "supportmatch" / "snapshots")
     # Chosen by the ranking-quality harness (benchmarks/RESULTS.md, "Ranking quality"):

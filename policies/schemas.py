@@ -1,7 +1,7 @@
 """The measure as a document: what curators write, imports carry and revisions snapshot."""
 
 import datetime as dt
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, UrlConstraints, model_validator
 
@@ -78,7 +78,7 @@ class MeasureUpdate(MeasureFields):
         return data
 
 
-EXAMPLE_MEASURE = {
+EXAMPLE_MEASURE: dict[str, Any] = {
     "code": "ZJ-WZ-LITTLE-GIANT-FIRST-AWARD-2027",
     "title_en": "Wenzhou award for firms first recognised as national little giants (2027 round)",
     "title_zh": "温州市首次认定国家级专精特新“小巨人”企业奖励",

@@ -7,10 +7,10 @@ from pydantic import BaseModel
 
 from api.auth import PortalDep, Principal
 from api.deps import SessionDep
+from api.errors import PROBLEMS
 from api.etag import etag_of, parse_if_match
 from api.openapi_examples import example
 from api.params import Id
-from api.routes.measures import PROBLEMS
 from matching.store import firms as firm_store
 from matching.store.firms import FirmPublic, FirmRevisionPublic, FirmWrite
 

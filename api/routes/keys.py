@@ -5,9 +5,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import AdminDep
 from api.deps import SessionDep
+from api.errors import PROBLEMS
 from api.openapi_examples import example
 from api.params import Id
-from api.routes.measures import PROBLEMS
 from policies import keys, repository
 from policies.keys import Role
 from policies.schemas import UtcDateTime

@@ -6,9 +6,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import require
 from api.deps import CatalogueDep
+from api.errors import PROBLEMS
 from api.openapi_examples import example
-from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today
-from api.routes.measures import PROBLEMS
+from api.params import EXAMPLE_PROFILE, as_of_or_today
 from matching.firm.profile import Day, FirmProfile
 from matching.ladder import Purpose
 from matching.usecases.assess import LadderReport, assess

@@ -7,9 +7,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.auth import PortalDep
 from api.deps import CatalogueDep, MatcherDep, SessionDep
+from api.errors import PROBLEMS
 from api.openapi_examples import example
-from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today, overrides_checked
-from api.routes.measures import PROBLEMS
+from api.params import EXAMPLE_PROFILE, as_of_or_today, check_overrides
 from matching.firm.profile import Day, FirmProfile
 from matching.ranking.fusion import Fusion
 from matching.store import firms as firm_store
@@ -42,7 +42,7 @@ class MatchRequest(BaseModel):
     levels: list[Level] | None = None
     open_only: bool = Field(default=False, description="only measures one can apply for now (or automatic ones)")
     include_closed: bool = Field(default=False, description="keep measures whose window has closed")
-    closing_within_days: Annotated[int, Field(ge=0, le=365)] = 30
+    closing_within_days: Annotated[int | None, Field(ge=0, le=365, description="default from settings (30)")] = None
     near_misses: bool = Field(default=False, description="also rank measures one small change away")
     overrides: dict[str, Any] = Field(default_factory=dict, description="what-if profile fields")
     offset: Annotated[int, Field(ge=0)] = 0
@@ -56,16 +56,17 @@ def match_firm(
     request: MatchRequest, catalogue: CatalogueDep, matcher: MatcherDep, session: SessionDep, principal: PortalDep
 ) -> MatchResult:
     """Measures ranked for this firm: eligible first, then possibly eligible, then near misses on request."""
-    with overrides_checked(request.overrides):
-        profile = request.profile
-        if profile is None:
-            assert request.firm_id is not None and principal.tenant is not None
-            stored = firm_store.get(session, principal.tenant, request.firm_id)
-            profile = FirmProfile.model_validate(stored.profile)
-        options = MatchOptions(
-            as_of=as_of_or_today(request.as_of), kinds=request.kinds, levels=request.levels,
-            open_only=request.open_only, include_closed=request.include_closed,
-            closing_soon_days=request.closing_within_days, near_misses=request.near_misses,
-            offset=request.offset, limit=request.limit, fusion=request.fusion or matcher.fusion,
-        )
-        return matcher.match(catalogue, profile, options, request.overrides)
+    profile = request.profile
+    if profile is None:
+        assert request.firm_id is not None and principal.tenant is not None
+        stored = firm_store.get(session, principal.tenant, request.firm_id)
+        profile = FirmProfile.model_validate(stored.profile)
+    check_overrides(profile, request.overrides)
+    options = MatchOptions(
+        as_of=as_of_or_today(request.as_of), kinds=request.kinds, levels=request.levels,
+        open_only=request.open_only, include_closed=request.include_closed,
+        closing_soon_days=(matcher.closing_soon_days if request.closing_within_days is None
+                           else request.closing_within_days), near_misses=request.near_misses,
+        offset=request.offset, limit=request.limit, fusion=request.fusion or matcher.fusion,
+    )
+    return matcher.match(catalogue, profile, options, request.overrides)

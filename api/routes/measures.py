@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import CuratorDep, PrincipalDep
 from api.deps import SessionDep
-from api.errors import Problem
+from api.errors import PROBLEMS
 from api.etag import etag_of, parse_if_match
 from api.openapi_examples import example
 from api.params import RevisionNumber
@@ -27,14 +27,6 @@ from policies.schemas import (
 from policies.vocabulary import Level, MeasureKind, MeasureStatus
 
 router = APIRouter(prefix="/measures", tags=["catalogue"])
-
-# "model" puts Problem in the components; the $ref documents the media type errors really have.
-PROBLEMS: dict[int | str, dict[str, object]] = {
-    code: {"model": Problem,
-           "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-    for code in (400, 401, 403, 404, 409, 412, 422, 428)
-}
-
 
 class MeasurePage(BaseModel):
     items: list[MeasurePublic]

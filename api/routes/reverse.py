@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict
 
 from api.auth import CuratorDep, PortalDep
 from api.deps import CatalogueDep, PopulationDep, SessionDep
+from api.errors import PROBLEMS
 from api.openapi_examples import example
-from api.routes.measures import PROBLEMS
 from matching.catalogue.view import MeasureView
 from matching.eligibility.rules import Verdict
 from matching.reverse.candidates import CandidateList, Preview, Sweep, candidates, preview

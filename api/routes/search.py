@@ -8,9 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import PrincipalDep
 from api.deps import CatalogueDep, MatcherDep
+from api.errors import PROBLEMS
 from api.openapi_examples import example
-from api.routes.eligibility import EXAMPLE_PROFILE, as_of_or_today
-from api.routes.measures import PROBLEMS
+from api.params import EXAMPLE_PROFILE, as_of_or_today
 from matching.firm.profile import Day, FirmProfile
 from matching.usecases.ask import AskResult, ask
 from matching.usecases.search import SearchFilters, SearchResult, more_like_this, search

@@ -8,9 +8,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import CuratorDep, PrincipalDep
 from api.deps import SessionDep
-from api.errors import FieldError
+from api.errors import PROBLEMS, FieldError
 from api.openapi_examples import example
-from api.routes.measures import PROBLEMS
 from policies import curation, repository
 from policies.importing.formats import Format, UnreadableFile, read_records, write_records
 from policies.importing.loader import import_records

@@ -7,9 +7,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import PortalDep, PrincipalDep
 from api.deps import SessionDep
+from api.errors import PROBLEMS
 from api.openapi_examples import example
 from api.params import Id
-from api.routes.measures import PROBLEMS
 from matching.notifications import subscriptions
 from policies.keys import Role
 from policies.schemas import StoredUrl, UtcDateTime

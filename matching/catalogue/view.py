@@ -1,4 +1,4 @@
-"""A published measure as matching reads it: parsed once from its row or record."""
+"""A published measure as matching reads it: parsed once from its row (`matching.store.catalogue`) or record."""
 
 import datetime as dt
 import zlib
@@ -11,13 +11,12 @@ from pydantic import TypeAdapter
 
 from matching.eligibility.rules import jurisdiction_rule
 from policies.criteria import Criterion
-from policies.models import SupportMeasure
 from policies.schemas import MeasureCreate
 from policies.terms import Benefit, Window
 from policies.vocabulary import Level, MeasureKind
 
-_CRITERIA: TypeAdapter[list[Criterion]] = TypeAdapter(list[Criterion])
-_BENEFIT: TypeAdapter[Benefit] = TypeAdapter(Benefit)
+CRITERIA: TypeAdapter[list[Criterion]] = TypeAdapter(list[Criterion])
+BENEFIT: TypeAdapter[Benefit] = TypeAdapter(Benefit)
 
 
 @dataclass(frozen=True)
@@ -42,18 +41,6 @@ class MeasureView:
     exclusivity_group: str | None
     source_url: str | None
     legal_basis: str | None
-
-    @classmethod
-    def of(cls, row: SupportMeasure) -> "MeasureView":
-        return cls(
-            code=row.code, title_en=row.title_en, title_zh=row.title_zh, summary=row.summary, body=row.body or "",
-            kind=MeasureKind(row.kind), level=Level(row.level), authority=row.authority,
-            jurisdiction=tuple(row.jurisdiction), industries=tuple(row.industries),
-            criteria=_CRITERIA.validate_python(row.criteria), benefit=_BENEFIT.validate_python(row.benefit),
-            window=Window.model_validate(row.window), effective_from=row.effective_from,
-            effective_to=row.effective_to, exclusivity_group=row.exclusivity_group, source_url=row.source_url,
-            legal_basis=row.legal_basis,
-        )
 
     @classmethod
     def from_record(cls, record: MeasureCreate) -> "MeasureView":

@@ -6,12 +6,27 @@ from pathlib import Path
 from sqlmodel import Session
 
 from matching.catalogue.snapshot import CatalogueSnapshot
-from matching.catalogue.view import MeasureView
+from matching.catalogue.view import BENEFIT, CRITERIA, MeasureView
 from matching.store import snapshots as snapshot_store
 from matching.store.embeddings import embed_texts
 from matching.text.embeddings import Encoder
 from matching.text.vectors import VectorIndex
 from policies import repository
+from policies.models import SupportMeasure
+from policies.terms import Window
+from policies.vocabulary import Level, MeasureKind
+
+
+def view_of(row: SupportMeasure) -> MeasureView:
+    return MeasureView(
+        code=row.code, title_en=row.title_en, title_zh=row.title_zh, summary=row.summary, body=row.body or "",
+        kind=MeasureKind(row.kind), level=Level(row.level), authority=row.authority,
+        jurisdiction=tuple(row.jurisdiction), industries=tuple(row.industries),
+        criteria=CRITERIA.validate_python(row.criteria), benefit=BENEFIT.validate_python(row.benefit),
+        window=Window.model_validate(row.window), effective_from=row.effective_from,
+        effective_to=row.effective_to, exclusivity_group=row.exclusivity_group, source_url=row.source_url,
+        legal_basis=row.legal_basis,
+    )
 
 
 def load_snapshot(
@@ -28,7 +43,7 @@ def load_snapshot(
         parts = snapshot_store.load(saved, key)
         if parts is not None:
             return CatalogueSnapshot.from_parts(parts, version)
-    measures = [MeasureView.of(row) for row in repository.list_published(session)]
+    measures = [view_of(row) for row in repository.list_published(session)]
     vectors = embed_texts(session, encoder, [measure.dense_text for measure in measures], progress=progress)
     snapshot = CatalogueSnapshot.build(version, measures, VectorIndex(vectors))
     if saved is not None:

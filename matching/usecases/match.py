@@ -98,6 +98,7 @@ class Matcher:
     encode: QueryEncoder
     weights: Weights
     fusion: Fusion = Fusion.linear
+    closing_soon_days: int = 30
 
     def match(self, snapshot: CatalogueSnapshot, profile: FirmProfile, options: MatchOptions,
               overrides: dict[str, Any] | None = None) -> MatchResult:

@@ -23,7 +23,7 @@ from matching.ladder import (
     regime_for,
 )
 
-FIRMS = Path(__file__).resolve().parents[2] / "examples" / "firms"
+FIRMS = Path(__file__).resolve().parents[3] / "examples" / "firms"
 BEFORE_2026 = dt.date(2025, 6, 1)
 AFTER_2026 = dt.date(2026, 6, 1)
 ATTESTED = ["independent_legal_person", "no_serious_violation_3y", "no_major_accident_3y", "tax_compliant",
