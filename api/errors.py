@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matching.errors import DuplicateFirm, FirmNotFound, InvalidSweep, StaleFirm, UnknownMeasures, WebhookNotFound
@@ -113,6 +114,13 @@ def add_exception_handlers(app: FastAPI) -> None:
         headers: dict[str, Any] | None = getattr(exc, "headers", None)
         title = _HTTP_TITLES.get(exc.status_code, "Error")
         return problem_response(request, exc.status_code, title, str(exc.detail), headers=headers)
+
+    @app.exception_handler(PoolTimeout)
+    async def _busy(request: Request, exc: PoolTimeout) -> JSONResponse:
+        # Every pooled connection is in use for longer than POLICIES_POOL_TIMEOUT: say so at once.
+        return problem_response(request, 503, "Service unavailable",
+                                "the service is busy: every database connection is in use; retry shortly",
+                                headers={"Retry-After": "1"})
 
     for error_type, status in DOMAIN_ERROR_STATUS.items():
 

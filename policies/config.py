@@ -10,6 +10,8 @@ class PoliciesSettings(BaseSettings):
 
     database_url: str = "sqlite:///./supportmatch.db"
     pool_size: int = 5
+    # Seconds a request waits for a pooled connection before it is refused (503, Retry-After), not hung.
+    pool_timeout: float = 5.0
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+def make_engine(url: str, *, pool_size: int = 5, pool_timeout: float = 5.0) -> Engine:
     """Create an engine; for SQLite, apply the pysqlite transaction recipe.
 
     pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT, which the
@@ -31,7 +31,8 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     "Serializable isolation / Savepoints / Transactional DDL" for pysqlite.
     """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=pool_size,
+                               pool_timeout=pool_timeout)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -51,7 +52,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
             connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_size=pool_size, pool_pre_ping=True)
+    return create_engine(url, pool_size=pool_size, pool_timeout=pool_timeout, pool_pre_ping=True)
 
 
 READ_ONLY = "supportmatch_read_only"

@@ -10,11 +10,12 @@ from api.deps import CatalogueDep
 from api.errors import PROBLEMS
 from api.openapi_examples import example
 from api.params import EXAMPLE_PROFILE, as_of_or_today, check_overrides
+from api.routing import ReleasingRoute
 from matching.firm.profile import Day, FirmProfile
 from matching.usecases.verdicts import EligibilityReport, check
 from policies.keys import Role
 
-router = APIRouter(tags=["eligibility"], dependencies=[require(Role.portal)])
+router = APIRouter(route_class=ReleasingRoute, tags=["eligibility"], dependencies=[require(Role.portal)])
 
 
 class EligibilityRequest(BaseModel):

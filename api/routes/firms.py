@@ -11,10 +11,11 @@ from api.errors import PROBLEMS
 from api.etag import etag_of, parse_if_match
 from api.openapi_examples import example
 from api.params import Id
+from api.routing import ReleasingRoute
 from matching.store import firms as firm_store
 from matching.store.firms import FirmPublic, FirmRevisionPublic, FirmWrite
 
-router = APIRouter(prefix="/firms", tags=["firms"])
+router = APIRouter(route_class=ReleasingRoute, prefix="/firms", tags=["firms"])
 
 
 class FirmPage(BaseModel):

@@ -1,16 +1,21 @@
 """Liveness, readiness, the catalogue version served, and Prometheus metrics."""
 
+import functools
+
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import text
+from sqlmodel import Session
 
 from api.deps import CatalogueDep, CatalogueHolderDep, MatcherDep, SessionDep
 from api.openapi_examples import example
+from api.routing import ReleasingRoute, end_transaction
 from matching.store import firms as firm_store
 from policies import repository
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(route_class=ReleasingRoute, tags=["operations"])
 CATALOGUE_VERSION = Gauge("supportmatch_catalogue_version", "Catalogue version this process serves")
 PUBLISHED = Gauge("supportmatch_published_measures", "Published measures in the served catalogue")
 MEASURES = Gauge("supportmatch_measures", "Measures in the database, every status")
@@ -43,17 +48,31 @@ def health(session: SessionDep, catalogue: CatalogueDep, matcher: MatcherDep) ->
     200: {"content": {"application/json": {"example": {"ready": True, "catalogue_version": 188}}}},
     503: {"model": Ready},
 })
-def ready(holder: CatalogueHolderDep, session: SessionDep, response: Response) -> Ready:
-    """Ready when the database answers and a catalogue snapshot is loaded: a load balancer's signal."""
+async def ready(holder: CatalogueHolderDep, session: SessionDep, response: Response) -> Ready:
+    """Ready when the database answers and a catalogue snapshot is loaded: a load balancer's signal.
+
+    It runs on the event loop and asks the database from threads of its own, so it answers at once
+    however many matches are queued for the API_THREADS worker threads.
+    """
     version = holder.version
+    answers = await to_thread.run_sync(_database_answers, session, limiter=_probe_threads())
+    if not answers or version is None:
+        response.status_code = 503
+    return Ready(ready=answers and version is not None, catalogue_version=version)
+
+
+@functools.cache
+def _probe_threads() -> CapacityLimiter:
+    return CapacityLimiter(2)
+
+
+def _database_answers(session: Session) -> bool:
     try:
         session.exec(text("select 1"))  # type: ignore[call-overload]
+        end_transaction(session)
     except Exception:  # any database failure means "not ready", which is the answer asked for
-        response.status_code = 503
-        return Ready(ready=False, catalogue_version=version)
-    if version is None:
-        response.status_code = 503
-    return Ready(ready=version is not None, catalogue_version=version)
+        return False
+    return True
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response,

@@ -8,11 +8,12 @@ from api.deps import SessionDep
 from api.errors import PROBLEMS
 from api.openapi_examples import example
 from api.params import Id
+from api.routing import ReleasingRoute
 from policies import keys, repository
 from policies.keys import Role
 from policies.schemas import UtcDateTime
 
-router = APIRouter(prefix="/keys", tags=["access"])
+router = APIRouter(route_class=ReleasingRoute, prefix="/keys", tags=["access"])
 
 
 class KeyCreate(BaseModel):

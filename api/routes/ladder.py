@@ -9,12 +9,13 @@ from api.deps import CatalogueDep
 from api.errors import PROBLEMS
 from api.openapi_examples import example
 from api.params import EXAMPLE_PROFILE, as_of_or_today
+from api.routing import ReleasingRoute
 from matching.firm.profile import Day, FirmProfile
 from matching.ladder import Purpose
 from matching.usecases.assess import LadderReport, assess
 from policies.keys import Role
 
-router = APIRouter(tags=["eligibility"], dependencies=[require(Role.portal)])
+router = APIRouter(route_class=ReleasingRoute, tags=["eligibility"], dependencies=[require(Role.portal)])
 
 
 class AssessRequest(BaseModel):

@@ -10,13 +10,14 @@ from api.deps import CatalogueDep, MatcherDep, SessionDep
 from api.errors import PROBLEMS
 from api.openapi_examples import example
 from api.params import EXAMPLE_PROFILE, as_of_or_today, check_overrides
+from api.routing import ReleasingRoute
 from matching.firm.profile import Day, FirmProfile
 from matching.ranking.fusion import Fusion
 from matching.store import firms as firm_store
 from matching.usecases.match import MatchOptions, MatchResult
 from policies.vocabulary import Level, MeasureKind
 
-router = APIRouter(tags=["matching"])
+router = APIRouter(route_class=ReleasingRoute, tags=["matching"])
 
 
 class MatchRequest(BaseModel):

@@ -11,6 +11,7 @@ from api.errors import PROBLEMS
 from api.etag import etag_of, parse_if_match
 from api.openapi_examples import example
 from api.params import RevisionNumber
+from api.routing import ReleasingRoute
 from policies import curation, repository
 from policies.errors import MeasureNotFound
 from policies.keys import Role
@@ -26,7 +27,7 @@ from policies.schemas import (
 )
 from policies.vocabulary import Level, MeasureKind, MeasureStatus
 
-router = APIRouter(prefix="/measures", tags=["catalogue"])
+router = APIRouter(route_class=ReleasingRoute, prefix="/measures", tags=["catalogue"])
 
 class MeasurePage(BaseModel):
     items: list[MeasurePublic]

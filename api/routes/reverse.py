@@ -11,6 +11,7 @@ from api.auth import CuratorDep, PortalDep
 from api.deps import CatalogueDep, PopulationDep, SessionDep
 from api.errors import PROBLEMS
 from api.openapi_examples import example
+from api.routing import ReleasingRoute
 from matching.catalogue.view import MeasureView
 from matching.eligibility.rules import Verdict
 from matching.reverse.candidates import CandidateList, Preview, Sweep, candidates, preview
@@ -19,7 +20,7 @@ from policies.errors import MeasureNotFound
 from policies.keys import Role
 from policies.schemas import EXAMPLE_MEASURE, MeasureCreate
 
-router = APIRouter(prefix="/measures", tags=["reverse matching"])
+router = APIRouter(route_class=ReleasingRoute, prefix="/measures", tags=["reverse matching"])
 CSV_ROWS = 10_000  # rows in one CSV export; page with offset for more
 CSV_COLUMNS = ("firm_id", "external_ref", "name", "region", "verdict", "estimated_benefit", "missing", "relevance")
 

@@ -11,6 +11,7 @@ from api.deps import CatalogueDep, MatcherDep
 from api.errors import PROBLEMS
 from api.openapi_examples import example
 from api.params import EXAMPLE_PROFILE, as_of_or_today
+from api.routing import ReleasingRoute
 from matching.firm.profile import Day, FirmProfile
 from matching.usecases.ask import AskResult, ask
 from matching.usecases.search import SearchFilters, SearchResult, more_like_this, search
@@ -19,7 +20,7 @@ from policies.keys import Role
 from policies.reference import RegionCode
 from policies.vocabulary import Designation, Level, MeasureKind
 
-router = APIRouter(tags=["search"])
+router = APIRouter(route_class=ReleasingRoute, tags=["search"])
 
 
 @router.get("/search", response_model=SearchResult, responses=PROBLEMS | example("search"), summary="Search measures")

@@ -10,6 +10,7 @@ from api.auth import CuratorDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import PROBLEMS, FieldError
 from api.openapi_examples import example
+from api.routing import ReleasingRoute
 from policies import curation, repository
 from policies.importing.formats import Format, UnreadableFile, read_records, write_records
 from policies.importing.loader import import_records
@@ -17,7 +18,7 @@ from policies.keys import Role
 from policies.schemas import MeasureFilter
 from policies.vocabulary import MeasureStatus
 
-router = APIRouter(prefix="/measures", tags=["import and export"])
+router = APIRouter(route_class=ReleasingRoute, prefix="/measures", tags=["import and export"])
 
 MEDIA_TYPES = {Format.json: "application/json", Format.yaml: "application/yaml", Format.csv: "text/csv"}
 MAX_IMPORT_BYTES = 20 * 1024 * 1024

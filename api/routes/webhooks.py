@@ -10,11 +10,12 @@ from api.deps import SessionDep
 from api.errors import PROBLEMS
 from api.openapi_examples import example
 from api.params import Id
+from api.routing import ReleasingRoute
 from matching.notifications import subscriptions
 from policies.keys import Role
 from policies.schemas import StoredUrl, UtcDateTime
 
-router = APIRouter(tags=["changes"])
+router = APIRouter(route_class=ReleasingRoute, tags=["changes"])
 
 
 class WebhookCreate(BaseModel):
