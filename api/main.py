@@ -1,7 +1,6 @@
 """The application factory: engine, encoder and catalogue in the lifespan; routers; error handlers."""
 
 import gc
-
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TypedDict
