@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, params
 
-from api.deps import SessionDep
+from api.deps import SessionDep, VerifiedKeysDep
 from policies import keys
 from policies.keys import ROLE_RANK, Role
 
@@ -46,6 +46,7 @@ def presented_key(authorization: str | None, x_api_key: str | None) -> str | Non
 
 def get_principal(
     session: SessionDep,
+    verified: VerifiedKeysDep,
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
 ) -> Principal:
@@ -59,6 +60,7 @@ def get_principal(
     if key is None:
         raise HTTPException(401, "the API key is unknown or revoked", {"WWW-Authenticate": "Bearer"})
     principal = Principal(role=Role(key.role), actor=keys.actor_name(key), tenant=key.tenant or f"key-{key.prefix}")
+    verified.remember(plain, key.prefix, key.rate_limit_per_minute)  # from now on the limiter counts it as itself
     # End the read transaction now: on SQLite it holds the write lock, and the
     # route may read a large body or build a snapshot before it writes anything.
     # (The key is read before the commit: reading it after would reload it in a new transaction.)

@@ -126,10 +126,13 @@ def keys_create(
     role: Annotated[Role, typer.Option(help="portal, curator or admin")],
     label: Annotated[str, typer.Option(help="who or what will use the key")] = "created from the CLI",
     tenant: Annotated[str | None, typer.Option(help="owner of the firms a portal stores; default: the key alone")] = None,
+    rate_limit: Annotated[int | None, typer.Option(min=1, max=1_000_000,
+                                                   help="requests a minute; default: API_RATE_LIMIT_PER_MINUTE")] = None,
 ) -> None:
     """Create an API key and print it. It is shown this once."""
     with session_scope(_engine()) as session:
-        key, plain = keys.create_key(session=session, role=role, label=label, actor=CLI_ACTOR, tenant=tenant)
+        key, plain = keys.create_key(session=session, role=role, label=label, actor=CLI_ACTOR, tenant=tenant,
+                                     rate_limit_per_minute=rate_limit)
         err.print(f"key {key.prefix} ({key.role}, {key.label}); store it now, it is not shown again:")
     print(plain)
 

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from api.ratelimit import VerifiedKeys
 from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.reverse.population import Population
 from matching.store.catalogue import CatalogueHolder
@@ -81,6 +82,14 @@ def get_catalogue(request: Request, session: SessionDep) -> CatalogueSnapshot:
 
 
 CatalogueDep = Annotated[CatalogueSnapshot, Depends(get_catalogue)]
+
+
+async def get_verified_keys(request: Request) -> VerifiedKeys:
+    verified: VerifiedKeys = request.state.verified_keys
+    return verified
+
+
+VerifiedKeysDep = Annotated[VerifiedKeys, Depends(get_verified_keys)]
 
 
 async def get_matcher(request: Request) -> Matcher:

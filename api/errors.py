@@ -1,5 +1,6 @@
 """Every error leaves as application/problem+json (RFC 9457), naming the field at fault."""
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -61,6 +62,17 @@ PROBLEMS: dict[int | str, dict[str, object]] = {
 }
 
 
+class ProblemResponse(JSONResponse):
+    """problem+json that can always be written: text echoed from the request may hold a lone surrogate
+    (valid in a JSON string, not in UTF-8), which becomes "?" instead of failing the error itself."""
+
+    media_type = PROBLEM_JSON
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8",
+                                                                                                   "replace")
+
+
 def problem_response(
     request: Request, status: int, title: str, detail: str, errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
@@ -70,9 +82,7 @@ def problem_response(
         type=f"/problems/{slug}", title=title, status=status, detail=detail,
         instance=request.url.path, errors=errors or [],
     )
-    return JSONResponse(
-        body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON, headers=headers
-    )
+    return ProblemResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
 def _title_of(exc: Exception) -> str:
@@ -114,6 +124,12 @@ def add_exception_handlers(app: FastAPI) -> None:
         headers: dict[str, Any] | None = getattr(exc, "headers", None)
         title = _HTTP_TITLES.get(exc.status_code, "Error")
         return problem_response(request, exc.status_code, title, str(exc.detail), headers=headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # A bug: the client still gets problem+json; the traceback goes to the log with the request id.
+        return problem_response(request, 500, "Internal server error",
+                                "an unexpected error; it is logged with this request's X-Request-ID")
 
     @app.exception_handler(PoolTimeout)
     async def _busy(request: Request, exc: PoolTimeout) -> JSONResponse:

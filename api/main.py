@@ -17,6 +17,7 @@ from api.config import ApiSettings, get_api_settings
 from api.errors import add_exception_handlers
 from api.mcp import Services, build_mcp, mcp_app
 from api.middleware import Plumbing
+from api.ratelimit import VerifiedKeys
 from api.routes import api_router, health
 from api.routes.transfer import MAX_IMPORT_BYTES
 from matching.config import MatchingSettings, get_matching_settings
@@ -39,6 +40,7 @@ class State(TypedDict):
     catalogue: CatalogueHolder
     matcher: Matcher
     population: PopulationHolder
+    verified_keys: VerifiedKeys
 
 
 def _weights(settings: MatchingSettings) -> Weights:
@@ -53,6 +55,7 @@ def create_app(
 ) -> FastAPI:
     """Build the app. Tests pass their own engine and a shared encoder; the server builds both from settings."""
     api_settings = settings or get_api_settings()
+    verified = VerifiedKeys()
     services = Services()
     mcp_server = build_mcp(services)
     mcp_endpoint = mcp_app(mcp_server, services)
@@ -91,7 +94,7 @@ def create_app(
         try:
             async with mcp_server.session_manager.run():
                 yield {"engine": active, "catalogue": holder, "matcher": matcher,
-                       "population": PopulationHolder(model)}
+                       "population": PopulationHolder(model), "verified_keys": verified}
         finally:
             if api_settings.webhook_interval > 0:
                 dispatcher.stop()
@@ -116,7 +119,7 @@ def create_app(
     add_exception_handlers(app)
     app.add_middleware(Plumbing, max_body=api_settings.max_body_bytes,
                        large_body_paths={"/v1/measures/import": MAX_IMPORT_BYTES},
-                       per_minute=api_settings.rate_limit_per_minute)
+                       per_minute=api_settings.rate_limit_per_minute, verified=verified)
     app.include_router(health.router)
     app.include_router(api_router)
     app.mount("/mcp", mcp_endpoint)

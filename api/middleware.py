@@ -7,7 +7,6 @@ pass through untouched.
 import json
 import logging
 import math
-import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -17,7 +16,7 @@ from prometheus_client import Counter, Histogram
 from starlette.exceptions import HTTPException
 
 from api.auth import MalformedAuthorization, presented_key
-from policies.keys import KEY_PREFIX
+from api.ratelimit import TokenBuckets, VerifiedKeys
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -57,42 +56,24 @@ def route_label(scope: Scope) -> str:
     return f"/v1{template}" if scope["path"].startswith("/v1/") and not template.startswith("/v1") else template
 
 
-def client_identity(scope: Scope) -> str:
-    """Who a rate limit counts: the API key's public part, else the client address. Never the secret."""
+def client_identity(scope: Scope, verified: VerifiedKeys) -> tuple[str, int | None]:
+    """Who a rate limit counts, and the key's own limit: a verified key's public part, else the client address.
+
+    Never the secret, and never a key nobody has verified: a forged key is its sender's address.
+    """
     try:
-        token = presented_key(_header(scope, b"authorization"), _header(scope, b"x-api-key")) or ""
+        token = presented_key(_header(scope, b"authorization"), _header(scope, b"x-api-key"))
     except MalformedAuthorization:
-        token = ""
-    if token.startswith(KEY_PREFIX):
-        return "key:" + token[len(KEY_PREFIX) :].split("_", 1)[0]
+        token = None
+    known = verified.lookup(token) if token else None
+    if known is not None:
+        return "key:" + known[0], known[1]
     client = scope.get("client")
-    return "ip:" + (client[0] if client else "unknown")
+    return "ip:" + (client[0] if client else "unknown"), None
 
 
-class TokenBuckets:
-    """Per-caller token buckets, refilled continuously: `per_minute` requests a minute, bursts up to that."""
-
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.rate = per_minute / 60.0
-        self.capacity = float(per_minute)
-        self._clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def take(self, caller: str) -> float:
-        """0 when the request may go ahead, else the seconds until it may."""
-        now = self._clock()
-        with self._lock:
-            tokens, last = self._buckets.get(caller, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            if tokens >= 1:
-                self._buckets[caller] = (tokens - 1, now)
-                return 0.0
-            self._buckets[caller] = (tokens, now)
-            return (1 - tokens) / self.rate
-
-
-def plumbing(app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], per_minute: int) -> ASGIApp:
+def plumbing(app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], per_minute: int,
+             verified: VerifiedKeys) -> ASGIApp:
     """Wrap the app: request id, body limit (413), rate limit (429 with Retry-After), metrics, access log."""
     buckets = TokenBuckets(per_minute) if per_minute > 0 else None
 
@@ -110,7 +91,7 @@ def plumbing(app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], p
                            [id_header])
             return
         if buckets is not None and scope["path"] not in ("/health", "/ready", "/metrics"):
-            wait = buckets.take(client_identity(scope))
+            wait = buckets.take(*client_identity(scope, verified))
             if wait > 0:
                 REJECTED.labels("rate_limited").inc()
                 await _problem(send, 429, "Too many requests", "slow down: this key's request rate is limited",
@@ -147,7 +128,7 @@ def plumbing(app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], p
             LATENCY.labels(scope["method"], route, str(status)).observe(elapsed)
             access_log.info(json.dumps({"request_id": request_id, "method": scope["method"], "route": route,
                                         "path": scope["path"], "status": status, "ms": round(elapsed * 1000, 2),
-                                        "caller": client_identity(scope)}))
+                                        "caller": client_identity(scope, verified)[0]}))
 
     return middleware
 
@@ -155,8 +136,10 @@ def plumbing(app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], p
 class Plumbing:
     """`plumbing` in the shape `app.add_middleware` expects."""
 
-    def __init__(self, app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], per_minute: int) -> None:
-        self._app = plumbing(app, max_body=max_body, large_body_paths=large_body_paths, per_minute=per_minute)
+    def __init__(self, app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], per_minute: int,
+                 verified: VerifiedKeys) -> None:
+        self._app = plumbing(app, max_body=max_body, large_body_paths=large_body_paths, per_minute=per_minute,
+                             verified=verified)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self._app(scope, receive, send)

@@ -34,7 +34,8 @@ def hash_key(key: str) -> str:
 
 
 def create_key(
-    *, session: Session, role: Role, label: str, actor: str, tenant: str | None = None
+    *, session: Session, role: Role, label: str, actor: str, tenant: str | None = None,
+    rate_limit_per_minute: int | None = None,
 ) -> tuple[ApiKey, str]:
     """Create a key and return it with its plain text, which is never stored.
 
@@ -45,13 +46,13 @@ def create_key(
     public_part = secrets.token_hex(4)
     plain = f"{KEY_PREFIX}{public_part}_{secrets.token_urlsafe(32)}"
     key = ApiKey(prefix=public_part, key_hash=hash_key(plain), role=role.value, label=label, created_by=actor,
-                 tenant=tenant or f"key-{public_part}")
+                 tenant=tenant or f"key-{public_part}", rate_limit_per_minute=rate_limit_per_minute)
     session.add(key)
     session.flush()
     repository.add_audit_event(
         session,
         AuditEvent(actor=actor, action="key.create", entity="api_key", entity_ref=public_part,
-                   detail={"role": role.value, "label": label}),
+                   detail={"role": role.value, "label": label, "rate_limit_per_minute": rate_limit_per_minute}),
     )
     session.commit()
     return key, plain

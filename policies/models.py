@@ -90,6 +90,9 @@ class ApiKey(SQLModel, table=True):
     role: str = Field(sa_column=Column(String(16), nullable=False))
     label: str = Field(sa_column=Column(String(120), nullable=False))
     tenant: str = Field(sa_column=Column(String(120), nullable=False, server_default=""))
+    # Requests a minute this key may send; None: the deployment's API_RATE_LIMIT_PER_MINUTE. A portal's one
+    # key serves all its users, so an admin sets what it needs.
+    rate_limit_per_minute: int | None = Field(default=None, sa_column=Column(Integer))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime, nullable=False))
     created_by: str = Field(sa_column=Column(String(120), nullable=False))
     revoked_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime))

@@ -48,12 +48,14 @@ def list_measures(
     if filters.exclusivity_group:
         statement = statement.where(SupportMeasure.exclusivity_group == filters.exclusivity_group)
     if filters.q:
-        pattern = f"%{filters.q.lower()}%"
+        # The words are matched as typed: % and _ are LIKE's wildcards and would match everything.
+        words = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{words.lower()}%"
         statement = statement.where(
             or_(
-                func.lower(SupportMeasure.code).like(pattern),
-                func.lower(SupportMeasure.title_en).like(pattern),
-                col(SupportMeasure.title_zh).like(f"%{filters.q}%"),
+                func.lower(SupportMeasure.code).like(pattern, escape="\\"),
+                func.lower(SupportMeasure.title_en).like(pattern, escape="\\"),
+                col(SupportMeasure.title_zh).like(f"%{words}%", escape="\\"),
             )
         )
     if not filters.region and not filters.industry:  # the database pages: a catalogue of 100,000 loaded whole took 5 s

@@ -24,6 +24,9 @@ class KeyCreate(BaseModel):
     label: str = Field(min_length=1, max_length=120, description="who or what uses the key")
     tenant: str | None = Field(default=None, min_length=1, max_length=120,
                                description="who owns the firms stored with this key; default: the key alone")
+    rate_limit_per_minute: int | None = Field(
+        default=None, ge=1, le=1_000_000,
+        description="requests a minute this key may send; default: the deployment's API_RATE_LIMIT_PER_MINUTE")
 
 
 class KeyPublic(BaseModel):
@@ -34,6 +37,7 @@ class KeyPublic(BaseModel):
     role: Role
     label: str
     tenant: str
+    rate_limit_per_minute: int | None
     created_at: UtcDateTime
     created_by: str
     revoked_at: UtcDateTime | None
@@ -47,7 +51,7 @@ class KeyCreated(KeyPublic):
 def create_key(data: KeyCreate, session: SessionDep, principal: AdminDep) -> KeyCreated:
     """Create an API key. The response is the only time the key is shown."""
     key, plain = keys.create_key(session=session, role=data.role, label=data.label, actor=principal.actor,
-                                 tenant=data.tenant)
+                                 tenant=data.tenant, rate_limit_per_minute=data.rate_limit_per_minute)
     return KeyCreated.model_validate(KeyPublic.model_validate(key).model_dump() | {"key": plain})
 
 

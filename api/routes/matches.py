@@ -46,7 +46,7 @@ class MatchRequest(BaseModel):
     closing_within_days: Annotated[int | None, Field(ge=0, le=365, description="default from settings (30)")] = None
     near_misses: bool = Field(default=False, description="also rank measures one small change away")
     overrides: dict[str, Any] = Field(default_factory=dict, description="what-if profile fields")
-    offset: Annotated[int, Field(ge=0)] = 0
+    offset: Annotated[int, Field(ge=0, le=10_000)] = 0
     limit: Annotated[int, Field(ge=1, le=100)] = 10
     fusion: Fusion | None = Field(default=None, description="how dense and BM25 relevance combine; default from settings")
 

@@ -66,7 +66,7 @@ def list_measures(
     industry: Annotated[IndustryCode | None, Query(description="GB/T 4754 code or prefix")] = None,
     exclusivity_group: str | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MeasurePage:
     """List the catalogue with filters, in code order. Without a curator key only published measures show."""

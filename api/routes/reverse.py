@@ -37,7 +37,7 @@ def measure_candidates(
     principal: PortalDep,
     session: SessionDep,
     verdict: Annotated[list[Verdict] | None, Query(description="default: eligible and possibly eligible")] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     fmt: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
 ) -> CandidateList | Response:

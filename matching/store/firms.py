@@ -84,7 +84,7 @@ def public(firm: Firm) -> FirmPublic:
                       updated_at=firm.updated_at)
 
 
-def _record(session: Session, firm: Firm, actor: str, action: str) -> None:
+def _record(session: Session, firm: Firm, actor: str, action: str, detail: dict[str, Any] | None = None) -> None:
     try:
         session.flush()
     except StaleDataError as exc:
@@ -100,7 +100,8 @@ def _record(session: Session, firm: Firm, actor: str, action: str) -> None:
                             payload={"firm_id": firm.id, "tenant": firm.tenant, "revision": firm.revision}))
     repository.add_audit_event(session, AuditEvent(actor=actor, action=f"firm.{action}", entity="firm",
                                                    entity_ref=str(firm.id),
-                                                   detail={"tenant": firm.tenant, "revision": firm.revision}))
+                                                   detail={"tenant": firm.tenant, "revision": firm.revision}
+                                                   | (detail or {})))
 
 
 def get(session: Session, tenant: str, firm_id: int) -> Firm:
@@ -144,8 +145,10 @@ def update(session: Session, tenant: str, firm_id: int, data: FirmWrite, expecte
 def delete(session: Session, tenant: str, firm_id: int, actor: str) -> None:
     firm = get(session, tenant, firm_id)
     firm.deleted_at = utcnow()
+    # The portal's reference is free again for a new firm; the audit event keeps the one this firm had.
+    released, firm.external_ref = firm.external_ref, None
     session.add(firm)
-    _record(session, firm, actor, "delete")
+    _record(session, firm, actor, "delete", {"external_ref": released})
     session.commit()
 
 

@@ -1,15 +1,18 @@
 """Operations: request ids, body and rate limits, readiness and metrics."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from api.config import ApiSettings
 from api.main import create_app
-from api.middleware import TokenBuckets
+from api.ratelimit import TokenBuckets
 from matching.text.embeddings import Encoder
+from policies import keys
+from policies.keys import KEY_PREFIX, Role
 
 
 def test_every_response_carries_a_request_id(client: TestClient) -> None:
@@ -69,3 +72,30 @@ def test_ready_and_metrics(client: TestClient) -> None:
     text = client.get("/metrics").text
     assert 'supportmatch_request_seconds_count{method="GET",route="/v1/measures",status="200"}' in text
     assert "supportmatch_catalogue_version" in text and "supportmatch_firms" in text
+
+
+def test_forged_keys_with_a_victims_prefix_do_not_spend_its_budget(engine: Engine, strict_client: TestClient,
+                                                                    auth: Callable[[Role], dict[str, str]]) -> None:
+    """The limiter counts a key as itself only once verified: forgeries count against their sender's address."""
+    victim = auth(Role.portal)
+    prefix = victim["Authorization"].split("_")[1]
+    assert strict_client.get("/v1/measures", headers=victim).status_code == 200  # verified from now on
+    forged = {"Authorization": f"Bearer {KEY_PREFIX}{prefix}_{'x' * 43}"}
+    assert [strict_client.get("/v1/measures", headers=forged).status_code for _ in range(4)] == [401, 401, 429, 429]
+    assert strict_client.get("/v1/measures", headers=victim).status_code == 200
+
+
+def test_a_key_has_its_own_rate_limit(engine: Engine, strict_client: TestClient) -> None:
+    with Session(engine) as session:
+        _, plain = keys.create_key(session=session, role=Role.portal, label="busy portal", actor="test",
+                                   rate_limit_per_minute=20)
+    headers = {"X-API-Key": plain}
+    statuses = [strict_client.get("/v1/measures", headers=headers).status_code for _ in range(12)]
+    assert statuses == [200] * 12  # the deployment's 3 a minute would have refused the fourth
+
+
+def test_token_buckets_forget_the_least_recent_caller_beyond_their_size() -> None:
+    buckets = TokenBuckets(60, size=100)
+    for caller in range(1000):
+        buckets.take(f"ip:{caller}")
+    assert len(buckets) == 100
