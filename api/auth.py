@@ -47,8 +47,9 @@ def presented_key(authorization: str | None, x_api_key: str | None) -> str | Non
 def get_principal(
     session: SessionDep,
     verified: VerifiedKeysDep,
-    authorization: Annotated[str | None, Header()] = None,
-    x_api_key: Annotated[str | None, Header()] = None,
+    # Documented once as the security schemes (api/openapi.py), not as a parameter of every operation.
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    x_api_key: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Principal:
     try:
         plain = presented_key(authorization, x_api_key)

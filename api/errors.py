@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from matching.errors import DuplicateFirm, FirmNotFound, InvalidSweep, StaleFirm, UnknownMeasures, WebhookNotFound
 from policies import errors as policy_errors
@@ -58,7 +59,7 @@ class Problem(BaseModel):
 PROBLEMS: dict[int | str, dict[str, object]] = {
     code: {"model": Problem,
            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-    for code in (400, 401, 403, 404, 409, 412, 422, 428)
+    for code in (400, 401, 403, 404, 409, 412, 413, 422, 428, 429, 500, 503)
 }
 
 
@@ -122,6 +123,8 @@ def add_exception_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         headers: dict[str, Any] | None = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # Starlette names the methods of the first route on the path only
+            headers = (headers or {}) | {"Allow": ", ".join(_allowed(request))}
         title = _HTTP_TITLES.get(exc.status_code, "Error")
         return problem_response(request, exc.status_code, title, str(exc.detail), headers=headers)
 
@@ -144,6 +147,16 @@ def add_exception_handlers(app: FastAPI) -> None:
             return problem_response(request, status, _title_of(exc), str(exc), _domain_errors(exc))
 
         app.add_exception_handler(error_type, _domain)
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every method some route answers on this path (HEAD wherever GET is: see api/middleware.py)."""
+    routes = [route for route in request.app.router.routes if isinstance(route, BaseRoute)]
+    methods = {method for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+               if any(route.matches(dict(request.scope, method=method))[0] is Match.FULL for route in routes)}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 _HTTP_TITLES = {

@@ -13,6 +13,7 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from api import openapi
 from api.config import ApiSettings, get_api_settings
 from api.errors import add_exception_handlers
 from api.mcp import Services, build_mcp, mcp_app
@@ -117,6 +118,7 @@ def create_app(
             expose_headers=["ETag", "Location"],
         )
     add_exception_handlers(app)
+    openapi.install(app)
     app.add_middleware(Plumbing, max_body=api_settings.max_body_bytes,
                        large_body_paths={"/v1/measures/import": MAX_IMPORT_BYTES},
                        per_minute=api_settings.rate_limit_per_minute, verified=verified)

@@ -97,6 +97,10 @@ def plumbing(app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], p
                 await _problem(send, 429, "Too many requests", "slow down: this key's request rate is limited",
                                [id_header, (b"retry-after", str(math.ceil(wait)).encode())])
                 return
+        # HEAD is GET without the body (RFC 9110), for every GET route; FastAPI's routes answer it 405.
+        head = scope["method"] == "HEAD" and not scope["path"].startswith("/mcp")
+        if head:
+            scope = dict(scope, method="GET")
         started = time.perf_counter()
         status = 500
         received = 0
@@ -118,6 +122,10 @@ def plumbing(app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], p
             if message["type"] == "http.response.start":
                 status = int(message["status"])
                 message["headers"] = [*message.get("headers", []), id_header]
+            elif head and message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
         try:

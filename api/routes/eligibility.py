@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from api.auth import require
 from api.deps import CatalogueDep
@@ -31,8 +31,8 @@ class EligibilityRequest(BaseModel):
     overrides: dict[str, Any] = Field(
         default_factory=dict, description="profile fields to replace, e.g. {\"rd_expense\": 8000000}"
     )
-    include_ineligible: bool = Field(default=False, description="also explain ineligible measures")
-    near_misses: bool = Field(default=False, description="suggest the smallest change for ineligible measures")
+    include_ineligible: StrictBool = Field(default=False, description="also explain ineligible measures")
+    near_misses: StrictBool = Field(default=False, description="suggest the smallest change for ineligible measures")
 
 
 @router.post("/eligibility", response_model=EligibilityReport, responses=PROBLEMS | example("eligibility"),

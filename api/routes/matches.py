@@ -3,7 +3,7 @@
 from typing import Annotated, Any, Self
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from api.auth import PortalDep
 from api.deps import CatalogueDep, MatcherDep, SessionDep
@@ -41,10 +41,10 @@ class MatchRequest(BaseModel):
         return self
     kinds: list[MeasureKind] | None = None
     levels: list[Level] | None = None
-    open_only: bool = Field(default=False, description="only measures one can apply for now (or automatic ones)")
-    include_closed: bool = Field(default=False, description="keep measures whose window has closed")
+    open_only: StrictBool = Field(default=False, description="only measures one can apply for now (or automatic ones)")
+    include_closed: StrictBool = Field(default=False, description="keep measures whose window has closed")
     closing_within_days: Annotated[int | None, Field(ge=0, le=365, description="default from settings (30)")] = None
-    near_misses: bool = Field(default=False, description="also rank measures one small change away")
+    near_misses: StrictBool = Field(default=False, description="also rank measures one small change away")
     overrides: dict[str, Any] = Field(default_factory=dict, description="what-if profile fields")
     offset: Annotated[int, Field(ge=0, le=10_000)] = 0
     limit: Annotated[int, Field(ge=1, le=100)] = 10

@@ -7,7 +7,7 @@ Every fact is optional except the region: a missing fact makes a criterion
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from matching.firm.uscc import check_uscc
 from policies import reference
@@ -18,7 +18,16 @@ USCC = Annotated[str, AfterValidator(check_uscc)]
 Money = Annotated[int, Field(ge=0, le=10**13, description="CNY (yuan)")]
 Share = Annotated[float, Field(ge=0, le=1, description="fraction, 0.05 means 5%")]
 Count = Annotated[int, Field(ge=0, le=10**9)]
-Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
+
+
+def _written_as_a_date(value: object) -> object:
+    """A number is not a date: pydantic would read 0 as 1970-01-01 (seconds since the epoch)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("write a date as YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_written_as_a_date), Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
 
 
 class HeldDesignation(BaseModel):
