@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install serve test migrate clean quality bench bench-quick openapi-examples
+.PHONY: install serve test migrate clean quality bench bench-quick openapi-examples wrk
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml | $(PY)
 install: $(STAMP)
 
 serve: install
-	$(VENV)/bin/supportmatch serve --port 8000
+	$(VENV)/bin/supportmatch serve
 
 test: install
 	$(PY) -m pytest
@@ -36,11 +36,16 @@ clean:
 quality: install
 	$(PY) -m benchmarks.quality
 
-bench: install
+bench: install wrk
 	$(PY) -m benchmarks
 
-bench-quick: install
+bench-quick: install wrk
 	$(PY) -m benchmarks --quick
+
+# The server benchmark's load generator, from Debian's packages (root installs it; others are told how).
+wrk:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
+		|| { echo "the server benchmark needs wrk: sudo apt-get install wrk"; exit 1; }
 
 # Recapture the OpenAPI response examples (api/examples/) after changing a response shape.
 openapi-examples: install

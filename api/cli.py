@@ -22,7 +22,7 @@ from policies import curation, keys, repository
 from policies.backup import BackupError, Summary, backup_database, restore_database
 from policies.config import get_policies_settings
 from policies.db import make_engine, session_scope
-from policies.errors import ImportRejected
+from policies.errors import ApiKeyNotFound, ImportRejected
 from policies.importing.formats import Format, format_for_filename, read_records, write_records
 from policies.importing.loader import ImportReport, import_records, read_directory
 from policies.keys import Role
@@ -155,7 +155,11 @@ def keys_list() -> None:
 def keys_revoke(key_id: int) -> None:
     """Revoke a key by id."""
     with session_scope(_engine()) as session:
-        key = keys.revoke_key(session=session, key_id=key_id, actor=CLI_ACTOR)
+        try:
+            key = keys.revoke_key(session=session, key_id=key_id, actor=CLI_ACTOR)
+        except ApiKeyNotFound as exc:
+            err.print(f"[red]not revoked:[/red] {escape(str(exc))} (`supportmatch keys list` shows the ids)")
+            raise typer.Exit(1) from None
         console.print(f"key {key.prefix} revoked")
 
 
@@ -242,7 +246,10 @@ def serve(
     settings = get_api_settings()
     migrate()
     if settings.load_sample:
-        load_sample(force=False)
+        with session_scope(_engine()) as session:
+            empty = repository.count_measures(session) == 0
+        if empty:  # a first start; a catalogue on file is never touched
+            load_sample(force=False)
     # Each worker holds its own catalogue snapshot and checks the database's version on every request,
     # so workers (and separate servers) sharing one database all serve a change from their next request.
     uvicorn.run("api.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,

@@ -4,6 +4,7 @@ import functools
 
 from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Response
+from fastapi.responses import RedirectResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -33,6 +34,12 @@ class Health(BaseModel):
 class Ready(BaseModel):
     ready: bool
     catalogue_version: int | None
+
+
+@router.get("/", include_in_schema=False)
+async def root() -> RedirectResponse:
+    """A person who opens the service's address lands on the interactive API documentation."""
+    return RedirectResponse("/docs")
 
 
 @router.get("/health", response_model=Health, responses=example("health"), summary="Health")

@@ -43,7 +43,9 @@ class SentenceTransformerEncoder:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         import torch
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()  # a "Loading weights" bar would land in the JSON log
         torch.set_num_threads(threads)
         resolved = path or bundled_model_path()
         self._model: Any = SentenceTransformer(resolved, device="cpu", local_files_only=True)

@@ -1,5 +1,6 @@
 """BM25 over the catalogue's titles (both languages), summaries and texts, with bm25s."""
 
+import logging
 from functools import lru_cache
 
 import bm25s
@@ -8,6 +9,9 @@ import numpy.typing as npt
 from scipy import sparse
 
 from matching.text.tokens import tokenize
+
+# bm25s logs every index build at DEBUG, which lands in the server's JSON access log.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # Above this share of the catalogue, bm25s's scan of every document beats summing rows.
 SUBSET_SHARE = 0.3

@@ -62,3 +62,15 @@ def test_bad_import_lists_problems_and_fails(database: str, tmp_path: Path) -> N
     assert "jurisdiction[0]" in result.output
     exported = runner.invoke(app, ["export", "-"])
     assert json.loads(exported.stdout) == {"measures": []}
+
+
+def test_revoking_a_missing_key_says_so_in_one_line(database: str) -> None:
+    result = runner.invoke(app, ["keys", "revoke", "424242"])
+    assert result.exit_code == 1
+    assert "not revoked" in result.output and "Traceback" not in result.output
+
+
+def test_a_key_can_be_created_with_its_own_rate_limit(database: str) -> None:
+    created = runner.invoke(app, ["keys", "create", "--role", "portal", "--rate-limit", "6000"])
+    assert created.exit_code == 0, created.output
+    assert runner.invoke(app, ["keys", "create", "--role", "portal", "--rate-limit", "0"]).exit_code != 0

@@ -64,3 +64,8 @@ def test_a_number_is_not_a_date_and_zero_is_not_false(sample_client: TestClient,
     assert as_zero.status_code == 422 and as_zero.json()["errors"][0]["field"] == "body.near_misses"
     assert sample_client.post("/v1/match", json={"profile": profile, "as_of": "2026-11-22", "near_misses": False},
                               headers=portal).status_code == 200
+
+
+def test_the_root_leads_to_the_documentation(sample_client: TestClient) -> None:
+    response = sample_client.get("/", follow_redirects=False)
+    assert response.status_code == 307 and response.headers["location"] == "/docs"
