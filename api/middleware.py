@@ -7,6 +7,7 @@ pass through untouched.
 import json
 import logging
 import math
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -28,6 +29,14 @@ access_log = logging.getLogger("supportmatch.access")
 LATENCY = Histogram("supportmatch_request_seconds", "Request latency by route", ["method", "route", "status"],
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
 REJECTED = Counter("supportmatch_rejected_total", "Requests refused before routing", ["reason"])
+
+
+# NUL: PostgreSQL stores no text holding it, so it would fail deep inside a write (a 500, and an import
+# whose dry run passed); SQLite would store it and export it to spreadsheets. It is refused at the door:
+# in the path or query, raw in a body, or as JSON's (and YAML's) \u0000 escape, i.e. after an even run
+# of backslashes. In CSV, "\u0000" is six characters of text, so only raw NUL counts there.
+NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+NUL_REFUSED = "text may not contain the NUL character (U+0000)"
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -97,6 +106,12 @@ def plumbing(app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], p
                 await _problem(send, 429, "Too many requests", "slow down: this key's request rate is limited",
                                [id_header, (b"retry-after", str(math.ceil(wait)).encode())])
                 return
+        if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b"").lower():
+            REJECTED.labels("nul").inc()
+            await _problem(send, 400, "Bad request", f"path and query: {NUL_REFUSED}", [id_header])
+            return
+        escapes_count = "csv" not in (_header(scope, b"content-type") or "")
+        tail = b""
         # HEAD is GET without the body (RFC 9110), for every GET route; FastAPI's routes answer it 405.
         head = scope["method"] == "HEAD" and not scope["path"].startswith("/mcp")
         if head:
@@ -108,13 +123,20 @@ def plumbing(app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], p
         async def receive_within_limit() -> Message:
             """Count what arrives, for bodies sent in chunks without a Content-Length."""
             nonlocal received
+            nonlocal tail
             message = await receive()
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                received += len(chunk)
                 if received > limit:
                     REJECTED.labels("body_too_large").inc()
                     # FastAPI re-raises HTTPException from a body read; the app's handler answers problem+json.
                     raise HTTPException(413, f"request bodies here are limited to {limit} bytes")
+                seen = tail + chunk  # an escape split between two chunks is still found
+                if b"\x00" in chunk or (escapes_count and NUL_ESCAPE.search(seen)):
+                    REJECTED.labels("nul").inc()
+                    raise HTTPException(400, f"body: {NUL_REFUSED}")
+                tail = seen[-32:]
             return message
 
         async def send_with_id(message: Message) -> None:

@@ -21,6 +21,7 @@ from starlette.requests import Request
 
 from api.auth import get_principal
 from api.deps import get_catalogue, get_session
+from api.ratelimit import VerifiedKeys
 from matching.store.catalogue import CatalogueHolder
 from matching.text.embeddings import Encoder
 from policies import keys
@@ -86,6 +87,6 @@ def test_authenticating_leaves_no_transaction_open(engine: Engine) -> None:
     with Session(engine) as session:
         _, plain = keys.create_key(session=session, role=Role.portal, label="portal", actor="test")
     with Session(engine) as session:  # expire_on_commit, as sessions have by default
-        principal = get_principal(session, authorization=None, x_api_key=plain)
+        principal = get_principal(session, VerifiedKeys(), authorization=None, x_api_key=plain)
         assert not session.in_transaction()
     assert principal.role is Role.portal and principal.actor.startswith("portal (key ")

@@ -78,3 +78,27 @@ def test_an_unexpected_error_still_answers_problem_json(failing_client: TestClie
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["title"] == "Internal server error"
     assert "a bug" not in response.text  # no internals leak
+
+
+def test_nul_is_refused_at_the_door_on_every_database(sample_client: TestClient, sample_engine: Engine) -> None:
+    """PostgreSQL stores no text with NUL: it used to fail as a 500 deep in a write, after a passing dry run."""
+    curator = key_headers(sample_engine, Role.curator, "nul")
+    for response in (
+        sample_client.get("/v1/measures/AB%00C"),
+        sample_client.get("/v1/measures", params={"q": "robot\x00"}),
+        sample_client.post("/v1/measures", content=b'{"code": "NUL-TEST", "title_en": "a\\u0000b"}',
+                           headers=curator | {"Content-Type": "application/json"}),
+        sample_client.post("/v1/measures/import?format=csv&dry_run=true", content=b"code,title_en\nX,a\x00b\n",
+                           headers=curator | {"Content-Type": "text/csv"}),
+    ):
+        assert response.status_code == 400, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "NUL" in response.json()["detail"]
+
+
+def test_an_escaped_backslash_before_u0000_is_text_not_nul(sample_client: TestClient, sample_engine: Engine) -> None:
+    curator = key_headers(sample_engine, Role.curator, "backslash")
+    response = sample_client.post("/v1/measures", content=b'{"code": "X", "title_en": "C:\\\\u0000"}',
+                                  headers=curator | {"Content-Type": "application/json"})
+    assert response.status_code == 422  # an incomplete draft, refused for what it lacks, not for NUL
+    assert "NUL" not in response.text
