@@ -15,6 +15,7 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from uvicorn.config import LOGGING_CONFIG
 
 from api.config import get_api_settings
@@ -73,7 +74,12 @@ def _run_import(engine: Engine, raw: list[object], *, dry_run: bool, actor: str)
 @app.command()
 def migrate() -> None:
     """Create or upgrade the database schema."""
-    upgrade_database(get_policies_settings().database_url)
+    url = get_policies_settings().database_url
+    try:
+        upgrade_database(url)
+    except OperationalError as exc:  # a path that cannot be written, a server that does not answer
+        err.print(f"[red]cannot open or migrate the database[/red] {escape(_shown(url))}: {escape(str(exc.orig))}")
+        raise typer.Exit(1) from None
     console.print("database is at the newest schema")
 
 

@@ -14,7 +14,7 @@ from matching.reverse.population import Population
 from matching.store.catalogue import CatalogueHolder
 from matching.store.population import PopulationHolder
 from matching.usecases.match import Matcher
-from policies.db import reading
+from policies.db import check_identity, reading
 
 # Dependencies that only read request.state are `async def`: FastAPI runs every plain `def` dependency in a
 # worker thread, and each such hop cost about 0.3 ms of a 7 ms request (benchmarks/RESULTS.md, "Server").
@@ -47,6 +47,8 @@ async def get_session(request: Request, engine: Annotated[Engine, Depends(get_en
     two hops to a worker thread per request.
     """
     read_only = request.method in ("GET", "HEAD") or request.url.path in EVALUATIONS
+    if not read_only and engine.dialect.name == "sqlite":  # one stat(): a deleted file would swallow the write
+        check_identity(engine, request.state.database_identity)
     bind = reading(engine) if read_only else engine
     with Session(bind, expire_on_commit=False) as session:
         yield session
@@ -82,6 +84,14 @@ def get_catalogue(request: Request, session: SessionDep) -> CatalogueSnapshot:
 
 
 CatalogueDep = Annotated[CatalogueSnapshot, Depends(get_catalogue)]
+
+
+async def get_database_identity(request: Request) -> str:
+    identity: str = request.state.database_identity
+    return identity
+
+
+DatabaseIdentityDep = Annotated[str, Depends(get_database_identity)]
 
 
 async def get_verified_keys(request: Request) -> VerifiedKeys:

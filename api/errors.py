@@ -7,12 +7,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 
 from matching.errors import DuplicateFirm, FirmNotFound, InvalidSweep, StaleFirm, UnknownMeasures, WebhookNotFound
 from policies import errors as policy_errors
+from policies.db import DatabaseReplaced
 from policies.importing.formats import UnreadableFile
 from policies.validation import field_path
 
@@ -133,6 +135,18 @@ def add_exception_handlers(app: FastAPI) -> None:
         # A bug: the client still gets problem+json; the traceback goes to the log with the request id.
         return problem_response(request, 500, "Internal server error",
                                 "an unexpected error; it is logged with this request's X-Request-ID")
+
+    @app.exception_handler(DatabaseReplaced)
+    async def _replaced(request: Request, exc: DatabaseReplaced) -> JSONResponse:
+        return problem_response(request, 503, "Service unavailable", str(exc))
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
+        if "disk is full" in str(exc) or "No space left" in str(exc):
+            return problem_response(request, 507, "Insufficient storage",
+                                    "the database's disk is full: nothing was changed")
+        return problem_response(request, 503, "Service unavailable", "the database does not answer; retry shortly",
+                                headers={"Retry-After": "5"})
 
     @app.exception_handler(PoolTimeout)
     async def _busy(request: Request, exc: PoolTimeout) -> JSONResponse:

@@ -33,7 +33,7 @@ from matching.text.tokens import tokenize
 from matching.text.vectors import set_threads
 from matching.usecases.match import Matcher
 from policies.config import get_policies_settings
-from policies.db import make_engine
+from policies.db import database_identity, make_engine
 
 
 class State(TypedDict):
@@ -42,6 +42,7 @@ class State(TypedDict):
     matcher: Matcher
     population: PopulationHolder
     verified_keys: VerifiedKeys
+    database_identity: str
 
 
 def _weights(settings: MatchingSettings) -> Weights:
@@ -77,6 +78,7 @@ def create_app(
             matching_settings.model_path, threads=matching_settings.encoder_threads,
             batch_size=matching_settings.encode_batch_size, saved=matching_settings.snapshots,
         )
+        identity = database_identity(active)  # /ready and every write check it is still this database
         holder = CatalogueHolder(model, saved=matching_settings.snapshots)
         with Session(active) as session:
             holder.current(session)  # embed and index before the first request, not during it
@@ -95,7 +97,8 @@ def create_app(
         try:
             async with mcp_server.session_manager.run():
                 yield {"engine": active, "catalogue": holder, "matcher": matcher,
-                       "population": PopulationHolder(model), "verified_keys": verified}
+                       "population": PopulationHolder(model), "verified_keys": verified,
+                       "database_identity": identity}
         finally:
             if api_settings.webhook_interval > 0:
                 dispatcher.stop()

@@ -1,11 +1,12 @@
 """Engine factory, naming convention and the unit-of-work helper for CLIs."""
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session, SQLModel, create_engine
 
 # Ref: polarsource/polar kit/db/models/base.py. Named constraints keep Alembic's
@@ -77,3 +78,36 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+class DatabaseReplaced(RuntimeError):
+    """The database this process opened is not the one at its address any more."""
+
+
+def database_identity(engine: Engine) -> str:
+    """What makes this database this one: a SQLite file's device and inode, a PostgreSQL cluster's system
+    identifier and the database's oid. A restore keeps it (it writes into the same file or database); a
+    deleted or swapped file changes it, and so would a URL that now reaches another server."""
+    if engine.dialect.name == "sqlite":
+        path = engine.url.database
+        if not path or path == ":memory:":
+            return "memory"
+        try:
+            found = os.stat(path)
+        except FileNotFoundError:
+            return "missing"
+        return f"{found.st_dev}:{found.st_ino}"
+    with engine.connect() as connection:
+        row = connection.execute(text("select (select system_identifier from pg_control_system())::text, "
+                                      "(select oid from pg_database where datname = current_database())::text"))
+        system, oid = row.one()
+    return f"{system}:{oid}"
+
+
+def check_identity(engine: Engine, expected: str) -> None:
+    """Refuse to go on with a database that was deleted or swapped under this process (SQLite would keep
+    writing to the unlinked file, and every change would vanish at the next start)."""
+    found = database_identity(engine)
+    if found != expected:
+        raise DatabaseReplaced(f"the database this process opened ({expected}) is now {found}: "
+                               "it was deleted or replaced; restart the service after checking it")

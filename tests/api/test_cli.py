@@ -74,3 +74,15 @@ def test_a_key_can_be_created_with_its_own_rate_limit(database: str) -> None:
     created = runner.invoke(app, ["keys", "create", "--role", "portal", "--rate-limit", "6000"])
     assert created.exit_code == 0, created.output
     assert runner.invoke(app, ["keys", "create", "--role", "portal", "--rate-limit", "0"]).exit_code != 0
+
+
+def test_migrating_a_database_that_cannot_be_opened_says_so_in_one_line(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICIES_DATABASE_URL", f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'x.db'}")
+    get_policies_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["migrate"])
+    finally:
+        get_policies_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "cannot open or migrate the database" in result.output and "Traceback" not in result.output
