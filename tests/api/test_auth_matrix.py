@@ -42,6 +42,7 @@ Access = Role | Literal["probe", "anyone"]
 # fmt: off
 POLICY: dict[Route, Access] = {
     # operations
+    ("GET", "/"): PROBE,  # leads to /docs
     ("GET", "/health"): PROBE,
     ("GET", "/ready"): PROBE,
     ("GET", "/metrics"): PROBE,
@@ -208,6 +209,7 @@ class World:
 IF_MATCH_1 = {"If-Match": '"1"'}
 # One plausible request per route, built afresh for each call: an allowed caller gets a 2xx.
 REQUESTS: dict[Route, Callable[[World], Call]] = {
+    ("GET", "/"): lambda w: Call("/"),
     ("GET", "/health"): lambda w: Call("/health"),
     ("GET", "/ready"): lambda w: Call("/ready"),
     ("GET", "/metrics"): lambda w: Call("/metrics"),

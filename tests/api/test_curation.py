@@ -2,9 +2,15 @@
 
 import threading
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
 
+from policies import curation
+from policies.errors import InvalidTransition
 from policies.keys import Role
+from policies.vocabulary import MeasureStatus
 from tests.factories import measure_data
 
 PROBLEM = "application/problem+json"
@@ -127,3 +133,17 @@ def test_roles(client: TestClient, auth: object) -> None:
     assert client.post("/v1/measures", json=measure_data(),
                        headers={"Authorization": "Bearer sm_nope_nope"}).status_code == 401
     assert client.get("/v1/measures?status=draft").status_code == 403
+
+
+def test_a_status_change_without_if_match_that_lost_a_race_is_judged_again(sample_engine: Engine) -> None:
+    """Without If-Match the caller asked for a move: losing a race to the same move is 409 (the move no longer
+    applies), on PostgreSQL as on SQLite, never a 412 for a precondition the caller did not set."""
+    code = "CN-INDUSTRIAL-DESIGN-VOUCHER"
+    with Session(sample_engine, expire_on_commit=False) as late, Session(sample_engine) as early:
+        assert curation.get_measure(session=late, code=code).status == "published"  # read before the other commit
+        late.commit()
+        curation.transition(session=early, code=code, target=MeasureStatus.archived, expected_revision=None,
+                            actor="early")
+        with pytest.raises(InvalidTransition):
+            curation.transition(session=late, code=code, target=MeasureStatus.archived, expected_revision=None,
+                                actor="late")
