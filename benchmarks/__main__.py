@@ -25,6 +25,7 @@ FULL = [
     ("alternative", ["--sizes", "1000", "10000", "100000", "--rounds", "3", "--k", "200"]),
     ("reverse", ["--firms", "1000000", "--rounds", "5"]),
     ("server", ["--sizes", "1000", "10000", "100000", "--rounds", "3", "--firms", "1000000", "--seconds", "20"]),
+    ("concurrency", ["--size", "100000", "--clients", "10", "50", "200", "--seconds", "20"]),
     ("profiles", ["--size", "100000"]),
 ]
 QUICK = [
@@ -33,6 +34,7 @@ QUICK = [
     ("alternative", ["--sizes", "1000", "--rounds", "1"]),
     ("reverse", ["--firms", "20000", "--rounds", "1"]),
     ("server", ["--sizes", "1000", "--rounds", "1", "--firms", "20000", "--seconds", "3"]),
+    ("concurrency", ["--size", "1000", "--clients", "10", "50", "--seconds", "3"]),
     ("profiles", ["--size", "1000"]),
 ]
 

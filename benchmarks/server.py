@@ -228,9 +228,10 @@ def throughput(server: Server, key: str, bodies: list[str], seconds: int, connec
     try:
         # Warm-up, not counted: every worker meets every firm, so each has its query embedding cached (a
         # request per firm may reach one worker only, and the other then encodes during the measured run).
-        subprocess.run(["wrk", "-t2", f"-c{connections}", "-d5s", "-s", lua.name, server.base],
+        subprocess.run(["wrk", "-t2", f"-c{connections}", "-d5s", "--timeout", "30s", "-s", lua.name, server.base],
                        capture_output=True, text=True, check=True)
-        done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", lua.name, server.base],
+        done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", lua.name,
+                               server.base],
                               capture_output=True, text=True, check=True)
     finally:
         os.unlink(lua.name)
