@@ -10,6 +10,8 @@ from matching.store.models import EmbeddingCache
 from matching.text.embeddings import Encoder, Vectors, text_hash
 from policies.db import utcnow
 
+STORED_EVERY = 1000  # texts encoded between two commits of the cache
+
 
 def embed_texts(session: Session, encoder: Encoder, texts: Sequence[str], *, progress: bool = False) -> Vectors:
     """Vectors for the texts in order, encoding (and caching) only those never seen under this model.
@@ -20,13 +22,15 @@ def embed_texts(session: Session, encoder: Encoder, texts: Sequence[str], *, pro
     hashes = [text_hash(text) for text in texts]
     cached = cached_vectors(session, encoder.name, hashes)
     missing = {h: text for h, text in zip(hashes, texts, strict=True) if h not in cached}
-    if missing:
+    pending = list(missing.items())
+    for start in range(0, len(pending), STORED_EVERY):
         session.commit()
+        batch = dict(pending[start : start + STORED_EVERY])
         # A first start on a large catalogue encodes for minutes: show it.
-        fresh = encoder.encode_documents(list(missing.values()), progress=progress or len(missing) >= 256)
-        encoded = {h: vector.astype(np.float32).tobytes() for h, vector in zip(missing, fresh, strict=True)}
+        fresh = encoder.encode_documents(list(batch.values()), progress=progress or len(missing) >= 256)
+        encoded = {h: vector.astype(np.float32).tobytes() for h, vector in zip(batch, fresh, strict=True)}
         add_vectors(session, encoder.name, encoder.dimension, encoded)
-        session.commit()
+        session.commit()  # stored as it goes: a crash during a large import loses one batch, not all of it
         cached |= encoded
     if not texts:
         return np.zeros((0, encoder.dimension), dtype=np.float32)
