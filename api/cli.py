@@ -250,6 +250,11 @@ def serve(
 ) -> None:
     """Migrate, load the sample catalogue on first start, and serve the API."""
     settings = get_api_settings()
+    url = make_url(get_policies_settings().database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        # Not silent: a file deleted or moved while the service ran would otherwise come back empty unnoticed.
+        err.print(f"[yellow]no database at {escape(str(Path(url.database).resolve()))}: creating a new one[/yellow]"
+                  + (" with the sample catalogue" if settings.load_sample else ""))
     migrate()
     if settings.load_sample:
         with session_scope(_engine()) as session:

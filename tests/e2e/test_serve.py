@@ -55,6 +55,9 @@ def test_fresh_server_serves_the_sample_catalogue(server: tuple[str, Path]) -> N
     base, tmp_path = server
     status, health = _get(f"{base}/health")
     assert status == 200
+    log = (tmp_path / "server.log").read_text(encoding="utf-8", errors="replace")
+    assert "creating a new one with the sample catalogue" in " ".join(log.split())  # a new database is said aloud
+    assert "use --force" not in log and "Building index" not in log  # no noise from a first start
     assert isinstance(health["measures"], int) and health["measures"] >= 150
     _, page = _get(f"{base}/v1/measures?region=330300&kind=award&limit=200")
     assert isinstance(page["items"], list) and page["items"]
