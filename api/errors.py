@@ -105,6 +105,15 @@ def _domain_errors(exc: Exception) -> list[FieldError]:
     return []
 
 
+async def http_problem(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """An HTTP error as problem+json; also installed on the mounted MCP app, which would answer text/plain."""
+    headers: dict[str, Any] | None = getattr(exc, "headers", None)
+    if exc.status_code == 405:  # Starlette names the methods of the first route on the path only
+        headers = (headers or {}) | {"Allow": ", ".join(_allowed(request))}
+    title = _HTTP_TITLES.get(exc.status_code, "Error")
+    return problem_response(request, exc.status_code, title, str(exc.detail), headers=headers)
+
+
 def add_exception_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -122,13 +131,7 @@ def add_exception_handlers(app: FastAPI) -> None:
         detail = f"{errors[0].field}: {errors[0].message}" if errors else "the request is invalid"
         return problem_response(request, 422, "Invalid request", detail, errors)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        headers: dict[str, Any] | None = getattr(exc, "headers", None)
-        if exc.status_code == 405:  # Starlette names the methods of the first route on the path only
-            headers = (headers or {}) | {"Allow": ", ".join(_allowed(request))}
-        title = _HTTP_TITLES.get(exc.status_code, "Error")
-        return problem_response(request, exc.status_code, title, str(exc.detail), headers=headers)
+    app.add_exception_handler(StarletteHTTPException, http_problem)  # type: ignore[arg-type]  # Starlette's union
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

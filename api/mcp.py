@@ -15,8 +15,10 @@ from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import MalformedAuthorization, presented_key
+from api.errors import http_problem
 from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.eligibility.rules import Verdict
 from matching.firm.profile import FirmProfile
@@ -142,6 +144,7 @@ def mcp_app(server: MCPServer, services: Services) -> ASGIApp:
         # API keys guard the endpoint, and behind a load balancer the Host header is the service's own name.
         transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
     )
+    inner.add_exception_handler(StarletteHTTPException, http_problem)  # type: ignore[arg-type]  # Starlette's union
 
     async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not await anyio.to_thread.run_sync(_authorised, services, scope):

@@ -102,3 +102,17 @@ def test_an_escaped_backslash_before_u0000_is_text_not_nul(sample_client: TestCl
                                   headers=curator | {"Content-Type": "application/json"})
     assert response.status_code == 422  # an incomplete draft, refused for what it lacks, not for NUL
     assert "NUL" not in response.text
+
+
+def test_a_chunked_body_too_large_for_mcp_is_a_413_problem(sample_client: TestClient, sample_engine: Engine) -> None:
+    """The mounted MCP app answered its 413 as text/plain."""
+    portal = key_headers(sample_engine, Role.portal, "mcp-413")
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(30):
+            yield b" " * 100_000
+
+    response = sample_client.post("/mcp/", content=chunks(), headers=portal | {
+        "Content-Type": "application/json", "Accept": "application/json, text/event-stream"})
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
