@@ -68,10 +68,15 @@ def measure_public(measure: SupportMeasure) -> MeasurePublic:
     return public
 
 
-def _apply(measure: SupportMeasure, record: MeasureRecord) -> None:
+def _stored(record: MeasureRecord) -> dict[str, Any]:
+    """The record's fields as the table stores them: JSON for the structured ones, dates as dates."""
     document = record.model_dump(mode="json", exclude_none=True)
-    for name in _STORED_FIELDS:
-        setattr(measure, name, getattr(record, name) if name in _DATE_FIELDS else document.get(name))
+    return {name: getattr(record, name) if name in _DATE_FIELDS else document.get(name) for name in _STORED_FIELDS}
+
+
+def _apply(measure: SupportMeasure, record: MeasureRecord) -> None:
+    for name, value in _stored(record).items():
+        setattr(measure, name, value)
     measure.status = record.status.value
 
 
@@ -119,8 +124,10 @@ def add_measure(*, session: Session, record: MeasureRecord, actor: str, action: 
     if repository.get_by_code(session, record.code) is not None:
         raise DuplicateMeasure(record.code)
     now = utcnow()
-    measure = SupportMeasure(code=record.code, status=record.status.value, created_at=now, updated_at=now)
-    _apply(measure, record)
+    measure = SupportMeasure.model_validate(
+        _stored(record) | {"code": record.code, "status": record.status.value, "created_at": now, "updated_at": now,
+                           "revision": 1}
+    )
     session.add(measure)
     _record(session, measure, {}, actor, action)
     return measure

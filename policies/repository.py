@@ -62,7 +62,8 @@ def list_measures(
         total = session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one()
         return list(session.exec(statement.offset(offset).limit(limit)).all()), total
     # Only the two JSON columns are read to filter; whole rows only for the page.
-    light = statement.with_only_columns(SupportMeasure.id, SupportMeasure.jurisdiction, SupportMeasure.industries)
+    light = statement.with_only_columns(col(SupportMeasure.id), col(SupportMeasure.jurisdiction),
+                                        col(SupportMeasure.industries))
     kept = [
         found for found, jurisdiction, industries in session.execute(light).all()
         if (not filters.region or _covers_region(jurisdiction, filters.region))

@@ -97,6 +97,10 @@ class MeasureColumns:
             bases.append(base)
             for key, value in row.items():
                 columns[key].append(value)
+
+        def floats(key: str) -> Floats:
+            return np.array(columns[key], dtype=np.float64)
+
         flat = [(i, code) for i, view in enumerate(views) for code in view.industries]
         vocab = {code: n for n, code in enumerate(sorted({code for _, code in flat}))}
         group_names = {name: n for n, name in enumerate(sorted({v.exclusivity_group for v in views
@@ -127,7 +131,8 @@ class MeasureColumns:
             requires=requires,
             place_codes=np.array([code for _, code in places], dtype=np.int64),
             place_measure=np.array([i for i, _ in places], dtype=np.int64),
-            **{key: np.array(values, dtype=np.float64) for key, values in columns.items()},
+            amount=floats("amount"), rate=floats("rate"), cap=floats("cap"), cap_per_year=floats("cap_per_year"),
+            years=floats("years"), minimum=floats("minimum"),
         )
 
     def window_codes(self, day: int, soon_days: int) -> npt.NDArray[np.int8]:
@@ -174,7 +179,8 @@ class MeasureColumns:
         """Each measure's ranking value for this firm, as `benefit.ranking_value(benefit.estimate(...))`."""
         numbers = facts.numbers
         firm = np.array([[_nan_if_none(numbers[field]) for field in BASE_FIELDS]])
-        return self._value(np.arange(len(self.kind)), firm)[0]
+        row: Floats = self._value(np.arange(len(self.kind)), firm)[0]
+        return row
 
     def firm_values(self, index: int, bases: Floats) -> Floats:
         """Measure `index`'s ranking value for each of many firms: reverse matching ranks firms by it.

@@ -132,7 +132,7 @@ def fixes(criterion: Criterion, outcome: Outcome, numbers: dict[str, Any]) -> li
                        note=f"obtain the {criterion.designation.value.replace('_', ' ')} title")]
     if criterion.type in ("any_of", "all_of"):
         options = [fixes(part, part_outcome, numbers)
-                   for part, part_outcome in zip(criterion.criteria, outcome.parts, strict=True)]  # type: ignore[union-attr]
+                   for part, part_outcome in zip(criterion.criteria, outcome.parts, strict=True)]
         if criterion.type == "all_of":
             if any(option is None for option in options):
                 return None

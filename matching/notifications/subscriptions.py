@@ -33,7 +33,7 @@ def own(session: Session, tenant: str | None, webhook_id: int) -> Webhook:
 def subscribe(session: Session, tenant: str, url: str, secret: str | None, actor: str) -> Webhook:
     """A new subscription, which receives only events after this moment; the secret is generated when omitted."""
     latest = session.exec(select(func.coalesce(func.max(OutboxEvent.id), 0))).one()
-    hook = Webhook(tenant=tenant, url=url, secret=secret or secrets.token_urlsafe(32), after_event_id=latest)
+    hook = Webhook(tenant=tenant, url=url, secret=secret or secrets.token_urlsafe(32), after_event_id=latest or 0)
     session.add(hook)
     session.flush()
     _audit(session, actor, "webhook.create", hook)

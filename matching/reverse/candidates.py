@@ -52,7 +52,8 @@ def verdicts_for(view: MeasureView, columns: FirmColumns, as_of: dt.date) -> npt
     """Worst status of the measure's rules for every firm in the batch."""
     if columns.count == 0:
         return np.zeros(0, dtype=np.int8)
-    return CompiledCriteria([view.rules]).evaluate(columns, as_of)[0]
+    worst: npt.NDArray[np.int8] = CompiledCriteria([view.rules]).evaluate(columns, as_of)[0]
+    return worst
 
 
 def firm_values(view: MeasureView, columns: FirmColumns) -> npt.NDArray[np.float64]:

@@ -38,7 +38,8 @@ class Population:
         """Rows a caller may see: all for bureau staff (None), else the tenant's own firms."""
         if tenant is None:
             return np.ones(len(self.ids), dtype=bool)
-        return self.tenant_of == self.tenants.get(tenant, -1)
+        visible: npt.NDArray[np.bool_] = self.tenant_of == self.tenants.get(tenant, -1)
+        return visible
 
     @classmethod
     def of(cls, *, version: int, as_of: dt.date, ids: Sequence[int], tenants: Sequence[str],

@@ -120,7 +120,7 @@ def list_firms(session: Session, tenant: str, *, offset: int, limit: int) -> tup
 
 
 def create(session: Session, tenant: str, data: FirmWrite, actor: str) -> Firm:
-    firm = Firm(tenant=tenant, external_ref=data.external_ref, profile=data.profile.model_dump(mode="json"),
+    firm = Firm(tenant=tenant, external_ref=data.external_ref, profile=data.profile.model_dump(mode="json"), revision=1,
                 provenance={k: v.model_dump(mode="json") for k, v in data.provenance.items()})
     session.add(firm)
     _record(session, firm, actor, "create")

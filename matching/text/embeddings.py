@@ -45,11 +45,15 @@ class SentenceTransformerEncoder:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
-        transformers_logging.disable_progress_bar()  # a "Loading weights" bar would land in the JSON log
+        # A "Loading weights" bar would land in the JSON log; transformers leaves this function unannotated.
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         torch.set_num_threads(threads)
         resolved = path or bundled_model_path()
         self._model: Any = SentenceTransformer(resolved, device="cpu", local_files_only=True)
-        self.dimension = int(self._model.get_embedding_dimension())
+        dimension = self._model.get_embedding_dimension()
+        if dimension is None:
+            raise ValueError(f"{resolved} does not say its embedding dimension")
+        self.dimension = int(dimension)
         self.name = "all-MiniLM-L6-v2" if path is None else os.path.basename(os.path.normpath(resolved))
         self._batch_size = batch_size
 

@@ -156,7 +156,8 @@ class OnnxEncoder:
         mask = feeds["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        vectors: Vectors = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return vectors
 
     def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> Vectors:
         """In batches of similar length, as sentence-transformers does, so little of each batch is padding."""

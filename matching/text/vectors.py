@@ -119,7 +119,9 @@ class QuantizedVectors:
         selected = np.zeros(len(self), dtype=bool)
         selected[texted] = True
         bitmap = np.packbits(selected, bitorder="little")
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBitmap(len(self), faiss.swig_ptr(bitmap)))
+        selector = faiss.IDSelectorBitmap(len(self), faiss.swig_ptr(bitmap))  # held here for the whole search
+        params = faiss.SearchParameters()  # faiss's SWIG classes take their fields as attributes
+        params.sel = selector
         ask = 2 * k + 64
         while ask < len(texted):
             found_scores, found = self._faiss.search(query.reshape(1, -1).astype(np.float32), ask, params=params)
@@ -127,7 +129,8 @@ class QuantizedVectors:
             if kth - margin <= 0.0:
                 return rows
             if found_scores[0][-1] < kth - margin:
-                return found[0][found_scores[0] >= kth - margin].astype(np.int64)
+                kept: npt.NDArray[np.int64] = found[0][found_scores[0] >= kth - margin].astype(np.int64)
+                return kept
             ask *= 4
         return rows
 
