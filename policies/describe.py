@@ -4,6 +4,8 @@ Generated, not written: the sentence can never disagree with the criteria the
 engine evaluates, which is what a chatbot needs to relay instead of inventing.
 """
 
+from typing import assert_never
+
 from policies import reference
 from policies.criteria import (
     AllOfCriterion,
@@ -136,7 +138,7 @@ def criterion_text(criterion: Criterion) -> str:
             return "either " + " or ".join(f"({criterion_text(part)})" for part in criterion.criteria)
         case AllOfCriterion():
             return " and ".join(criterion_text(part) for part in criterion.criteria)
-    raise TypeError(f"unhandled criterion {criterion!r}")  # pragma: no cover
+    assert_never(criterion)
 
 
 def who_qualifies(criteria: list[Criterion]) -> str:
@@ -168,7 +170,7 @@ def benefit_text(benefit: Benefit) -> str:
             return f"Financing of up to {money(benefit.max_amount)}{rate}."
         case InKindBenefit():
             return benefit.description
-    raise TypeError(f"unhandled benefit {benefit!r}")  # pragma: no cover
+    assert_never(benefit)
 
 
 def window_text(window: Window) -> str:

@@ -9,6 +9,7 @@ columns to them.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import assert_never
 
 import numpy as np
 import numpy.typing as npt
@@ -256,8 +257,9 @@ def _benefit_row(view: MeasureView) -> tuple[int, dict[str, float], int]:
         }, 3
     if isinstance(benefit, FinancingBenefit):
         return _FINANCING, row | {"amount": float(benefit.max_amount)}, 3
-    assert isinstance(benefit, InKindBenefit)
-    return _IN_KIND, row | {"amount": _nan_if_none(benefit.estimated_value)}, 3
+    if isinstance(benefit, InKindBenefit):
+        return _IN_KIND, row | {"amount": _nan_if_none(benefit.estimated_value)}, 3
+    assert_never(benefit)
 
 
 def _required_titles(criteria: Sequence[Criterion]) -> set[Designation]:

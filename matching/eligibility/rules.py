@@ -12,6 +12,7 @@ this module exactly; property tests hold it to that.
 import datetime as dt
 from collections.abc import Sequence
 from enum import IntEnum, StrEnum
+from typing import assert_never
 
 from pydantic import BaseModel
 
@@ -208,7 +209,7 @@ def evaluate_criterion(criterion: Criterion, facts: Facts, path: str) -> Outcome
             word = "at least one of" if criterion.type == "any_of" else "all of"
             return Outcome(path=path, type=criterion.type, status=combined.label, parts=parts,
                            reason=f"{word} {len(parts)} conditions: {combined.label}")
-    raise TypeError(f"unhandled criterion {criterion!r}")  # pragma: no cover
+    assert_never(criterion)
 
 
 STATUS_OF: dict[str, Status] = {status.label: status for status in Status}

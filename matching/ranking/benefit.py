@@ -7,7 +7,7 @@ When the base of a percentage is unknown the cap stands in, marked as such.
 """
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, assert_never
 
 from pydantic import BaseModel
 
@@ -115,7 +115,7 @@ def estimate(benefit: Benefit, facts: Facts) -> Estimate:
                             basis=f"access to up to {benefit.max_amount:,} yuan of financing")
         case InKindBenefit():
             return Estimate(kind="in_kind", amount=benefit.estimated_value, basis=benefit.description)
-    raise TypeError(f"unhandled benefit {benefit!r}")  # pragma: no cover
+    assert_never(benefit)
 
 
 def ranking_value(value: Estimate) -> float:
