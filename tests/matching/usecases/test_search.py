@@ -1,0 +1,38 @@
+"""`search` on the catalogue written by hand: words in both languages, filters, facets, highlights."""
+
+from matching.usecases.search import SearchFilters, search
+from policies.vocabulary import Level, MeasureKind
+from tests.matching.catalogue_by_hand import AS_OF, query_encoder, snapshot
+
+
+def _filters(**fields: object) -> SearchFilters:
+    return SearchFilters.model_validate({"as_of": AS_OF} | fields)
+
+
+def test_english_words_find_the_measure_that_holds_them() -> None:
+    query = "export credit loans"
+    found = search(snapshot(), query, query_encoder()(query), _filters())
+    assert found.hits[0].code == "CN-EXPORT-LOAN"
+    assert not found.lexical_only
+    assert "<mark>" in found.hits[0].snippet
+
+
+def test_chinese_words_find_the_measure_by_bm25_alone() -> None:
+    found = search(snapshot(), "小巨人 奖励", None, _filters())
+    assert {hit.code for hit in found.hits[:2]} == {"NB-LG-AWARD", "NB-LG-TOPUP"}
+    assert found.lexical_only
+
+
+def test_filters_narrow_and_facets_count_what_was_found() -> None:
+    everything = search(snapshot(), "award", None, _filters(places_from_query=False), limit=10)
+    awards = search(snapshot(), "award", None, _filters(kinds=[MeasureKind.award]), limit=10)
+    assert {hit.kind for hit in awards.hits} == {MeasureKind.award}
+    assert awards.total <= everything.total
+    assert awards.facets.kind == {"award": awards.total}
+    district = search(snapshot(), "award", None, _filters(levels=[Level.district]), limit=10)
+    assert [hit.code for hit in district.hits] == ["NB-LG-TOPUP"]
+
+
+def test_a_place_in_the_query_filters_by_region() -> None:
+    found = search(snapshot(), "宁波 研发", None, _filters(), limit=10)
+    assert found.regions and all(hit.code.startswith("NB-") for hit in found.hits)
