@@ -1,7 +1,5 @@
 """Reverse matching for bureau staff and portals: who qualifies for a measure, and a drafting sandbox."""
 
-import csv
-import io
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -17,6 +15,7 @@ from matching.eligibility.rules import Verdict
 from matching.reverse.candidates import CandidateList, Preview, Sweep, candidates, preview
 from matching.store import firms as firm_store
 from policies.errors import MeasureNotFound
+from policies.importing.spreadsheet import write_csv
 from policies.keys import Role
 from policies.schemas import EXAMPLE_MEASURE, MeasureCreate
 
@@ -53,13 +52,12 @@ def measure_candidates(
                         verdicts=verdict, offset=offset, limit=CSV_ROWS if fmt == "csv" else limit)
     if fmt == "json":
         return result
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for item in result.items:
-        writer.writerow([item.firm_id, item.external_ref or "", item.name, item.region, item.verdict.value,
-                         item.estimated_benefit.amount or "", ";".join(item.missing), item.relevance])
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+    # Firm names and references are typed by portals: write_csv quotes any that a spreadsheet would run.
+    # Numbers (id, benefit, relevance) stay numbers, a negative relevance included.
+    text = write_csv(CSV_COLUMNS, ([item.firm_id, item.external_ref, item.name, item.region, item.verdict.value,
+                                    item.estimated_benefit.amount or None, ";".join(item.missing), item.relevance]
+                                   for item in result.items))
+    return Response(text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{code}-candidates.csv"',
                              "X-Total-Count": str(result.total)})
 

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -12,7 +13,7 @@ from api.errors import PROBLEMS, FieldError
 from api.openapi_examples import example
 from api.routing import ReleasingRoute
 from policies import curation, repository
-from policies.importing.formats import Format, UnreadableFile, read_records, write_records
+from policies.importing.formats import EmptyFile, Format, UnreadableFile, read_records, write_records
 from policies.importing.loader import import_records
 from policies.keys import Role
 from policies.schemas import MeasureFilter
@@ -46,6 +47,12 @@ def _format_of(request: Request, explicit: Format | None) -> Format:
     )
 
 
+def _nothing_to_import(message: str) -> RequestValidationError:
+    """An import that would change nothing used to answer `200 ok`: a 422 on field `body` says why instead,
+    as FastAPI answers a missing body on every other route."""
+    return RequestValidationError([{"type": "missing", "loc": ("body",), "msg": message}])
+
+
 @router.post(
     "/import",
     response_model=ImportResult,
@@ -76,7 +83,14 @@ async def import_measures(
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnreadableFile("the file must be UTF-8 text") from exc
-    raw = read_records(text, _format_of(request, fmt))
+    if not text.strip():
+        raise _nothing_to_import("the request body is empty: send a catalogue file")
+    chosen = _format_of(request, fmt)
+    try:
+        # Parsing up to 20 MB is CPU-bound too: off the event loop, like the import.
+        raw = await run_in_threadpool(read_records, text, chosen)
+    except EmptyFile as exc:
+        raise _nothing_to_import(str(exc)) from exc
     # The import is CPU- and database-bound: keep it off the event loop.
     report = await run_in_threadpool(
         import_records, session=session, raw=raw, actor=principal.actor, dry_run=dry_run

@@ -3,6 +3,11 @@
 JSON and YAML hold a list of measures, or a mapping with a `measures` list. CSV has
 one row per measure; list fields (jurisdiction, industries) are joined with `;`
 and structured fields (criteria, benefit, window) are JSON text in their cell.
+
+A file comes from outside, so reading it is bounded: MAX_FILE_CHARS of text, parsing.MAX_DEPTH levels
+of nesting, no YAML anchors or aliases, no duplicate keys or columns, and every parser fault (whatever
+exception the parser raises) becomes UnreadableFile with the line at fault. CSV cells go through
+spreadsheet.safe_cell on the way out and spreadsheet.read_cell on the way in.
 """
 
 import csv
@@ -13,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from policies.importing.parsing import load_json, load_yaml
+from policies.importing.spreadsheet import read_cell, write_csv
 from policies.schemas import MeasureRecord
 
 
@@ -24,6 +31,17 @@ class Format(StrEnum):
 
 class UnreadableFile(ValueError):
     """The file is not valid JSON, YAML or CSV of the expected shape."""
+
+
+class EmptyFile(UnreadableFile):
+    """The file holds no measure: an import of it would do nothing, so it is refused, not answered "ok"."""
+
+
+MAX_FILE_CHARS = 20 * 1024 * 1024
+"""The longest file read (the HTTP route refuses more bytes than this before decoding)."""
+# Every parser fault, whatever its type: a RecursionError cannot happen past the depth checks, but
+# a parser fault must never surface as a 500.
+_PARSER_ERRORS = (ValueError, TypeError, RecursionError, yaml.YAMLError, csv.Error)
 
 
 CSV_COLUMNS: tuple[str, ...] = tuple(MeasureRecord.model_fields)
@@ -41,42 +59,74 @@ def format_for_filename(name: str) -> Format:
 
 
 def read_records(text: str, fmt: Format) -> list[Any]:
-    """Parse a file into raw records (unvalidated)."""
+    """Parse a file into raw records (unvalidated).
+
+    Raises:
+        EmptyFile: no text, or no record in it.
+        UnreadableFile: too long, not valid JSON, YAML or CSV (see the module's limits), or the wrong shape.
+    """
+    if len(text) > MAX_FILE_CHARS:
+        raise UnreadableFile(f"import files are limited to {MAX_FILE_CHARS:,} characters")
+    if not text.strip():
+        raise EmptyFile("the file is empty: there is nothing to import")
     if fmt is Format.csv:
-        return _read_csv(text)
-    try:
-        data = json.loads(text) if fmt is Format.json else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise UnreadableFile(f"not valid {fmt.value}: {exc}") from exc
-    if isinstance(data, dict) and isinstance(data.get("measures"), list):
-        data = data["measures"]
-    if not isinstance(data, list):
-        raise UnreadableFile("expected a list of measures, or a mapping with a 'measures' list")
-    return data
+        records = _read_csv(text)
+    else:
+        try:
+            data = load_json(text) if fmt is Format.json else load_yaml(text)
+        except _PARSER_ERRORS as exc:
+            raise UnreadableFile(f"not valid {fmt.value}: {exc}") from exc
+        if isinstance(data, dict) and isinstance(data.get("measures"), list):
+            data = data["measures"]
+        if not isinstance(data, list):
+            raise UnreadableFile("expected a list of measures, or a mapping with a 'measures' list")
+        records = data
+    if not records:
+        raise EmptyFile("the file holds no measures: there is nothing to import")
+    return records
 
 
 def _read_csv(text: str) -> list[Any]:
-    reader = csv.DictReader(io.StringIO(text))
-    unknown = sorted(set(reader.fieldnames or []) - set(CSV_COLUMNS))
-    if unknown:
-        raise UnreadableFile(f"unknown CSV columns: {', '.join(unknown)}")
-    records: list[Any] = []
-    for line, row in enumerate(reader, start=2):
-        record: dict[str, Any] = {}
-        for column, cell in row.items():
-            if cell is None or cell == "":
-                continue
-            if column in _LIST_COLUMNS:
-                record[column] = [part.strip() for part in cell.split(";") if part.strip()]
-            elif column in _JSON_COLUMNS:
-                try:
-                    record[column] = json.loads(cell)
-                except json.JSONDecodeError as exc:
-                    raise UnreadableFile(f"line {line}, column {column}: not valid JSON: {exc}") from exc
-            else:
-                record[column] = cell
-        records.append(record)
+    """Rows as records. newline="" lets the csv module see the line endings (LF, CRLF or a bare CR)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [read_cell(name) for name in next(reader, [])]
+        repeated = sorted({name for name in header if header.count(name) > 1})
+        if repeated:
+            raise UnreadableFile(f"line {reader.line_num}: CSV column {repeated[0]!r} appears more than once")
+        unknown = sorted(set(header) - set(CSV_COLUMNS))
+        if unknown:
+            raise UnreadableFile(f"unknown CSV columns: {', '.join(unknown)}")
+        records: list[Any] = []
+        start = reader.line_num + 1
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if cells:  # a blank line is skipped
+                records.append(_csv_record(header, cells, line))
+    except csv.Error as exc:  # e.g. a cell over the csv module's 131,072-character limit
+        raise UnreadableFile(f"line {reader.line_num}: not valid CSV: {exc}") from exc
     return records
+
+
+def _csv_record(header: list[str], cells: list[str], line: int) -> dict[str | None, Any]:
+    """One row as a record; cells past the header go under None, which validation reports as a problem."""
+    record: dict[str | None, Any] = {}
+    for column, raw in zip(header, cells, strict=False):
+        cell = read_cell(raw)
+        if cell == "":
+            continue
+        if column in _LIST_COLUMNS:
+            record[column] = [part.strip() for part in cell.split(";") if part.strip()]
+        elif column in _JSON_COLUMNS:
+            try:
+                record[column] = load_json(cell)
+            except _PARSER_ERRORS as exc:
+                raise UnreadableFile(f"line {line}, column {column}: not valid JSON: {exc}") from exc
+        else:
+            record[column] = cell
+    if len(cells) > len(header):
+        record[None] = cells[len(header):]
+    return record
 
 
 def write_records(documents: list[dict[str, Any]], fmt: Format) -> str:
@@ -85,20 +135,18 @@ def write_records(documents: list[dict[str, Any]], fmt: Format) -> str:
         return json.dumps({"measures": documents}, ensure_ascii=False, indent=2) + "\n"
     if fmt is Format.yaml:
         return yaml.safe_dump({"measures": documents}, allow_unicode=True, sort_keys=False)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    rows: list[list[str | None]] = []
     for document in documents:
-        row: dict[str, str] = {}
+        row: list[str | None] = []
         for column in CSV_COLUMNS:
             value = document.get(column)
             if value is None:
-                row[column] = ""
+                row.append(None)
             elif column in _LIST_COLUMNS:
-                row[column] = ";".join(value)
+                row.append(";".join(value))
             elif column in _JSON_COLUMNS:
-                row[column] = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+                row.append(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
             else:
-                row[column] = str(value)
-        writer.writerow(row)
-    return out.getvalue()
+                row.append(str(value))
+        rows.append(row)
+    return write_csv(CSV_COLUMNS, rows)  # formula-looking text is quoted; read_cell undoes it on import

@@ -25,6 +25,7 @@ from api.ratelimit import VerifiedKeys
 from matching.store.catalogue import CatalogueHolder
 from matching.text.embeddings import Encoder
 from policies import keys
+from policies.db import database_identity
 from policies.keys import Role
 from policies.models import SupportMeasure
 
@@ -37,7 +38,7 @@ def _request(method: str, **state: object) -> Request:
 def _request_session(method: str, engine: Engine) -> Iterator[Session]:
     """The session FastAPI would give a request (get_session is an async generator: it does no I/O)."""
     loop = asyncio.new_event_loop()
-    sessions = get_session(_request(method), engine)
+    sessions = get_session(_request(method, database_identity=database_identity(engine)), engine)
     try:
         yield loop.run_until_complete(anext(sessions))
     finally:

@@ -1,5 +1,7 @@
 """Bulk import and export over HTTP."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -101,3 +103,45 @@ def test_csv_with_unknown_column_is_400(client: TestClient, curator: dict[str, s
     response = client.post("/v1/measures/import?format=csv", content="code,colour\nX-1,red\n", headers=curator)
     assert response.status_code == 400
     assert "colour" in response.json()["detail"]
+
+
+DANGEROUS_STARTS = ["=", "+", "-", "@", "\t", "\r", "'"]
+
+
+def test_csv_export_quotes_formula_text_and_imports_back_identical(client: TestClient, curator: dict[str, str]) -> None:
+    """Every text field starting with a formula character (or a quote) is exported with one `'` in front, and
+    the CSV import removes exactly that quote: importing the export restores the very same measures."""
+    records = [
+        measure_data(code=f"SH-FORMULA-{n}", status="published", title_en=f"{start}HYPERLINK(\"http://x\")",
+                     title_zh=f"{start}温州奖励", summary=f"{start}1+cmd|' /C calc'!A0 summary",
+                     body=f"{start}{start}body", authority=f"{start}Wenzhou bureau", legal_basis=f"{start}Art. 3",
+                     criteria=[{"type": "numeric", "field": "employees", "op": "gte", "value": -1}])
+        for n, start in enumerate(DANGEROUS_STARTS)
+    ]
+    assert client.post("/v1/measures/import", json=records, headers=curator).status_code == 200
+    original = client.get("/v1/measures/export?format=json", headers=curator).json()
+    exported = client.get("/v1/measures/export?format=csv", headers=curator).text
+    rows = list(csv.DictReader(io.StringIO(exported, newline="")))
+    for row, start in zip(rows, DANGEROUS_STARTS, strict=True):
+        for field in ("title_en", "title_zh", "summary", "body", "authority", "legal_basis"):
+            assert row[field].startswith("'" + start), (field, row[field])
+        assert row["criteria"].startswith("[")  # the negative bound is a number inside JSON, never a cell start
+
+    changed = [record | {"title_en": "Changed in between", "body": None} for record in records]
+    assert client.post("/v1/measures/import", json=changed, headers=curator).status_code == 200
+    again = client.post("/v1/measures/import?format=csv", content=exported.encode(), headers=curator)
+    assert again.status_code == 200, again.text
+    assert again.json()["updated"] == [record["code"] for record in records]
+    assert client.get("/v1/measures/export?format=json", headers=curator).json() == original
+
+
+def test_csv_rows_may_end_in_a_bare_cr(client: TestClient, curator: dict[str, str]) -> None:
+    """Old Mac spreadsheets save CSV with CR alone; it once failed as a 500."""
+    client.post("/v1/measures/import", json=_records({"body": "Line one\r\nline two"}, {}), headers=curator)
+    exported = client.get("/v1/measures/export?format=csv", headers=curator).text
+    assert exported.count("\r\n") == 4  # header and rows end in CRLF (RFC 4180), and the body holds one
+    mac = exported.replace("\r\n", "\r")
+    response = client.post("/v1/measures/import?format=csv&dry_run=true", content=mac.encode(), headers=curator)
+    assert response.status_code == 200, response.text
+    assert response.json()["unchanged"] == ["SH-TEST-1"]
+    assert response.json()["updated"] == ["SH-TEST-0"]  # its body's CRLF became a lone CR with the rest
