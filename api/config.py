@@ -22,6 +22,9 @@ class ApiSettings(BaseSettings):
     sample_dir: Path = SAMPLE_CATALOGUE
     webhook_interval: float = 5.0  # seconds between dispatcher passes; 0 turns the dispatcher off
     max_body_bytes: int = 2_000_000  # request bodies above this get 413 (catalogue imports have their own limit)
+    # Webhooks post to public addresses only; true lets development and tests use receivers on loopback.
+    webhook_allow_private: bool = False
+    webhook_per_tenant: int = 2  # deliveries in flight for one portal, so its dead receivers delay only itself
     rate_limit_per_minute: int = 600  # per API key (or client address without one); 0 turns it off
 
 

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from api.ratelimit import VerifiedKeys
 from matching.catalogue.snapshot import CatalogueSnapshot
+from matching.notifications.delivery import DeliveryPolicy
 from matching.reverse.population import Population
 from matching.store.catalogue import CatalogueHolder
 from matching.store.population import PopulationHolder
@@ -92,6 +93,14 @@ async def get_database_identity(request: Request) -> str:
 
 
 DatabaseIdentityDep = Annotated[str, Depends(get_database_identity)]
+
+
+async def get_delivery_policy(request: Request) -> DeliveryPolicy:
+    policy: DeliveryPolicy = request.state.delivery_policy
+    return policy
+
+
+DeliveryPolicyDep = Annotated[DeliveryPolicy, Depends(get_delivery_policy)]
 
 
 async def get_verified_keys(request: Request) -> VerifiedKeys:

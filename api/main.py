@@ -22,6 +22,7 @@ from api.ratelimit import VerifiedKeys
 from api.routes import api_router, health
 from api.routes.transfer import MAX_IMPORT_BYTES
 from matching.config import MatchingSettings, get_matching_settings
+from matching.notifications.delivery import DeliveryPolicy
 from matching.notifications.dispatcher import Dispatcher, run_once
 from matching.ranking.fusion import Fusion, Weights
 from matching.store.catalogue import CatalogueHolder
@@ -43,6 +44,7 @@ class State(TypedDict):
     population: PopulationHolder
     verified_keys: VerifiedKeys
     database_identity: str
+    delivery_policy: DeliveryPolicy
 
 
 def _weights(settings: MatchingSettings) -> Weights:
@@ -90,15 +92,17 @@ def create_app(
         # What start-up loaded (model, tokenizer, catalogue) lives as long as the process: keep it out of the
         # collector's full passes, which otherwise walk it all and pause every request for a few hundred ms.
         gc.freeze()
-        http = httpx.Client(timeout=5.0)
-        dispatcher = Dispatcher(lambda: run_once(active, holder, http), api_settings.webhook_interval)
+        http = httpx.Client(timeout=5.0, follow_redirects=False)
+        policy = DeliveryPolicy(allow_private=api_settings.webhook_allow_private,
+                                per_tenant=api_settings.webhook_per_tenant)
+        dispatcher = Dispatcher(lambda: run_once(active, holder, http, policy=policy), api_settings.webhook_interval)
         if api_settings.webhook_interval > 0:
             dispatcher.start()
         try:
             async with mcp_server.session_manager.run():
                 yield {"engine": active, "catalogue": holder, "matcher": matcher,
                        "population": PopulationHolder(model), "verified_keys": verified,
-                       "database_identity": identity}
+                       "database_identity": identity, "delivery_policy": policy}
         finally:
             if api_settings.webhook_interval > 0:
                 dispatcher.stop()

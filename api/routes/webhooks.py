@@ -3,15 +3,16 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import PortalDep, PrincipalDep
-from api.deps import SessionDep
+from api.deps import DeliveryPolicyDep, SessionDep
 from api.errors import PROBLEMS
 from api.openapi_examples import example
 from api.params import Id
 from api.routing import ReleasingRoute
-from matching.notifications import subscriptions
+from matching.notifications import subscriptions, targets
 from policies.keys import Role
 from policies.schemas import StoredUrl, UtcDateTime
 
@@ -70,9 +71,14 @@ class ChangeFeed(BaseModel):
 
 
 @router.post("/webhooks", status_code=201, response_model=WebhookCreated, responses=PROBLEMS | example("create_webhook", 201), summary="Subscribe")
-def create_webhook(data: WebhookCreate, session: SessionDep, principal: PortalDep) -> WebhookCreated:
+def create_webhook(data: WebhookCreate, session: SessionDep, principal: PortalDep,
+                   policy: DeliveryPolicyDep) -> WebhookCreated:
     """Receive signed events about this portal's firms: measures published or changed that they qualify for,
     and verdicts that flipped when a firm's profile changed."""
+    try:  # again at every delivery, on the address the name then resolves to
+        targets.check_registration(str(data.url), allow_private=policy.allow_private)
+    except targets.RefusedTarget as exc:
+        raise RequestValidationError([{"loc": ("body", "url"), "msg": str(exc), "type": "value_error"}]) from None
     hook = subscriptions.subscribe(session, principal.tenant or "", str(data.url), data.secret, principal.actor)
     return WebhookCreated.model_validate(WebhookPublic.model_validate(hook).model_dump() | {"secret": hook.secret})
 

@@ -9,7 +9,7 @@ import httpx
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from matching.notifications.delivery import deliver_due
+from matching.notifications.delivery import PUBLIC_ONLY, DeliveryPolicy, deliver_due
 from matching.notifications.fanout import fan_out, note_closing_soon
 from matching.store.catalogue import CatalogueHolder
 from policies.db import utcnow
@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 
 def run_once(engine: Engine, catalogue: CatalogueHolder, client: httpx.Client,
-             now: dt.datetime | None = None) -> tuple[int, int]:
+             now: dt.datetime | None = None, policy: DeliveryPolicy = PUBLIC_ONLY) -> tuple[int, int]:
     """One pass: fan out what is new, then deliver what is due."""
     moment = now or utcnow()
     with Session(engine) as session:
@@ -26,7 +26,7 @@ def run_once(engine: Engine, catalogue: CatalogueHolder, client: httpx.Client,
         note_closing_soon(session, snapshot, moment.date())
         created = fan_out(session, snapshot, moment)
     with Session(engine) as session:
-        delivered = deliver_due(session, client, moment)
+        delivered = deliver_due(session, client, moment, policy)
     return created, delivered
 
 

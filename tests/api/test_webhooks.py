@@ -20,6 +20,7 @@ from tests.factories import key_headers as key
 from tests.factories import measure_data
 from tests.webhook_receiver import receiver
 
+LOOPBACK = delivery.DeliveryPolicy(allow_private=True)  # the receivers below listen on 127.0.0.1
 CHENGHUA_AWARD = measure_data(
     code="SC-CH-TEST-ROBOT-AWARD", title_en="Chenghua test award for robot makers", jurisdiction=["510108"],
     industries=["C34"], criteria=[{"type": "industry_in", "codes": ["C34"]}],
@@ -38,7 +39,7 @@ def publish(client: TestClient, curator: dict[str, str], data: dict[str, Any]) -
 
 def dispatch(engine: Engine, encoder: Encoder, now: dt.datetime | None = None) -> tuple[int, int]:
     with httpx.Client(timeout=5) as http:
-        return dispatcher.run_once(engine, CatalogueHolder(encoder), http, now)
+        return dispatcher.run_once(engine, CatalogueHolder(encoder), http, now, LOOPBACK)
 
 
 def test_a_published_measure_reaches_the_portal_whose_firm_qualifies(
@@ -186,7 +187,7 @@ def test_two_dispatchers_never_post_one_delivery_twice(
         def dispatcher() -> None:
             with Session(sample_engine) as session, httpx.Client(timeout=5) as http:
                 start.wait()
-                delivery.deliver_due(session, http)
+                delivery.deliver_due(session, http, policy=LOOPBACK)
 
         workers = [threading.Thread(target=dispatcher) for _ in range(2)]
         for worker in workers:

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from matching.notifications import dispatcher
+from matching.notifications.delivery import DeliveryPolicy
 from matching.store.catalogue import CatalogueHolder
 from matching.text.embeddings import Encoder
 from policies.db import make_engine
@@ -45,7 +46,7 @@ def test_no_event_is_lost_when_the_server_is_killed(
     shutil.copy(sqlite_sample_db, database)
     port = free_port()
     env = os.environ | {"POLICIES_DATABASE_URL": f"sqlite:///{database}", "API_PORT": str(port),
-                        "API_WEBHOOK_INTERVAL": "0"}  # no dispatcher: the crash comes before any delivery
+                        "API_WEBHOOK_INTERVAL": "0", "API_WEBHOOK_ALLOW_PRIVATE": "true"}  # no dispatcher: the crash comes before any delivery
     portal, curator = _key(env, "portal", "chengdu"), _key(env, "curator", "bureau")
     log = tmp_path / "server.log"
     with open(log, "wb") as sink:
@@ -77,7 +78,7 @@ def test_no_event_is_lost_when_the_server_is_killed(
         assert hook.received == []
         engine = make_engine(f"sqlite:///{database}")
         with httpx.Client(timeout=5) as http:
-            dispatcher.run_once(engine, CatalogueHolder(encoder), http)
+            dispatcher.run_once(engine, CatalogueHolder(encoder), http, policy=DeliveryPolicy(allow_private=True))
         engine.dispose()
         events = [json.loads(item.body) for item in hook.received]
         assert [(e["event"], e["code"]) for e in events] == [("measure.published", code)]

@@ -1,0 +1,102 @@
+"""Where a webhook may post: public addresses only, checked when it is registered and again at every delivery.
+
+A portal's URL is input from outside, and the server posts to it: without a check it would post to
+itself (`http://127.0.0.1:…`, `http://localhost`, `http://[::1]`, `http://2130706433/`), to the
+cloud's metadata service (`169.254.169.254`) or to the private network, and the delivery log
+("receiver answered 401" against "connection refused") would map that network for the caller.
+
+The name is resolved at each delivery, because DNS can change after registration, and the post goes
+to an address that was checked (the URL's host is replaced by it, with the name kept in the Host
+header and as the TLS server name), so a DNS answer that changes between the check and the connection
+cannot redirect it. Redirects are never followed.
+"""
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+
+import httpx
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+SHARED = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT: not public, and not flagged `is_private`
+
+
+class RefusedTarget(ValueError):
+    """A webhook URL the service will not post to, with the reason in words."""
+
+
+def refusal(address: Address) -> str | None:
+    """Why an address is not a public one, or None when it is."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    for reason, applies in (("loopback", address.is_loopback), ("private", address.is_private),
+                            ("link-local", address.is_link_local), ("multicast", address.is_multicast),
+                            ("reserved", address.is_reserved), ("unspecified", address.is_unspecified),
+                            ("shared (carrier-grade NAT)", address in SHARED)):
+        if applies:
+            return f"{reason} address {address}"
+    return None
+
+
+@dataclass(frozen=True)
+class Target:
+    """A URL and the addresses its host resolved to, each checked."""
+
+    url: httpx.URL
+    addresses: list[Address]
+
+    def pinned(self) -> tuple[httpx.URL, dict[str, str], dict[str, str]]:
+        """The URL with the first checked address for its host, and the Host header and TLS name to send."""
+        host = self.url.host
+        port = f":{self.url.port}" if self.url.port is not None else ""
+        return (self.url.copy_with(host=str(self.addresses[0])), {"Host": f"{host}{port}"},
+                {"sni_hostname": host})
+
+
+def _shape(url: str) -> httpx.URL:
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise RefusedTarget(f"not a URL: {exc}") from None
+    if parsed.scheme not in ("http", "https"):
+        raise RefusedTarget("only http and https URLs receive webhooks")
+    if parsed.userinfo:
+        raise RefusedTarget("a webhook URL may not carry a user name or password")
+    if not parsed.host:
+        raise RefusedTarget("the URL has no host")
+    return parsed
+
+
+def _addresses(parsed: httpx.URL) -> list[Address]:
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    # getaddrinfo also reads the odd spellings of an IPv4 address (2130706433, 0x7f.1, 0177.0.0.1) as the C
+    # library will when connecting: checking the text of the host would miss them.
+    found = socket.getaddrinfo(parsed.host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(ipaddress.ip_address(entry[4][0]) for entry in found))
+
+
+def _checked(parsed: httpx.URL, addresses: list[Address], allow_private: bool) -> Target:
+    if not allow_private:
+        for address in addresses:
+            reason = refusal(address)
+            if reason is not None:
+                raise RefusedTarget(f"{parsed.host} resolves to a {reason}: webhooks go to public addresses only")
+    return Target(url=parsed, addresses=addresses)
+
+
+def check_registration(url: str, *, allow_private: bool) -> None:
+    """Refuse a URL that is malformed or reaches a non-public address now; a name that does not resolve yet
+    is accepted (it is resolved and checked again at every delivery)."""
+    parsed = _shape(url)
+    try:
+        addresses = _addresses(parsed)
+    except (socket.gaierror, UnicodeError):
+        return
+    _checked(parsed, addresses, allow_private)
+
+
+def resolve(url: str, *, allow_private: bool) -> Target:
+    """The URL's checked addresses, at delivery. Raises RefusedTarget, or socket.gaierror when the name does
+    not resolve."""
+    parsed = _shape(url)
+    return _checked(parsed, _addresses(parsed), allow_private)
