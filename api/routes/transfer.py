@@ -16,7 +16,7 @@ from policies import curation, repository
 from policies.importing.formats import EmptyFile, Format, UnreadableFile, read_records, write_records
 from policies.importing.loader import import_records
 from policies.keys import Role
-from policies.schemas import MeasureFilter
+from policies.schemas import EXAMPLE_MEASURE, MeasureFilter
 from policies.vocabulary import MeasureStatus
 
 router = APIRouter(route_class=ReleasingRoute, prefix="/measures", tags=["import and export"])
@@ -61,7 +61,11 @@ def _nothing_to_import(message: str) -> RequestValidationError:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {media: {"schema": {"type": "string"}} for media in MEDIA_TYPES.values()},
+            "content": {media: {"schema": {"type": "string"}} for media in MEDIA_TYPES.values()} | {
+                # JSON is a list of records (docs/catalogue-format.md: the fields of a measure, plus `status`).
+                "application/json": {"schema": {"type": "array", "minItems": 1, "items": {"type": "object"}},
+                                     "example": [EXAMPLE_MEASURE | {"status": "draft"}]},
+            },
         }
     },
 )

@@ -69,3 +69,10 @@ def test_a_number_is_not_a_date_and_zero_is_not_false(sample_client: TestClient,
 def test_the_root_leads_to_the_documentation(sample_client: TestClient) -> None:
     response = sample_client.get("/", follow_redirects=False)
     assert response.status_code == 307 and response.headers["location"] == "/docs"
+
+
+def test_the_json_import_body_is_documented_as_a_list_of_records(sample_client: TestClient) -> None:
+    body = sample_client.get("/openapi.json").json()["paths"]["/v1/measures/import"]["post"]["requestBody"]
+    json_body = body["content"]["application/json"]
+    assert json_body["schema"]["type"] == "array" and json_body["example"][0]["status"] == "draft"
+    assert set(body["content"]) == {"application/json", "application/yaml", "text/csv"}
