@@ -5,13 +5,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import CuratorDep, PrincipalDep
-from api.deps import SessionDep
+from api.deps import CatalogueHolderDep, SessionDep
 from api.errors import PROBLEMS, FieldError
 from api.openapi_examples import example
-from api.routing import ReleasingRoute
+from api.routing import ReleasingRoute, end_transaction
+from matching.store.catalogue import CatalogueHolder
 from policies import curation, repository
 from policies.importing.formats import EmptyFile, Format, UnreadableFile, read_records, write_records
 from policies.importing.loader import import_records
@@ -73,6 +75,7 @@ async def import_measures(
     request: Request,
     principal: CuratorDep,
     session: SessionDep,
+    holder: CatalogueHolderDep,
     fmt: Annotated[Format | None, Query(alias="format")] = None,
     dry_run: bool = False,
 ) -> ImportResult:
@@ -99,6 +102,10 @@ async def import_measures(
     report = await run_in_threadpool(
         import_records, session=session, raw=raw, actor=principal.actor, dry_run=dry_run
     )
+    if not report.dry_run and not report.problems and (report.created or report.updated):
+        # The curator who imported waits for the new measures' embeddings and the new snapshot, not the next
+        # portal or chatbot: after a large import, one MCP call once waited 171 s for them.
+        await run_in_threadpool(_compile, holder, session)
     return ImportResult(
         dry_run=report.dry_run,
         ok=not report.problems,
@@ -107,6 +114,11 @@ async def import_measures(
         unchanged=report.unchanged,
         problems=[FieldError(field=p.path, message=p.message, record=p.record, code=p.code) for p in report.problems],
     )
+
+
+def _compile(holder: CatalogueHolder, session: Session) -> None:
+    holder.current(session)
+    end_transaction(session)
 
 
 @router.get("/export", responses=PROBLEMS, summary="Export measures", response_class=Response)

@@ -145,3 +145,15 @@ def test_csv_rows_may_end_in_a_bare_cr(client: TestClient, curator: dict[str, st
     assert response.status_code == 200, response.text
     assert response.json()["unchanged"] == ["SH-TEST-1"]
     assert response.json()["updated"] == ["SH-TEST-0"]  # its body's CRLF became a lone CR with the rest
+
+
+def test_an_import_answers_once_the_new_catalogue_is_compiled(client: TestClient, curator: dict[str, str]) -> None:
+    """The curator who imported waits for the embeddings and the snapshot, not the next portal or chatbot:
+    /ready (which compiles nothing) already names the version that holds the imported measures."""
+    before = client.get("/ready").json()["catalogue_version"]
+    records = [measure_data(code=f"ZJ-WZ-IMPORTED-{n}", status="published") for n in range(3)]
+    imported = client.post("/v1/measures/import", json=records, headers=curator)
+    assert imported.status_code == 200 and len(imported.json()["created"]) == 3, imported.text
+    after = client.get("/ready").json()["catalogue_version"]
+    assert after is not None and after > (before or 0)
+    assert client.get("/health").json()["catalogue_version"] == after  # what a portal is served is that one
