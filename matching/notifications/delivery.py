@@ -5,7 +5,6 @@ Every attempt is logged on the delivery.
 
 import datetime as dt
 import json
-import socket
 import time
 from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from matching.notifications.models import Webhook, WebhookDelivery
 from matching.notifications.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
-from matching.notifications.targets import RefusedTarget, resolve
+from matching.notifications.targets import UNRESOLVED, RefusedTarget, resolve
 from policies.db import utcnow
 
 MAX_ATTEMPTS = 8
@@ -56,6 +55,10 @@ class DeliveryPolicy:
     allow_private: bool = False  # development and tests post to receivers on loopback
     per_tenant: int = 2  # posts in flight for one portal: its dead receivers hold only its own share
     workers: int = 8  # posts in flight in all
+    # A pass stops taking new deliveries after this (each lane still takes one), leaving the rest due for the
+    # next: a portal's backlog of dead receivers cannot hold the pass, and the deliveries of every portal that
+    # fall due meanwhile, behind it.
+    pass_seconds: float = 10.0
 
 
 PUBLIC_ONLY = DeliveryPolicy()
@@ -70,6 +73,7 @@ def deliver_due(session: Session, client: httpx.Client, now: dt.datetime | None 
     post runs in a thread with a session of its own.
     """
     moment = now or utcnow()
+    deadline = time.monotonic() + policy.pass_seconds
     due = session.exec(select(WebhookDelivery.id, Webhook.tenant)
                        .join(Webhook, col(Webhook.id) == col(WebhookDelivery.webhook_id))
                        .where(WebhookDelivery.status == "pending", col(WebhookDelivery.next_attempt_at) <= moment)
@@ -82,15 +86,18 @@ def deliver_due(session: Session, client: httpx.Client, now: dt.datetime | None 
     assert isinstance(engine, Engine)
 
     def drain(queue: deque[int]) -> int:
-        """One of a portal's lanes: its deliveries one after another."""
-        done = 0
-        while True:
+        """One of a portal's lanes: its deliveries one after another until the pass's time is up. Each lane
+        takes at least one, so a portal whose lanes start late, behind the pool's other work, is served too."""
+        done, taken = 0, 0
+        while taken == 0 or time.monotonic() < deadline:
+            taken += 1
             try:
                 delivery_id = queue.popleft()
             except IndexError:
                 return done
             with Session(engine) as own:
                 done += _deliver(own, delivery_id, client, moment, policy)
+        return done
 
     lanes = [queue for _ in range(policy.per_tenant) for queue in queues.values()]  # each portal's first lane first
     if not lanes:
@@ -135,16 +142,21 @@ def _deliver(session: Session, delivery_id: int, client: httpx.Client, moment: d
 def _post(client: httpx.Client, url: str, body: bytes, headers: dict[str, str],
           policy: DeliveryPolicy) -> tuple[int | None, str | None]:
     """The receiver's status and an error by category only: the raw exception would tell the caller whether
-    some port on some host is open."""
+    some port on some host is open.
+
+    Redirects are refused here whatever the client was built with (a 3xx is a failed attempt), and each post
+    closes its connection: the pool keys connections by address, so a kept one, whose TLS was verified for
+    one name, would otherwise carry the next post to another name served at the same address."""
     try:
         target = resolve(url, allow_private=policy.allow_private)
     except RefusedTarget as exc:
         return None, f"refused: {exc}"
-    except (socket.gaierror, UnicodeError):
+    except UNRESOLVED:
         return None, "dns: the host name does not resolve"
     pinned, host, extensions = target.pinned()
     try:
-        response = client.post(pinned, content=body, headers=headers | host, extensions=extensions)
+        response = client.post(pinned, content=body, headers=headers | host | {"Connection": "close"},
+                               extensions=extensions, follow_redirects=False)
     except httpx.TimeoutException:
         return None, "timeout: the receiver did not answer in time"
     except httpx.ConnectError:

@@ -7,8 +7,11 @@ cloud's metadata service (`169.254.169.254`) or to the private network, and the 
 
 The name is resolved at each delivery, because DNS can change after registration, and the post goes
 to an address that was checked (the URL's host is replaced by it, with the name kept in the Host
-header and as the TLS server name), so a DNS answer that changes between the check and the connection
-cannot redirect it. Redirects are never followed.
+header and as the TLS server name, against which the certificate is still verified), so a DNS answer
+that changes between the check and the connection cannot redirect it. Redirects are never followed.
+
+A refusal names its category only ("loopback address"), never the address a name resolved to: the
+answer and the delivery log would otherwise read the inside network's DNS out to whoever registered it.
 """
 
 import ipaddress
@@ -19,6 +22,12 @@ import httpx
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 SHARED = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT: not public, and not flagged `is_private`
+PROTOCOL = ipaddress.ip_network("192.0.0.0/24")  # IETF protocol assignments: Python flags only parts of it
+
+
+# What resolving a name can raise besides an answer: gaierror (an OSError), or UnicodeError for a label
+# IDNA cannot encode (longer than 63 characters).
+UNRESOLVED = (OSError, UnicodeError)
 
 
 class RefusedTarget(ValueError):
@@ -26,15 +35,22 @@ class RefusedTarget(ValueError):
 
 
 def refusal(address: Address) -> str | None:
-    """Why an address is not a public one, or None when it is."""
+    """Why an address is not a public one, in a category without the address, or None when it is.
+
+    IPv6 forms that carry an IPv4 address are judged by the address they carry: an IPv4-mapped one is that
+    address, and a 6to4 one (2002::/16) is routed to it."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address) and address.sixtofour is not None:
+        inner = refusal(address.sixtofour)
+        if inner is not None:
+            return inner
     for reason, applies in (("loopback", address.is_loopback), ("private", address.is_private),
                             ("link-local", address.is_link_local), ("multicast", address.is_multicast),
                             ("reserved", address.is_reserved), ("unspecified", address.is_unspecified),
-                            ("shared (carrier-grade NAT)", address in SHARED)):
+                            ("shared (carrier-grade NAT)", address in SHARED), ("reserved", address in PROTOCOL)):
         if applies:
-            return f"{reason} address {address}"
+            return f"{reason} address"
     return None
 
 
@@ -46,11 +62,12 @@ class Target:
     addresses: list[Address]
 
     def pinned(self) -> tuple[httpx.URL, dict[str, str], dict[str, str]]:
-        """The URL with the first checked address for its host, and the Host header and TLS name to send."""
-        host = self.url.host
-        port = f":{self.url.port}" if self.url.port is not None else ""
-        return (self.url.copy_with(host=str(self.addresses[0])), {"Host": f"{host}{port}"},
-                {"sni_hostname": host})
+        """The URL with the first checked address for its host, and the Host header and TLS name to send.
+
+        Both are the host as it goes on the wire (IDNA, an IPv6 literal in brackets in Host): `url.host` is
+        the Unicode form, which a header cannot carry."""
+        return (self.url.copy_with(host=str(self.addresses[0])), {"Host": self.url.netloc.decode("ascii")},
+                {"sni_hostname": self.url.raw_host.decode("ascii")})
 
 
 def _shape(url: str) -> httpx.URL:
@@ -71,7 +88,7 @@ def _addresses(parsed: httpx.URL) -> list[Address]:
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     # getaddrinfo also reads the odd spellings of an IPv4 address (2130706433, 0x7f.1, 0177.0.0.1) as the C
     # library will when connecting: checking the text of the host would miss them.
-    found = socket.getaddrinfo(parsed.host, port, type=socket.SOCK_STREAM)
+    found = socket.getaddrinfo(parsed.raw_host.decode("ascii"), port, type=socket.SOCK_STREAM)
     return list(dict.fromkeys(ipaddress.ip_address(entry[4][0]) for entry in found))
 
 
@@ -80,7 +97,7 @@ def _checked(parsed: httpx.URL, addresses: list[Address], allow_private: bool) -
         for address in addresses:
             reason = refusal(address)
             if reason is not None:
-                raise RefusedTarget(f"{parsed.host} resolves to a {reason}: webhooks go to public addresses only")
+                raise RefusedTarget(f"{reason}: webhooks go to public addresses only")
     return Target(url=parsed, addresses=addresses)
 
 
@@ -90,13 +107,13 @@ def check_registration(url: str, *, allow_private: bool) -> None:
     parsed = _shape(url)
     try:
         addresses = _addresses(parsed)
-    except (socket.gaierror, UnicodeError):
+    except UNRESOLVED:
         return
     _checked(parsed, addresses, allow_private)
 
 
 def resolve(url: str, *, allow_private: bool) -> Target:
-    """The URL's checked addresses, at delivery. Raises RefusedTarget, or socket.gaierror when the name does
+    """The URL's checked addresses, at delivery. Raises RefusedTarget, or one of UNRESOLVED when the name does
     not resolve."""
     parsed = _shape(url)
     return _checked(parsed, _addresses(parsed), allow_private)

@@ -2,8 +2,14 @@
 do not hold back another's deliveries."""
 
 import ipaddress
+import socket
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import httpx
 import pytest
@@ -19,14 +25,15 @@ from matching.store.catalogue import CatalogueHolder
 from matching.text.embeddings import Encoder
 from policies.db import utcnow
 from policies.keys import Role
-from tests.api.test_webhooks import CHENGHUA_AWARD, publish
+from tests.api.test_webhooks import CHENGHUA_AWARD, LOOPBACK, publish
 from tests.factories import example_firm, key_headers
 from tests.webhook_receiver import Received, receiver
 
 INTERNAL = ["http://127.0.0.1:8000/v1/keys", "http://localhost/", "http://[::1]:5432/", "http://2130706433:22/",
             "http://0x7f.1/", "http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/",
             "http://192.168.0.1/", "http://172.16.5.4/", "http://100.64.0.1/", "http://[::ffff:127.0.0.1]/",
-            "http://0.0.0.0:8000/", "http://224.0.0.1/"]
+            "http://0.0.0.0:8000/", "http://224.0.0.1/", "http://[2002:7f00:1::]/", "http://[2002:a00:1::]:8080/",
+            "http://192.0.0.8/"]
 
 
 @pytest.mark.parametrize("url", INTERNAL)
@@ -47,7 +54,104 @@ def test_public_addresses_and_names_not_yet_resolvable_are_accepted() -> None:
     targets.check_registration("https://203.0.114.7/hook", allow_private=False)
     targets.check_registration("https://hooks.portal.example.cn/sm", allow_private=False)  # checked at delivery
     assert targets.refusal(ipaddress.ip_address("8.8.8.8")) is None
-    assert targets.refusal(ipaddress.ip_address("::ffff:10.0.0.1")) == "private address 10.0.0.1"
+    assert targets.refusal(ipaddress.ip_address("::ffff:10.0.0.1")) == "private address"
+    assert targets.refusal(ipaddress.ip_address("2002:808:808::1")) is None  # 6to4 of a public address
+
+
+def test_a_refusal_names_its_category_never_the_address_a_name_resolved_to() -> None:
+    """The 422 and the delivery log would otherwise read the inside network's DNS out to the caller."""
+    with pytest.raises(targets.RefusedTarget) as refused:
+        targets.check_registration("http://localhost:8000/", allow_private=False)
+    assert str(refused.value) == "loopback address: webhooks go to public addresses only"
+    assert targets.refusal(ipaddress.ip_address("2002:a00:1::")) == "private address"  # 6to4 of 10.0.0.1
+
+
+def test_the_post_carries_the_name_as_it_goes_on_the_wire() -> None:
+    """An internationalised name is stored as IDNA by the URL type; Host and the TLS name must be that ASCII
+    form (a header cannot carry the Unicode one), and an IPv6 literal keeps its brackets in Host."""
+    idn = targets.Target(url=httpx.URL("https://xn--fiqs8s.example:8443/hook"),
+                         addresses=[ipaddress.ip_address("203.0.114.7")])
+    assert idn.pinned() == (httpx.URL("https://203.0.114.7:8443/hook"), {"Host": "xn--fiqs8s.example:8443"},
+                            {"sni_hostname": "xn--fiqs8s.example"})
+    literal = targets.Target(url=httpx.URL("http://[2606:4700::1]/hook"),
+                             addresses=[ipaddress.ip_address("2606:4700::1")])
+    assert literal.pinned()[:2] == (httpx.URL("http://[2606:4700::1]/hook"), {"Host": "[2606:4700::1]"})
+
+
+@dataclass
+class Seen:
+    url: str
+    redirect: str = ""
+    connections: int = 0
+    hosts: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def keep_alive_receiver(redirect: str = "") -> Iterator[Seen]:
+    """An HTTP/1.1 receiver that keeps connections open and counts them; it answers 307 when told to."""
+    seen = Seen(url="", redirect=redirect)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            seen.connections += 1
+            super().setup()
+
+        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            seen.hosts.append(self.headers.get("Host", ""))
+            self.send_response(307 if seen.redirect else 204)
+            if seen.redirect:
+                self.send_header("Location", seen.redirect)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - keep test output quiet
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    seen.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_internationalised_name_is_delivered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chinese portals may well use one: the post used to fail encoding its Host header, so the delivery stayed
+    claimed without an attempt and the dispatcher's pass failed, every pass."""
+    real = socket.getaddrinfo
+
+    def dns(host: str, *args: Any, **kwargs: Any) -> Any:
+        return real("127.0.0.1" if host == "xn--fiqs8s.example" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", dns)
+    with keep_alive_receiver() as hook, httpx.Client(timeout=5) as http:
+        port = httpx.URL(hook.url).port
+        answer = delivery._post(http, f"http://xn--fiqs8s.example:{port}/hook", b"{}", {}, LOOPBACK)
+        assert answer == (204, None)
+        assert hook.hosts == [f"xn--fiqs8s.example:{port}"]
+
+
+def test_redirects_are_not_followed_whatever_the_client() -> None:
+    """A public receiver could otherwise send the post on to an inside address, which no check would see."""
+    with keep_alive_receiver() as inside, keep_alive_receiver(redirect=inside.url) as outside:
+        with httpx.Client(timeout=5, follow_redirects=True) as http:
+            answer = delivery._post(http, outside.url, b"{}", {}, LOOPBACK)
+        assert answer == (307, "receiver answered 307")
+        assert inside.hosts == []
+
+
+def test_a_connection_verified_for_one_name_carries_no_post_to_another() -> None:
+    """Posts go to the address, so the pool would hand a kept connection (its TLS checked for one name) to the
+    next post to another name at the same address: each post closes its own."""
+    with keep_alive_receiver() as hook, httpx.Client(timeout=5) as http:
+        for _ in range(3):
+            assert delivery._post(http, hook.url, b"{}", {}, LOOPBACK) == (204, None)
+        assert hook.connections == 3
 
 
 @pytest.fixture
@@ -65,6 +169,8 @@ def test_registering_an_internal_url_is_a_422_naming_the_field(public_only: Test
         response = public_only.post("/v1/webhooks", json={"url": url}, headers=portal)
         assert response.status_code == 422, response.text
         assert response.json()["errors"][0]["field"] == "body.url"
+    named = public_only.post("/v1/webhooks", json={"url": "http://localhost:8000/"}, headers=portal)
+    assert named.status_code == 422 and "127.0.0.1" not in named.text  # the category, not what the name resolved to
     assert public_only.post("/v1/webhooks", json={"url": "https://hooks.portal.example.cn/sm"},
                             headers=portal).status_code == 201
 
@@ -86,8 +192,7 @@ def test_a_stored_url_that_now_reaches_an_internal_address_is_not_posted_to(
         assert hook.received == []
     with Session(sample_engine) as session:
         attempt = session.exec(select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook_id)).one()
-        assert attempt.last_error is not None and attempt.last_error.startswith("refused: ")
-        assert "loopback address 127.0.0.1" in attempt.last_error
+        assert attempt.last_error == "refused: loopback address: webhooks go to public addresses only"
 
 
 def test_one_portals_dead_receivers_do_not_delay_another_portals_delivery(
@@ -126,3 +231,34 @@ def test_one_portals_dead_receivers_do_not_delay_another_portals_delivery(
         errors = {row.last_error for row in session.exec(select(WebhookDelivery)
                                                           .where(WebhookDelivery.status == "pending")).all()}
     assert hooks == 6 and errors == {"timeout: the receiver did not answer in time"}
+
+
+def test_a_portals_backlog_does_not_hold_the_pass(
+    sample_client: TestClient, sample_engine: Engine, encoder: Encoder
+) -> None:
+    """A pass stops taking deliveries when its time is up, so the next pass, and the deliveries of other portals
+    that fall due meanwhile, do not wait for ten dead receivers; and every portal's lane takes one at least, so a
+    portal queued behind the pool's other work is served in every pass."""
+    slow_portal, quick_portal = key_headers(sample_engine, Role.portal, "slow"), key_headers(sample_engine, Role.portal, "quick")
+    curator = key_headers(sample_engine, Role.curator, "bureau")
+    for portal in (slow_portal, quick_portal):
+        sample_client.post("/v1/firms", json={"profile": example_firm("chengdu-longtan-robotics")}, headers=portal)
+    with receiver(delay=3.0) as dead, receiver() as alive:
+        for _ in range(10):
+            sample_client.post("/v1/webhooks", json={"url": dead.url}, headers=slow_portal)
+        sample_client.post("/v1/webhooks", json={"url": alive.url}, headers=quick_portal)
+        publish(sample_client, curator, CHENGHUA_AWARD)
+        with Session(sample_engine) as session:
+            assert fanout.fan_out(session, CatalogueHolder(encoder).current(session), utcnow()) == 11
+        started = time.monotonic()
+        with Session(sample_engine) as session, httpx.Client(timeout=1.0) as http:
+            # one thread, and the slow portal's lane first: without the at-least-one rule the quick portal waits
+            policy = delivery.DeliveryPolicy(allow_private=True, per_tenant=1, workers=1, pass_seconds=0.2)
+            delivered = delivery.deliver_due(session, http, policy=policy)
+        took = time.monotonic() - started
+        assert delivered == 1 and len(alive.received) == 1
+    assert took < 3.0, f"the pass took {took:.1f} s"  # one timeout, not ten
+    with Session(sample_engine) as session:
+        slow = session.exec(select(WebhookDelivery).join(Webhook).where(Webhook.tenant == "slow")).all()
+    assert sorted(row.attempts for row in slow) == [0] * 9 + [1]
+    assert all(row.status == "pending" for row in slow)
