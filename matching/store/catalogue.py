@@ -40,11 +40,15 @@ def load_snapshot(
     version = repository.catalogue_version(session)
     key = snapshot_store.fingerprint(session, encoder.name) if saved is not None else ""
     if saved is not None:
+        session.commit()  # reading a saved snapshot takes seconds at 100,000 measures: hold no transaction
         parts = snapshot_store.load(saved, key)
         if parts is not None:
             return CatalogueSnapshot.from_parts(parts, version)
     measures = [view_of(row) for row in repository.list_published(session)]
     vectors = embed_texts(session, encoder, [measure.dense_text for measure in measures], progress=progress)
+    # Compiling takes a minute at 100,000 measures. A transaction left open meanwhile kept SQLite's write lock
+    # (writers begin IMMEDIATE), so a second worker starting beside this one timed out and failed its start.
+    session.commit()
     snapshot = CatalogueSnapshot.build(version, measures, VectorIndex(vectors))
     if saved is not None:
         snapshot_store.save(saved, key, snapshot.parts())
