@@ -99,3 +99,12 @@ def test_two_workers_caching_one_text_keep_one_row(engine: Engine) -> None:
         embedding_store.add_vectors(second, "m", 4, {"h": vector, "i": vector})
         second.commit()
         assert embedding_store.cached_vectors(second, "m", ["h", "i"]).keys() == {"h", "i"}
+
+
+@pytest.mark.parametrize("saved", [False, True])
+def test_compiling_holds_no_transaction(sample_engine: Engine, encoder: Encoder, tmp_path: Path, saved: bool) -> None:
+    """A transaction left open while compiling kept SQLite's write lock: a second worker starting cold beside the
+    first timed out on it (a minute of compiling at 100,000 measures) and failed its start."""
+    with Session(sample_engine) as session:
+        load_snapshot(session, encoder, saved=tmp_path if saved else None)
+        assert not session.in_transaction()
