@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fastapi import FastAPI
@@ -12,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from api.config import ApiSettings
 from api.errors import add_exception_handlers
 from api.main import create_app
+from api.routes import health
 from matching.text.embeddings import Encoder
 from policies.db import database_identity, make_engine
 from policies.keys import Role
@@ -69,3 +71,13 @@ def test_a_full_disk_is_a_507_problem_and_a_database_down_a_503(database_errors:
     down = database_errors.get("/down")
     assert down.status_code == 503 and down.headers["retry-after"] == "5"
     assert "connection refused" not in down.text  # nothing of the database's internals
+
+
+def test_ready_says_not_ready_when_the_disk_is_nearly_full(sqlite_file: Engine, encoder: Encoder,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk answered 500 to writes while /ready stayed 200; now the load balancer hears of it first."""
+    app = create_app(engine=sqlite_file, settings=ApiSettings(load_sample=False, webhook_interval=0), encoder=encoder)
+    with TestClient(app) as client:
+        assert client.get("/ready").status_code == 200
+        monkeypatch.setattr(health.shutil, "disk_usage", lambda _: SimpleNamespace(free=10 * 2**20))
+        assert client.get("/ready").status_code == 503
