@@ -6,10 +6,11 @@ Timestamps are naive UTC.
 """
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from sqlmodel.main import FieldInfo
 
 from policies.db import utcnow
 
@@ -44,7 +45,8 @@ class SupportMeasure(SQLModel, table=True):
     # SQLAlchemy adds `WHERE revision = <old>` to every UPDATE and raises
     # StaleDataError when another writer got there first: the last line of
     # defence behind the If-Match check.
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": revision.sa_column}  # type: ignore[attr-defined]
+    # In the class body `revision` is still the FieldInfo that Field() returned (typed Any), not an int.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": cast(FieldInfo, revision).sa_column}
 
 
 class MeasureRevision(SQLModel, table=True):

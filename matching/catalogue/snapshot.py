@@ -8,6 +8,7 @@ reference, so no request ever sees half of an update.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 
 from matching.catalogue.columns import MeasureColumns
 from matching.catalogue.shards import ShardedCriteria
@@ -48,5 +49,6 @@ class CatalogueSnapshot:
         return saved
 
     @classmethod
-    def from_parts(cls, parts: dict[str, object], version: int) -> "CatalogueSnapshot":
-        return cls(**(parts | {"version": version, "vectors": VectorIndex(parts["vectors"])}))  # type: ignore[arg-type]
+    def from_parts(cls, parts: dict[str, Any], version: int) -> "CatalogueSnapshot":
+        """Parts as `parts()` saved them, read back from an unpickled file: untyped until the fields take them."""
+        return cls(**(parts | {"version": version, "vectors": VectorIndex(parts["vectors"])}))

@@ -117,4 +117,4 @@ class StoredMeasures(Sequence[MeasureView]):
         return {"blobs": self._blobs}  # the parsed cache is a function: rebuilt, not pickled
 
     def __setstate__(self, state: dict[str, list[bytes]]) -> None:
-        self.__init__(state["blobs"])  # type: ignore[misc]
+        StoredMeasures.__init__(self, state["blobs"])

@@ -9,9 +9,10 @@ import time
 from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, cast
 
 import httpx
-from sqlalchemy import Engine, update
+from sqlalchemy import CursorResult, Engine, update
 from sqlmodel import Session, col, select
 
 from matching.notifications.models import Webhook, WebhookDelivery
@@ -34,15 +35,16 @@ def _claim(session: Session, delivery: WebhookDelivery, moment: dt.datetime) -> 
     The claim moves the next attempt a lease ahead; if this worker dies mid-post,
     the delivery falls due again when the lease runs out (at least once, never lost).
     """
-    claimed = session.execute(
+    # An UPDATE runs through a cursor: SQLAlchemy returns a CursorResult, typed as the Result it extends.
+    claimed = cast("CursorResult[*tuple[Any, ...]]", session.execute(
         update(WebhookDelivery)
         .where(col(WebhookDelivery.id) == delivery.id, col(WebhookDelivery.status) == "pending",
                col(WebhookDelivery.next_attempt_at) <= moment)
         .values(next_attempt_at=moment + CLAIM_LEASE)
         .execution_options(synchronize_session=False)
-    )
+    ))
     session.commit()
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if claimed.rowcount != 1:
         return False
     session.refresh(delivery)
     return True

@@ -1,10 +1,11 @@
 """Tables of the matching layer: firm profiles that portals keep on file with their history, and the embedding cache."""
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from sqlmodel.main import FieldInfo
 
 from policies.db import utcnow
 
@@ -26,7 +27,8 @@ class Firm(SQLModel, table=True):
     deleted_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime))
 
     # Optimistic locking, as for measures: a stale write fails instead of overwriting.
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": revision.sa_column}  # type: ignore[attr-defined]
+    # In the class body `revision` is still the FieldInfo that Field() returned (typed Any), not an int.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": cast(FieldInfo, revision).sa_column}
 
 
 class FirmRevision(SQLModel, table=True):

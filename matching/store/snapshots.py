@@ -18,7 +18,7 @@ import pickle
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import Session
 
@@ -53,7 +53,7 @@ def load(directory: Path, key: str) -> dict[str, Any] | None:
     path = directory / f"{key}.snapshot"
     try:
         with open(path, "rb") as source:
-            return pickle.load(source)  # type: ignore[no-any-return]
+            return cast(dict[str, Any], pickle.load(source))  # written by save() below: the parts dict
     except FileNotFoundError:
         return None
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:

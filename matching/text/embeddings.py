@@ -46,7 +46,7 @@ class SentenceTransformerEncoder:
         from transformers.utils import logging as transformers_logging
 
         # A "Loading weights" bar would land in the JSON log; transformers leaves this function unannotated.
-        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # unannotated in transformers
         torch.set_num_threads(threads)
         resolved = path or bundled_model_path()
         self._model: Any = SentenceTransformer(resolved, device="cpu", local_files_only=True)
