@@ -2,7 +2,7 @@
 
 Rungs, lowest first: 科技型中小企业 (tech SME) and 创新型中小企业 (innovative SME) form tier 1,
 then 专精特新中小企业, 专精特新"小巨人", and 制造业单项冠军. Section numbers (§) refer to
-/work/shared/domain/criteria.md, the project's digest of the official texts.
+shared/domain/criteria.md (beside this repository), the project's digest of the official texts.
 
 Each rung comes out with the statuses of `matching.eligibility.rules` (fail < unknown < confirm < pass;
 all-of takes the worst, any-of the best): a missing fact, or a score only the national platform or
