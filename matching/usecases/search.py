@@ -6,6 +6,7 @@ query has no Latin letters and the model is not multilingual, BM25 alone ranks.
 """
 
 import datetime as dt
+import os
 import re
 from collections import Counter
 
@@ -113,7 +114,7 @@ def highlight(text: str, query: str, width: int = 220) -> str:
     words = sorted({w for w in _surface_words(query) if len(w) >= 2}, key=len, reverse=True)
     if not words:
         return text[:width]
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    pattern = re.compile("|".join(_as_pattern(w) for w in words), re.IGNORECASE)
     first = pattern.search(text)
     start = max(0, (first.start() if first else 0) - width // 4)
     piece = text[start : start + width]
@@ -121,13 +122,21 @@ def highlight(text: str, query: str, width: int = 220) -> str:
     return ("…" if start else "") + marked + ("…" if start + width < len(text) else "")
 
 
+def _as_pattern(word: str) -> str:
+    """Chinese as written; an English word's root with the rest of the word it starts, so that "subsidy"
+    marks "subsidies" and "little" marks "little" whole, not "<mark>littl</mark>e"."""
+    return re.escape(word) if not word.isascii() else rf"\b{re.escape(word)}[a-z0-9]*"
+
+
 def _surface_words(query: str) -> list[str]:
-    """Query words as they may appear in text: Chinese tokens, and English words cut to their stem."""
+    """Query words as they may appear in text: Chinese tokens, and the root an English word shares with its
+    stem ("subsidy" and its stem "subsidi" share "subsid"), or the word itself when that root is short."""
     found = [t for t in tokenize(query) if not t.isascii()]
     for word in re.findall(r"[A-Za-z][A-Za-z0-9]+", query):
         stems = tokenize(word)
         if stems:
-            found.append(stems[0] if len(stems[0]) >= 4 else word)
+            root = os.path.commonprefix([word.lower(), stems[0]])
+            found.append(root if len(root) >= 4 else word.lower())
     return found
 
 

@@ -1,0 +1,144 @@
+"""`match` end to end on the widened hand-made catalogue (tests/matching/handmade.py): no database, no model.
+
+`firm()` is eligible for NB-RD-GRANT (5% R&D, 120 staff) and NB-SMART-FACTORY (a condition to confirm), possibly
+eligible for YZ-IMPLANT-AWARD (invention patents unknown) and ineligible for the rest; NB-OLD-VOUCHER closed.
+"""
+
+from typing import Any
+
+from matching.ranking.fusion import Weights
+from matching.usecases.match import Matcher, MatchItem, MatchOptions, MatchResult
+from policies.vocabulary import Level, MeasureKind
+from tests.matching.handmade import AS_OF, NOT_FUNDED_TWICE, firm, query_encoder, snapshot
+
+WEIGHTS = Weights(relevance=0.5, value=0.15, timeliness=0.15, specificity=0.2)
+LITTLE_GIANT = [{"designation": "little_giant", "awarded": "2025-07-01"}]
+
+
+def _match(options: MatchOptions | None = None, **fields: Any) -> MatchResult:
+    return Matcher(encode=query_encoder(), weights=WEIGHTS).match(snapshot(), firm(**fields),
+                                                                  options or MatchOptions(as_of=AS_OF))
+
+
+def _by_code(result: MatchResult) -> dict[str, MatchItem]:
+    return {item.code: item for item in result.items}
+
+
+def test_every_eligible_measure_ranks_before_a_possibly_eligible_one_that_scores_higher() -> None:
+    result = _match()
+    codes = [item.code for item in result.items]
+    assert set(codes[:2]) == {"NB-RD-GRANT", "NB-SMART-FACTORY"} and codes[2:] == ["YZ-IMPLANT-AWARD"]
+    assert [item.verdict for item in result.items] == ["eligible", "eligible", "possibly_eligible"]
+    implant = result.items[2]
+    # The most relevant, valuable, specific and urgent measure still waits behind every eligible one.
+    assert implant.score > max(item.score for item in result.items[:2])
+    assert implant.missing == ["invention_patents"] and implant.window.status == "closing_soon"
+    assert [item.rank for item in result.items] == [1, 2, 3]
+    assert result.total == 3 and result.counts == {"eligible": 2, "possibly_eligible": 1, "near_miss": 0}
+
+
+def test_ineligible_and_closed_measures_are_absent() -> None:
+    codes = set(_by_code(_match()))
+    # Title missing, exports 8% < 20%, not a software firm, another city, and a closed window (no criteria at all).
+    absent = {"NB-LG-AWARD", "NB-LG-TOPUP", "CN-EXPORT-LOAN", "NB-SOFTWARE-GRANT", "CD-EXPORT-AWARD", "NB-OLD-VOUCHER"}
+    assert not codes & absent
+
+
+def test_a_condition_only_a_person_can_check_is_eligible_with_something_to_confirm() -> None:
+    factory = _by_code(_match())["NB-SMART-FACTORY"]
+    assert factory.verdict == "eligible"
+    assert factory.to_confirm == [NOT_FUNDED_TWICE]
+    assert factory.missing == [] and factory.failing == []
+    assert factory.estimated_benefit.amount == 200_000
+
+
+def test_a_measure_a_small_numeric_change_would_open_is_a_near_miss() -> None:
+    """800 staff fail both "at most 500" measures; each is absent, then a near miss asking for 500."""
+    plain = _match(employees=800)
+    assert not {"NB-RD-GRANT", "NB-SMART-FACTORY"} & set(_by_code(plain))
+    result = _match(MatchOptions(as_of=AS_OF, near_misses=True), employees=800)
+    grant = _by_code(result)["NB-RD-GRANT"]
+    assert grant.verdict == "near_miss"
+    assert [(outcome.field, outcome.value, outcome.bound) for outcome in grant.failing] == [("employees", 800, 500)]
+    assert [(change.field, change.current, change.required) for change in grant.changes_needed] == [
+        ("employees", 800, 500)]
+
+
+def test_near_misses_come_last_and_only_where_a_change_to_the_profile_helps() -> None:
+    result = _match(MatchOptions(as_of=AS_OF, near_misses=True))
+    verdicts = [item.verdict for item in result.items]
+    assert verdicts == sorted(verdicts, key=["eligible", "possibly_eligible", "near_miss"].index)
+    misses = {item.code: item for item in result.items if item.verdict == "near_miss"}
+    # No number changes an industry (NB-SOFTWARE-GRANT) or where the firm is registered (CD-EXPORT-AWARD).
+    assert set(misses) == {"NB-LG-AWARD", "NB-LG-TOPUP", "CN-EXPORT-LOAN"}
+    assert [change.required for change in misses["NB-LG-TOPUP"].changes_needed] == ["little_giant"]
+    assert result.counts == {"eligible": 2, "possibly_eligible": 1, "near_miss": 3} and result.total == 6
+    assert result.bundle == _match().bundle  # a near miss is shown, not banked
+
+
+def test_the_bundle_keeps_the_most_valuable_of_an_exclusivity_group_and_adds_up_the_rest() -> None:
+    result = _match(designations=LITTLE_GIANT)
+    items = _by_code(result)
+    assert items["NB-LG-AWARD"].verdict == items["NB-LG-TOPUP"].verdict == "eligible"
+    # Most valuable first; NB-LG-TOPUP (300,000) loses its group to NB-LG-AWARD (1,000,000).
+    # The possibly-eligible YZ-IMPLANT-AWARD is banked too: only near misses are left out.
+    assert result.bundle.codes == ["YZ-IMPLANT-AWARD", "NB-LG-AWARD", "NB-RD-GRANT", "NB-SMART-FACTORY"]
+    assert result.bundle.total_value == 2_000_000 + 1_000_000 + 300_000 + 200_000
+    assert items["NB-LG-TOPUP"].conflicts_with == ["NB-LG-AWARD"]
+
+
+def test_the_bundle_is_made_of_what_the_filters_let_through() -> None:
+    district = _match(MatchOptions(as_of=AS_OF, levels=[Level.district]), designations=LITTLE_GIANT)
+    assert [item.code for item in district.items] == ["NB-LG-TOPUP", "YZ-IMPLANT-AWARD"]  # eligible, then possibly
+    assert district.bundle.codes == ["YZ-IMPLANT-AWARD", "NB-LG-TOPUP"]  # its group's winner was filtered out
+    assert district.bundle.total_value == 2_300_000
+
+
+def test_kind_and_level_filters_combine() -> None:
+    subsidies = _match(MatchOptions(as_of=AS_OF, kinds=[MeasureKind.subsidy]))
+    assert set(_by_code(subsidies)) == {"NB-RD-GRANT", "NB-SMART-FACTORY"}
+    municipal_awards = _match(MatchOptions(as_of=AS_OF, kinds=[MeasureKind.award], levels=[Level.municipal]),
+                              designations=LITTLE_GIANT)
+    assert [item.code for item in municipal_awards.items] == ["NB-LG-AWARD"]  # CD-EXPORT-AWARD is Chengdu's
+    nothing = _match(MatchOptions(as_of=AS_OF, kinds=[MeasureKind.tax_incentive]))
+    assert nothing.items == [] and nothing.total == 0 and nothing.bundle.total_value == 0
+
+
+def test_a_closed_window_is_kept_only_on_request_and_scores_no_timeliness() -> None:
+    result = _match(MatchOptions(as_of=AS_OF, include_closed=True))
+    voucher = _by_code(result)["NB-OLD-VOUCHER"]
+    assert voucher.verdict == "eligible"  # no criteria, and the firm is in Ningbo
+    assert voucher.window.status == "closed" and voucher.window.days_left == -145  # 2026-06-30 to 2026-11-22
+    assert voucher.parts.timeliness == 0.0
+
+
+def test_pages_of_one_walk_the_whole_order() -> None:
+    options: dict[str, Any] = {"as_of": AS_OF, "near_misses": True}
+    whole = _match(MatchOptions(**options, limit=10))
+    assert len(whole.items) == 6
+    pages = [_match(MatchOptions(**options, offset=offset, limit=1)) for offset in range(7)]
+    assert [item.code for page in pages for item in page.items] == [item.code for item in whole.items]
+    assert [item.rank for page in pages for item in page.items] == [1, 2, 3, 4, 5, 6]
+    assert pages[6].items == [] and all(page.total == 6 and page.counts == whole.counts for page in pages)
+
+
+def test_the_next_question_asks_for_the_fact_with_the_most_value_at_stake() -> None:
+    """With exports unknown too, two measures wait: 2,000,000 on patents against a loan worth 100,000 (2% of 5M)."""
+    both = _match(export_share=None)
+    assert both.next_question is not None
+    assert (both.next_question.field, both.next_question.measures) == ("invention_patents", ["YZ-IMPLANT-AWARD"])
+    assert both.next_question.value_at_stake == 2_000_000
+    patents_known = _match(export_share=None, invention_patents=6)
+    assert patents_known.next_question is not None
+    assert (patents_known.next_question.field, patents_known.next_question.measures) == (
+        "export_share", ["CN-EXPORT-LOAN"])
+    assert patents_known.next_question.value_at_stake == 100_000
+    assert _match(invention_patents=6).next_question is None  # nothing left possibly eligible
+
+
+def test_what_if_overrides_change_the_answer_without_changing_the_firm() -> None:
+    profile = firm()
+    matcher = Matcher(encode=query_encoder(), weights=WEIGHTS)
+    result = matcher.match(snapshot(), profile, MatchOptions(as_of=AS_OF), overrides={"invention_patents": 5})
+    assert _by_code(result)["YZ-IMPLANT-AWARD"].verdict == "eligible"  # "at least 5" is inclusive
+    assert profile.invention_patents is None
