@@ -195,21 +195,28 @@ def test_a_stored_url_that_now_reaches_an_internal_address_is_not_posted_to(
         assert attempt.last_error == "refused: loopback address: webhooks go to public addresses only"
 
 
+def _dead_and_alive(client: TestClient, engine: Engine, encoder: Encoder, dead_url: str, alive_url: str, *,
+                    dead_hooks: int) -> None:
+    """Portal "slow" with `dead_hooks` subscriptions to a dead receiver, portal "quick" with one to a live one,
+    both with a firm the published award concerns, and the award's deliveries fanned out."""
+    slow_portal = key_headers(engine, Role.portal, "slow")
+    quick_portal = key_headers(engine, Role.portal, "quick")
+    curator = key_headers(engine, Role.curator, "bureau")
+    for portal in (slow_portal, quick_portal):
+        client.post("/v1/firms", json={"profile": example_firm("chengdu-longtan-robotics")}, headers=portal)
+    for _ in range(dead_hooks):
+        client.post("/v1/webhooks", json={"url": dead_url}, headers=slow_portal)
+    client.post("/v1/webhooks", json={"url": alive_url}, headers=quick_portal)
+    publish(client, curator, CHENGHUA_AWARD)
+    with Session(engine) as session:
+        assert fanout.fan_out(session, CatalogueHolder(encoder).current(session), utcnow()) == dead_hooks + 1
+
+
 def test_one_portals_dead_receivers_do_not_delay_another_portals_delivery(
     sample_client: TestClient, sample_engine: Engine, encoder: Encoder
 ) -> None:
-    slow_portal = key_headers(sample_engine, Role.portal, "slow")
-    quick_portal = key_headers(sample_engine, Role.portal, "quick")
-    curator = key_headers(sample_engine, Role.curator, "bureau")
-    for portal in (slow_portal, quick_portal):
-        sample_client.post("/v1/firms", json={"profile": example_firm("chengdu-longtan-robotics")}, headers=portal)
     with receiver(delay=3.0) as dead, receiver() as alive:
-        for _ in range(6):
-            sample_client.post("/v1/webhooks", json={"url": dead.url}, headers=slow_portal)
-        sample_client.post("/v1/webhooks", json={"url": alive.url}, headers=quick_portal)
-        publish(sample_client, curator, CHENGHUA_AWARD)
-        with Session(sample_engine) as session:
-            assert fanout.fan_out(session, CatalogueHolder(encoder).current(session), utcnow()) == 7
+        _dead_and_alive(sample_client, sample_engine, encoder, dead.url, alive.url, dead_hooks=6)
         started = time.monotonic()
         arrived: list[float] = []
 
@@ -239,17 +246,8 @@ def test_a_portals_backlog_does_not_hold_the_pass(
     """A pass stops taking deliveries when its time is up, so the next pass, and the deliveries of other portals
     that fall due meanwhile, do not wait for ten dead receivers; and every portal's lane takes one at least, so a
     portal queued behind the pool's other work is served in every pass."""
-    slow_portal, quick_portal = key_headers(sample_engine, Role.portal, "slow"), key_headers(sample_engine, Role.portal, "quick")
-    curator = key_headers(sample_engine, Role.curator, "bureau")
-    for portal in (slow_portal, quick_portal):
-        sample_client.post("/v1/firms", json={"profile": example_firm("chengdu-longtan-robotics")}, headers=portal)
     with receiver(delay=3.0) as dead, receiver() as alive:
-        for _ in range(10):
-            sample_client.post("/v1/webhooks", json={"url": dead.url}, headers=slow_portal)
-        sample_client.post("/v1/webhooks", json={"url": alive.url}, headers=quick_portal)
-        publish(sample_client, curator, CHENGHUA_AWARD)
-        with Session(sample_engine) as session:
-            assert fanout.fan_out(session, CatalogueHolder(encoder).current(session), utcnow()) == 11
+        _dead_and_alive(sample_client, sample_engine, encoder, dead.url, alive.url, dead_hooks=10)
         started = time.monotonic()
         with Session(sample_engine) as session, httpx.Client(timeout=1.0) as http:
             # one thread, and the slow portal's lane first: without the at-least-one rule the quick portal waits
