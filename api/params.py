@@ -30,10 +30,11 @@ def as_of_or_today(as_of: dt.date | None) -> dt.date:
     return as_of or dt.date.today()
 
 
-def check_overrides(profile: FirmProfile, overrides: dict[str, Any]) -> None:
-    """Refuse overrides of fields a profile does not have, and overrides that make the profile invalid,
-    each as a 422 naming `body.overrides.<field>`, before the engine runs: an error inside the engine
-    is never mistaken for the caller's."""
+def with_overrides(profile: FirmProfile, overrides: dict[str, Any]) -> FirmProfile:
+    """The profile with the what-if overrides applied, for the engine to take as it is. Overrides of fields a
+    profile does not have, and overrides that make the profile invalid, are each a 422 naming
+    `body.overrides.<field>`, before the engine runs: an error inside the engine is never mistaken for the
+    caller's."""
     unknown = sorted(set(overrides) - set(FirmProfile.model_fields))
     if unknown:
         raise RequestValidationError(
@@ -41,7 +42,7 @@ def check_overrides(profile: FirmProfile, overrides: dict[str, Any]) -> None:
              for key in unknown]
         )
     try:
-        apply_overrides(profile, overrides)
+        return apply_overrides(profile, overrides)
     except ValidationError as exc:
         raise RequestValidationError(
             [{**error, "loc": ("body", "overrides", *error["loc"])} for error in exc.errors()]

@@ -9,7 +9,7 @@ from api.auth import require
 from api.deps import CatalogueDep
 from api.errors import PROBLEMS
 from api.openapi_examples import example
-from api.params import EXAMPLE_PROFILE, as_of_or_today, check_overrides
+from api.params import EXAMPLE_PROFILE, as_of_or_today, with_overrides
 from api.routing import ReleasingRoute
 from matching.firm.profile import Day, FirmProfile
 from matching.usecases.verdicts import EligibilityReport, check
@@ -39,9 +39,8 @@ class EligibilityRequest(BaseModel):
              summary="Check eligibility")
 def eligibility(request: EligibilityRequest, catalogue: CatalogueDep) -> EligibilityReport:
     """Verdicts (eligible, possibly eligible, ineligible) with every reason, for one firm."""
-    check_overrides(request.profile, request.overrides)
     return check(
-        catalogue, request.profile, as_of=as_of_or_today(request.as_of), codes=request.measures,
-        overrides=request.overrides, include_ineligible=request.include_ineligible,
+        catalogue, with_overrides(request.profile, request.overrides), as_of=as_of_or_today(request.as_of),
+        codes=request.measures, include_ineligible=request.include_ineligible,
         want_near_misses=request.near_misses,
     )

@@ -9,7 +9,7 @@ from api.auth import PortalDep
 from api.deps import CatalogueDep, MatcherDep, SessionDep
 from api.errors import PROBLEMS
 from api.openapi_examples import example
-from api.params import EXAMPLE_PROFILE, as_of_or_today, check_overrides
+from api.params import EXAMPLE_PROFILE, as_of_or_today, with_overrides
 from api.routing import ReleasingRoute
 from matching.firm.profile import Day, FirmProfile
 from matching.ranking.fusion import Fusion
@@ -62,7 +62,6 @@ def match_firm(
         assert request.firm_id is not None and principal.tenant is not None
         stored = firm_store.get(session, principal.tenant, request.firm_id)
         profile = FirmProfile.model_validate(stored.profile)
-    check_overrides(profile, request.overrides)
     options = MatchOptions(
         as_of=as_of_or_today(request.as_of), kinds=request.kinds, levels=request.levels,
         open_only=request.open_only, include_closed=request.include_closed,
@@ -70,4 +69,4 @@ def match_firm(
                            else request.closing_within_days), near_misses=request.near_misses,
         offset=request.offset, limit=request.limit, fusion=request.fusion or matcher.fusion,
     )
-    return matcher.match(catalogue, profile, options, request.overrides)
+    return matcher.match(catalogue, with_overrides(profile, request.overrides), options)
