@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from api.config import ApiSettings
 from api.errors import add_exception_handlers
@@ -57,6 +58,10 @@ def database_errors() -> Iterator[TestClient]:
     def full() -> None:
         raise OperationalError("INSERT …", {}, Exception("database or disk is full"))
 
+    @app.get("/busy")
+    def busy() -> None:
+        raise PoolTimeout("QueuePool limit of size 5 overflow 10 reached")
+
     @app.get("/down")
     def down() -> None:
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
@@ -81,3 +86,9 @@ def test_ready_says_not_ready_when_the_disk_is_nearly_full(sqlite_file: Engine, 
         assert client.get("/ready").status_code == 200
         monkeypatch.setattr(health.shutil, "disk_usage", lambda _: SimpleNamespace(free=10 * 2**20))
         assert client.get("/ready").status_code == 503
+
+
+def test_a_pool_that_stays_exhausted_is_a_503_at_once(database_errors: TestClient) -> None:
+    busy = database_errors.get("/busy")
+    assert busy.status_code == 503 and busy.headers["retry-after"] == "1"
+    assert busy.headers["content-type"] == "application/problem+json" and "QueuePool" not in busy.text
