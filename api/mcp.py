@@ -70,6 +70,7 @@ class VerdictLine(BaseModel):
     code: str
     title_en: str
     verdict: Verdict
+    window_status: str
     reasons: list[str]
     missing: list[str]
     to_confirm: list[str]
@@ -122,9 +123,11 @@ def build_mcp(services: Services) -> MCPServer:
     @server.tool()
     def check_eligibility(profile: FirmProfile, codes: list[str] | None = None) -> list[VerdictLine]:
         """Verdicts with reasons for this firm: the listed measures, or every one it may qualify for."""
-        report = check(services.snapshot(), profile, as_of=dt.date.today(), codes=codes)
-        return [VerdictLine(code=r.code, title_en=r.title_en, verdict=r.verdict, reasons=[o.reason for o in r.failing],
-                            missing=r.missing, to_confirm=r.to_confirm) for r in report.results]
+        report = check(services.snapshot(), profile, as_of=dt.date.today(), codes=codes,
+                       closing_soon_days=services.matcher.closing_soon_days)
+        return [VerdictLine(code=r.code, title_en=r.title_en, verdict=r.verdict, window_status=r.window.status,
+                            reasons=r.reasons, missing=r.missing, to_confirm=[item.text for item in r.to_confirm])
+                for r in report.results]
 
     @server.tool()
     def assess_ladder(profile: FirmProfile) -> list[RungLine]:

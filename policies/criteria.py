@@ -7,6 +7,7 @@ silently ignored would widen eligibility. Evaluation lives in `matching`.
 """
 
 import datetime as dt
+import hashlib
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from policies.reference import IndustryCode, RegionCode
 from policies.vocabulary import (
     FRACTION_FIELDS,
+    PER_SCHEME,
     Attestation,
     Designation,
     FlagField,
@@ -141,18 +143,38 @@ class SizeClassCriterion(_Criterion):
 
 
 class AttestationCriterion(_Criterion):
-    """The firm declares a fact about itself that a bureau verifies later."""
+    """The firm declares a fact about itself that a bureau verifies later.
+
+    Most declarations hold for every scheme (no serious violation). "Not previously
+    funded" is about one scheme: a firm funded by last year's technical-renovation
+    programme may still be new to the talent programme, so it is asked per scheme.
+    """
 
     type: Literal["attestation"]
     attestation: Attestation
+    scheme: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{1,63}$",
+        description="the scheme a per-scheme declaration is about; defaults to the measure's own code",
+    )
+
+    def scheme_for(self, measure: str) -> str | None:
+        """The scheme this declaration is about when it sits in `measure`; None for a general one."""
+        if self.scheme is not None:
+            return self.scheme
+        return measure if self.attestation in PER_SCHEME else None
 
 
 class ManualCriterion(_Criterion):
-    """A condition no machine can check; always shown to the firm to confirm."""
+    """A condition only a person can check: unconfirmed, it leaves the verdict `possibly_eligible`."""
 
     type: Literal["manual"]
     text: str = Field(min_length=3, max_length=1000)
     text_zh: str | None = Field(default=None, max_length=1000)
+
+    @property
+    def key(self) -> str:
+        """A stable id for confirmations; it changes when the wording does, so an old confirmation lapses."""
+        return hashlib.sha256(self.text.encode()).hexdigest()[:12]
 
 
 class AnyOfCriterion(_Criterion):

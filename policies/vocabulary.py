@@ -144,6 +144,10 @@ class Attestation(StrEnum):
     not_previously_funded = "not_previously_funded"  # 未获同一专项资金支持
 
 
+# Declarations whose truth depends on the scheme: asked once per scheme, not once per firm.
+PER_SCHEME: frozenset[Attestation] = frozenset({Attestation.not_previously_funded})
+
+
 class SizeClass(StrEnum):
     micro = "micro"
     small = "small"

@@ -19,6 +19,7 @@ from matching.catalogue.view import MeasureView
 from matching.eligibility.columnar import FAIL, CompiledCriteria, FirmColumns, Int8Array
 from matching.firm.facts import Facts
 from policies import reference
+from policies.criteria import Criterion
 
 SHARED = "*"
 
@@ -50,7 +51,8 @@ class ShardedCriteria:
         for position, view in enumerate(views):
             members.setdefault(shard_key(view.jurisdiction), []).append(position)
         self.shards = {
-            key: Shard(np.array(positions, dtype=np.int64), CompiledCriteria([views[p].rules for p in positions]))
+            key: Shard(np.array(positions, dtype=np.int64), CompiledCriteria([views[p].rules for p in positions],
+                                                                       [views[p].code for p in positions]))
             for key, positions in members.items()
         }
 
@@ -71,14 +73,15 @@ class ShardedCriteria:
             nodes[key], worst[shard.positions] = shard.compiled.evaluate_nodes(columns, as_of)
         return NodeStatuses(nodes), worst
 
-    def blocking_unknowns(self, statuses: NodeStatuses, positions: npt.NDArray[np.int64]) -> dict[int, list[str]]:
-        """For possibly-eligible measures (snapshot positions), the fields each is waiting for."""
-        found: dict[int, list[str]] = {}
+    def blocking(self, statuses: NodeStatuses,
+                 positions: npt.NDArray[np.int64]) -> dict[int, list[tuple[str, Criterion]]]:
+        """For possibly-eligible measures (snapshot positions), what each is waiting for, with its criterion."""
+        found: dict[int, list[tuple[str, Criterion]]] = {}
         wanted = np.zeros(self.n_measures, dtype=bool)
         wanted[positions] = True
         for key, nodes in statuses.by_shard.items():
             shard = self.shards[key]
             local = np.flatnonzero(wanted[shard.positions])
-            for index, fields in shard.compiled.blocking_unknowns(nodes, local).items():
+            for index, fields in shard.compiled.blocking(nodes, local).items():
                 found[int(shard.positions[index])] = fields
         return found

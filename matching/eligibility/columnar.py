@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from matching.eligibility.rules import EPSILON, Status
+from matching.eligibility.rules import EPSILON, Status, attestation_field
 from matching.firm.facts import Facts
 from policies import reference
 from policies.criteria import (
@@ -70,6 +70,9 @@ class FirmColumns:
     awarded: npt.NDArray[np.float64]  # firms × designations, ordinal day or NaN
     size: Int8Array  # index into SIZES, -1 unknown
     attested: npt.NDArray[np.bool_]  # firms × attestations
+    # Rare, per-measure facts held sparsely: a confirmed condition or a per-scheme
+    # declaration, keyed as the compiled nodes key them, with the rows that have it.
+    declared: dict[tuple[str, str, str], npt.NDArray[np.int64]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -90,7 +93,12 @@ class FirmColumns:
         size = np.full(n, -1, dtype=np.int8)
         attested = np.zeros((n, len(ATTESTATIONS)), dtype=bool)
         prefixes: list[set[str]] = []
+        declared: dict[tuple[str, str, str], list[int]] = {}
         for row, facts in enumerate(batch):
+            for measure, condition in facts.confirmed:
+                declared.setdefault(("confirm", measure, condition), []).append(row)
+            for attestation, scheme in facts.scheme_attestations:
+                declared.setdefault(("attest", attestation.value, scheme), []).append(row)
             for f, value in facts.numbers.items():
                 if value is not None:
                     numbers[row, _NUM_INDEX[f]] = value
@@ -113,7 +121,8 @@ class FirmColumns:
         for row, own in enumerate(prefixes):
             prefix_ids[row, : len(own)] = sorted(vocab[p] for p in own)
         has_industry = np.array([bool(p) for p in prefixes], dtype=bool)
-        return cls(numbers, flags, ancestors, vocab, prefix_ids, has_industry, held, awarded, size, attested)
+        return cls(numbers, flags, ancestors, vocab, prefix_ids, has_industry, held, awarded, size, attested,
+                   {key: np.array(rows, dtype=np.int64) for key, rows in declared.items()})
 
 
 @dataclass
@@ -128,19 +137,25 @@ class _Builder:
     eff_to: list[int] = field(default_factory=list)
     leaves: dict[str, list[tuple[int, Criterion]]] = field(default_factory=dict)
     labels: list[str | None] = field(default_factory=list)
+    keys: dict[tuple[str, str, str], list[int]] = field(default_factory=dict)  # declared-fact key → nodes
+    criteria: list[Criterion] = field(default_factory=list)
 
-    def add(self, criterion: Criterion, measure: int, parent: int, depth: int) -> None:
+    def add(self, criterion: Criterion, measure: int, parent: int, depth: int, code: str = "") -> None:
         node = len(self.measure)
         self.measure.append(measure)
         self.parent.append(parent)
         self.depth.append(depth)
         self.eff_from.append(_ordinal(criterion.effective_from, _NO_DATE_LOW))
         self.eff_to.append(_ordinal(criterion.effective_to, _NO_DATE_HIGH))
-        self.labels.append(unknown_field(criterion))
+        self.labels.append(unknown_field(criterion, code))
+        self.criteria.append(criterion)
+        key = declared_key(criterion, code)
+        if key is not None:
+            self.keys.setdefault(key, []).append(node)
         if isinstance(criterion, AnyOfCriterion | AllOfCriterion):
             self.group.append(2 if isinstance(criterion, AnyOfCriterion) else 1)
             for child in criterion.criteria:
-                self.add(child, measure, node, depth + 1)
+                self.add(child, measure, node, depth + 1, code)
         else:
             self.group.append(0)
             self.leaves.setdefault(criterion.type, []).append((node, criterion))
@@ -149,11 +164,13 @@ class _Builder:
 class CompiledCriteria:
     """The criteria of a list of measures, compiled to arrays once and evaluated many times."""
 
-    def __init__(self, criteria_by_measure: Sequence[Sequence[Criterion]]) -> None:
+    def __init__(self, criteria_by_measure: Sequence[Sequence[Criterion]], codes: Sequence[str] = ()) -> None:
+        """`codes` name the measures, as confirmations and per-scheme declarations do."""
         builder = _Builder()
         for index, criteria in enumerate(criteria_by_measure):
+            code = codes[index] if codes else ""
             for criterion in criteria:
-                builder.add(criterion, index, -1, 0)
+                builder.add(criterion, index, -1, 0, code)
         self.n_measures = len(criteria_by_measure)
         self.n_nodes = len(builder.measure)
         self.node_measure = np.array(builder.measure, dtype=np.int64)
@@ -165,6 +182,8 @@ class CompiledCriteria:
         self.max_depth = int(self.node_depth.max()) if self.n_nodes else 0
         self.top = np.flatnonzero(self.node_parent == -1)
         self.node_field = builder.labels
+        self.node_criterion = builder.criteria
+        self.keyed = {key: np.array(nodes, dtype=np.int64) for key, nodes in builder.keys.items()}
         self._plan_reductions()
         self._compile_leaves(builder.leaves)
 
@@ -253,6 +272,10 @@ class CompiledCriteria:
         self._sizes(status, firms)
         status[self.att_node] = np.where(firms.attested[:, self.att_index].T, PASS, UNKNOWN)
         status[self.manual_node] = CONFIRM
+        for key, rows in firms.declared.items():
+            nodes = self.keyed.get(key)
+            if nodes is not None:
+                status[np.ix_(nodes, rows)] = PASS
         day = as_of.toordinal()
         dormant = np.zeros(self.n_nodes, dtype=bool)
         dormant[self.dated] = (self.eff_from[self.dated] > day) | (self.eff_to[self.dated] < day)
@@ -268,25 +291,29 @@ class CompiledCriteria:
             result[self.top_measures] = np.minimum.reduceat(status[self.top], self.top_starts, axis=0)
         return status, result
 
-    def blocking_unknowns(self, status: Int8Array, measures: npt.NDArray[np.int64]) -> dict[int, list[str]]:
-        """For possibly-eligible measures, the profile fields whose absence keeps each undecided.
+    def blocking(self, status: Int8Array, measures: npt.NDArray[np.int64]) -> dict[int, list[tuple[str, Criterion]]]:
+        """For possibly-eligible measures, what keeps each undecided: a missing fact or an unconfirmed condition.
 
-        A missing fact matters only when every group above it is itself undecided: an
-        unknown inside an `any_of` that another branch already passes changes nothing.
+        Each comes with its name (the profile field, declaration or condition to settle)
+        and its criterion. A leaf counts only when every group above it has its status,
+        as `rules.decisive` reads it: an unknown inside an `any_of` that another branch
+        already passes changes nothing.
         """
         wanted = np.zeros(self.n_measures, dtype=bool)
         wanted[measures] = True
         node_status = status[:, 0]
+        open_ = (node_status == UNKNOWN) | (node_status == CONFIRM)
         relevant = np.zeros(self.n_nodes, dtype=bool)
-        relevant[self.top] = wanted[self.node_measure[self.top]] & (node_status[self.top] == UNKNOWN)
+        relevant[self.top] = wanted[self.node_measure[self.top]] & open_[self.top]
         for depth in range(1, self.max_depth + 1):
             children = np.flatnonzero(self.node_depth == depth)
-            relevant[children] = relevant[self.node_parent[children]] & (node_status[children] == UNKNOWN)
-        found: dict[int, list[str]] = {}
+            parents = self.node_parent[children]
+            relevant[children] = relevant[parents] & (node_status[children] == node_status[parents])
+        found: dict[int, list[tuple[str, Criterion]]] = {}
         for node in np.flatnonzero(relevant & (self.node_group == 0)):
             label = self.node_field[node]
             if label is not None:
-                found.setdefault(int(self.node_measure[node]), []).append(label)
+                found.setdefault(int(self.node_measure[node]), []).append((label, self.node_criterion[node]))
         return found
 
     def _numeric(self, status: Int8Array, firms: FirmColumns) -> None:
@@ -359,9 +386,26 @@ class CompiledCriteria:
         status[self.size_node] = np.where(~known[None, :], UNKNOWN, np.where(allowed, PASS, FAIL))
 
 
-def unknown_field(criterion: Criterion) -> str | None:
-    """The profile field a criterion waits for when it comes out unknown (as the scalar evaluator names it)."""
+def tiers(worst: Int8Array) -> Int8Array:
+    """Verdicts as numbers: 0 eligible (every condition passes), 1 possibly eligible, 2 ineligible."""
+    tier: Int8Array = np.select([worst == PASS, worst > FAIL], [0, 1], default=2).astype(np.int8)
+    return tier
+
+
+def declared_key(criterion: Criterion, code: str) -> tuple[str, str, str] | None:
+    """How a per-measure fact that passes this criterion is keyed in `FirmColumns.declared`."""
+    if isinstance(criterion, ManualCriterion):
+        return ("confirm", code, criterion.key)
+    if isinstance(criterion, AttestationCriterion) and (scheme := criterion.scheme_for(code)):
+        return ("attest", criterion.attestation.value, scheme)
+    return None
+
+
+def unknown_field(criterion: Criterion, code: str = "") -> str | None:
+    """What a criterion waits for when it is undecided, named as the scalar evaluator names it."""
     match criterion:
+        case ManualCriterion():
+            return f"confirmations.{criterion.key}"
         case NumericCriterion() | FlagCriterion():
             return criterion.field.value
         case IndustryCriterion():
@@ -371,7 +415,7 @@ def unknown_field(criterion: Criterion) -> str | None:
         case SizeClassCriterion():
             return "size_class"
         case AttestationCriterion():
-            return f"attestations.{criterion.attestation.value}"
+            return attestation_field(criterion, code)
     return None
 
 

@@ -3,9 +3,10 @@
 Each criterion comes out as one of four statuses, ordered from worst to best:
 `fail` < `unknown` (a fact is missing) < `confirm` (only a person can check it)
 < `pass`. `all_of` takes the worst of its parts and `any_of` the best, so one
-rule combines everything, nested groups included. A measure is `eligible` when
-its worst criterion is `pass` or `confirm`, `possibly_eligible` when it is
-`unknown`, and `ineligible` on any `fail`. The columnar evaluator must agree with
+rule combines everything, nested groups included. A measure is `eligible` only
+when its worst criterion is `pass`: a hand-checked condition nobody has confirmed
+(`confirm`) or a missing fact (`unknown`) leaves it `possibly_eligible`, so the
+verdict can be relayed without reading the reasons. Any `fail` makes it `ineligible`. The columnar evaluator must agree with
 this module exactly; property tests hold it to that.
 """
 
@@ -66,6 +67,8 @@ class Outcome(BaseModel):
     value: float | str | None = None
     bound: float | str | None = None
     gap: float | None = None
+    condition: str | None = None  # a hand-checked condition's id, for confirming it
+    text_zh: str | None = None  # a hand-checked condition's Chinese wording
     parts: list["Outcome"] = []
 
 
@@ -168,19 +171,30 @@ def _size(c: SizeClassCriterion, facts: Facts, path: str) -> Outcome:
                    reason=f"size class {facts.size_class.value}; must be {bound}")
 
 
-def _attestation(c: AttestationCriterion, facts: Facts, path: str) -> Outcome:
-    field = f"attestations.{c.attestation.value}"
-    if c.attestation in facts.attestations:
-        return Outcome(path=path, type=c.type, status="pass", field=field, reason=f"declared {c.attestation.value}")
-    return Outcome(path=path, type=c.type, status="unknown", field=field,
-                   reason=f"declare {c.attestation.value} if it is true")
+def attestation_field(c: AttestationCriterion, measure: str) -> str:
+    """The name a missing declaration goes by: per scheme where the rule is per scheme."""
+    scheme = c.scheme_for(measure)
+    return f"attestations.{c.attestation.value}" + (f"@{scheme}" if scheme else "")
 
 
-def _manual(c: ManualCriterion, path: str) -> Outcome:
-    return Outcome(path=path, type=c.type, status="confirm", reason=f"confirm: {c.text}")
+def _attestation(c: AttestationCriterion, facts: Facts, path: str, measure: str) -> Outcome:
+    field = attestation_field(c, measure)
+    scheme = c.scheme_for(measure)
+    what = c.attestation.value + (f" for {scheme}" if scheme else "")
+    if c.attestation in facts.attestations or (scheme and (c.attestation, scheme) in facts.scheme_attestations):
+        return Outcome(path=path, type=c.type, status="pass", field=field, reason=f"declared {what}")
+    return Outcome(path=path, type=c.type, status="unknown", field=field, reason=f"declare {what} if it is true")
 
 
-def evaluate_criterion(criterion: Criterion, facts: Facts, path: str) -> Outcome:
+def _manual(c: ManualCriterion, facts: Facts, path: str, measure: str) -> Outcome:
+    if (measure, c.key) in facts.confirmed:
+        return Outcome(path=path, type=c.type, status="pass", field=f"confirmations.{c.key}", condition=c.key,
+                       text_zh=c.text_zh, reason=f"confirmed: {c.text}")
+    return Outcome(path=path, type=c.type, status="confirm", field=f"confirmations.{c.key}", condition=c.key,
+                   text_zh=c.text_zh, reason=f"confirm: {c.text}")
+
+
+def evaluate_criterion(criterion: Criterion, facts: Facts, path: str, measure: str = "") -> Outcome:
     """One criterion (and its parts, for groups) against the facts."""
     if not in_effect(criterion, facts.as_of):
         return Outcome(path=path, type=criterion.type, status="pass", reason="not in force on this date")
@@ -198,11 +212,11 @@ def evaluate_criterion(criterion: Criterion, facts: Facts, path: str) -> Outcome
         case SizeClassCriterion():
             return _size(criterion, facts, path)
         case AttestationCriterion():
-            return _attestation(criterion, facts, path)
+            return _attestation(criterion, facts, path, measure)
         case ManualCriterion():
-            return _manual(criterion, path)
+            return _manual(criterion, facts, path, measure)
         case AnyOfCriterion() | AllOfCriterion():
-            parts = [evaluate_criterion(part, facts, f"{path}.criteria[{i}]")
+            parts = [evaluate_criterion(part, facts, f"{path}.criteria[{i}]", measure)
                      for i, part in enumerate(criterion.criteria)]
             statuses = [STATUS_OF[part.status] for part in parts]
             combined = max(statuses) if criterion.type == "any_of" else min(statuses)
@@ -227,14 +241,16 @@ def jurisdiction_rule(jurisdiction: Sequence[str]) -> list[Criterion]:
 
 
 def evaluate(
-    criteria: list[Criterion], facts: Facts, jurisdiction: Sequence[str] = ()
+    criteria: list[Criterion], facts: Facts, jurisdiction: Sequence[str] = (), measure: str = ""
 ) -> tuple[Verdict, list[Outcome]]:
     """A measure's verdict for this firm and the outcome of each of its criteria.
 
     With a jurisdiction, its implicit rule comes first, with the path `jurisdiction`.
+    `measure` is the measure's code: confirmations and per-scheme declarations name it.
     """
     outcomes = [evaluate_criterion(rule, facts, "jurisdiction") for rule in jurisdiction_rule(jurisdiction)]
-    outcomes += [evaluate_criterion(criterion, facts, f"criteria[{i}]") for i, criterion in enumerate(criteria)]
+    outcomes += [evaluate_criterion(criterion, facts, f"criteria[{i}]", measure)
+                 for i, criterion in enumerate(criteria)]
     worst = min((STATUS_OF[outcome.status] for outcome in outcomes), default=Status.passed)
     return verdict_of(worst), outcomes
 
@@ -242,9 +258,9 @@ def evaluate(
 def verdict_of(worst: Status) -> Verdict:
     if worst is Status.fail:
         return Verdict.ineligible
-    if worst is Status.unknown:
-        return Verdict.possibly_eligible
-    return Verdict.eligible
+    if worst is Status.passed:
+        return Verdict.eligible
+    return Verdict.possibly_eligible
 
 
 def decisive(outcomes: list[Outcome], status: str) -> list[Outcome]:

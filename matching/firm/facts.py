@@ -26,6 +26,9 @@ class Facts:
     designations: dict[Designation, dt.date | None]  # titles held and valid on as_of, with award dates
     attestations: frozenset[Attestation]
     size_class: SizeClass | None
+    # (attestation, scheme) declared for one scheme; (measure code, condition id) confirmed by a person.
+    scheme_attestations: frozenset[tuple[Attestation, str]] = frozenset()
+    confirmed: frozenset[tuple[str, str]] = frozenset()
 
 
 def _years_between(start: dt.date, end: dt.date) -> float:
@@ -102,4 +105,7 @@ def derive(profile: FirmProfile, as_of: dt.date) -> Facts:
         designations=held,
         attestations=frozenset(profile.attestations),
         size_class=size,
+        scheme_attestations=frozenset((item.attestation, item.scheme) for item in profile.scheme_attestations),
+        confirmed=frozenset((item.measure, item.condition) for item in profile.confirmations
+                            if item.confirmed_on <= as_of),
     )

@@ -37,6 +37,27 @@ class HeldDesignation(BaseModel):
     awarded: Day | None = Field(default=None, description="date of recognition")
 
 
+class Confirmation(BaseModel):
+    """A person's word that one hand-checked condition of one measure holds for this firm."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    measure: str = Field(pattern=r"^[A-Z0-9][A-Z0-9-]{2,63}$", description="the measure's code")
+    condition: str = Field(pattern=r"^[0-9a-f]{12}$", description="the condition's id, as outcomes report it")
+    confirmed_by: str = Field(min_length=2, max_length=200, description="who confirmed it: the firm or its advisor")
+    confirmed_on: Day
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class SchemeAttestation(BaseModel):
+    """A declaration about one scheme, e.g. not previously funded by this programme."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    attestation: Attestation
+    scheme: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{1,63}$")
+
+
 class FirmProfile(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -83,7 +104,12 @@ class FirmProfile(BaseModel):
     above_scale: bool | None = Field(default=None, description="规上: above the statistical size line")
     has_rd_institution: bool | None = None
     designations: list[HeldDesignation] = Field(default_factory=list)
-    attestations: list[Attestation] = Field(default_factory=list)
+    attestations: list[Attestation] = Field(
+        default_factory=list, description="declarations that hold for every scheme")
+    scheme_attestations: list[SchemeAttestation] = Field(
+        default_factory=list, max_length=1000, description="declarations about one scheme each")
+    confirmations: list[Confirmation] = Field(
+        default_factory=list, max_length=1000, description="hand-checked conditions a person has confirmed")
     description: str | None = Field(default=None, max_length=5000)
     needs: str | None = Field(default=None, max_length=2000)
 

@@ -62,8 +62,8 @@ def _measure_recipients(session: Session, view: MeasureView, before: MeasureView
     if not firms:
         return []
     columns = FirmColumns.from_facts([derive(FirmProfile.model_validate(firm.profile), as_of) for firm in firms])
-    now = CompiledCriteria([view.rules]).evaluate(columns, as_of)[0]
-    then = CompiledCriteria([before.rules]).evaluate(columns, as_of)[0] if before else None
+    now = CompiledCriteria([view.rules], [view.code]).evaluate(columns, as_of)[0]
+    then = CompiledCriteria([before.rules], [before.code]).evaluate(columns, as_of)[0] if before else None
     found = []
     for row, firm in enumerate(firms):
         verdict = verdict_of(Status(int(now[row]))).value

@@ -14,8 +14,9 @@ from pydantic import BaseModel, Field, ValidationError
 
 from matching.catalogue.columns import BASE_FIELDS, MeasureColumns
 from matching.catalogue.view import MeasureView
-from matching.eligibility.columnar import CompiledCriteria, FirmColumns
-from matching.eligibility.rules import Status, Verdict, decisive, evaluate
+from matching.eligibility.columnar import CompiledCriteria, FirmColumns, tiers
+from matching.catalogue.verdict import ToConfirm, judge
+from matching.eligibility.rules import Status, Verdict
 from matching.errors import InvalidSweep
 from matching.firm.facts import derive
 from matching.firm.profile import FirmProfile
@@ -32,7 +33,9 @@ class Candidate(BaseModel):
     name: str
     region: str
     verdict: Verdict
+    reasons: list[str]
     missing: list[str]
+    to_confirm: list[ToConfirm]
     estimated_benefit: Estimate
     relevance: float
 
@@ -52,7 +55,7 @@ def verdicts_for(view: MeasureView, columns: FirmColumns, as_of: dt.date) -> npt
     """Worst status of the measure's rules for every firm in the batch."""
     if columns.count == 0:
         return np.zeros(0, dtype=np.int8)
-    worst: npt.NDArray[np.int8] = CompiledCriteria([view.rules]).evaluate(columns, as_of)[0]
+    worst: npt.NDArray[np.int8] = CompiledCriteria([view.rules], [view.code]).evaluate(columns, as_of)[0]
     return worst
 
 
@@ -103,7 +106,7 @@ def candidates(
     """
     status = verdicts_for(view, population.columns, population.as_of)
     visible = population.visible_to(tenant)
-    tier = np.select([status >= Status.confirm, status == Status.unknown], [0, 1], default=2)
+    tier = tiers(status)
     counts = {verdict: int(np.count_nonzero(visible & (tier == TIERS[verdict]))) for verdict in Verdict}
     shown = [TIERS[v] for v in (verdicts or [Verdict.eligible, Verdict.possibly_eligible])]
     chosen = np.flatnonzero(visible & np.isin(tier, shown))
@@ -126,13 +129,12 @@ def candidates(
         profile = found.get(int(population.ids[row]))
         if profile is None:  # deleted since the population was built
             continue
-        facts = derive(profile, population.as_of)
-        verdict, outcomes = evaluate(view.criteria, facts, view.jurisdiction)
+        judged = judge(view, derive(profile, population.as_of))
         items.append(Candidate(
             firm_id=int(population.ids[row]), external_ref=population.external_refs[row],
-            name=profile.name, region=profile.region, verdict=verdict,
-            missing=sorted({o.field for o in decisive(outcomes, "unknown") if o.field}),
-            estimated_benefit=estimate(view.benefit, facts), relevance=row_relevance,
+            name=profile.name, region=profile.region, verdict=judged.verdict, reasons=judged.reasons,
+            missing=judged.missing, to_confirm=judged.to_confirm,
+            estimated_benefit=judged.estimated_benefit, relevance=row_relevance,
         ))
     return CandidateList(code=view.code, as_of=population.as_of, firms_version=population.version, counts=counts,
                          total=len(chosen), offset=offset, limit=limit or len(chosen), items=items)
@@ -164,18 +166,17 @@ class Preview(BaseModel):
 def preview(view: MeasureView, population: Population, sweep: Sweep | None) -> Preview:
     """What a draft would do if published: who qualifies, what keeps firms out, what it would cost."""
     status = verdicts_for(view, population.columns, population.as_of)
-    counts = {Verdict.eligible: int(np.count_nonzero(status >= Status.confirm)),
-              Verdict.possibly_eligible: int(np.count_nonzero(status == Status.unknown)),
-              Verdict.ineligible: int(np.count_nonzero(status == Status.fail))}
+    tier = tiers(status)
+    counts = {verdict: int(np.count_nonzero(tier == TIERS[verdict])) for verdict in Verdict}
     rules = view.rules
     offset = len(rules) - len(view.criteria)  # the jurisdiction rule, when there is one
     excluded: list[dict[str, object]] = []
     for position, rule in enumerate(rules):
-        alone = CompiledCriteria([[rule]]).evaluate(population.columns, population.as_of)[0]
+        alone = CompiledCriteria([[rule]], [view.code]).evaluate(population.columns, population.as_of)[0]
         path = "jurisdiction" if position < offset else f"criteria[{position - offset}]"
         excluded.append({"path": path, "type": rule.type, "fails": int(np.count_nonzero(alone == 0))})
     excluded.sort(key=lambda item: -int(str(item["fails"])))
-    payout = float(firm_values(view, population.columns)[status >= Status.confirm].sum())
+    payout = float(firm_values(view, population.columns)[tier == 0].sum())
     qualifying = int(np.count_nonzero(status >= Status.unknown))
     points = []
     if sweep is not None:
@@ -192,8 +193,9 @@ def preview(view: MeasureView, population: Population, sweep: Sweep | None) -> P
             criteria = [changed if i == sweep.path else c for i, c in enumerate(view.criteria)]
             moved = verdicts_for(MeasureView(**(vars(view) | {"criteria": criteria})), population.columns,
                                  population.as_of)
-            eligible = int(np.count_nonzero(moved >= Status.confirm))
-            possible = int(np.count_nonzero(moved == Status.unknown))
+            moved_tier = tiers(moved)
+            eligible = int(np.count_nonzero(moved_tier == 0))
+            possible = int(np.count_nonzero(moved_tier == 1))
             points.append(SweepPoint(value=value, eligible=eligible, possibly_eligible=possible,
                                      change=eligible + possible - qualifying))
     return Preview(firms=len(status), counts=counts, excluded_by=excluded,

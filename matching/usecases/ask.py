@@ -11,13 +11,13 @@ import numpy.typing as npt
 from pydantic import BaseModel
 
 from matching.catalogue.snapshot import CatalogueSnapshot
+from matching.catalogue.verdict import ToConfirm, judge
 from matching.eligibility import advice
 from matching.eligibility.rules import Verdict
 from matching.firm.facts import derive
 from matching.firm.profile import FirmProfile
 from matching.ranking.benefit import Estimate, ranking_value
 from matching.usecases.search import SearchFilters, search
-from matching.usecases.verdicts import explain
 from policies import describe
 
 INSTRUCTIONS = (
@@ -40,7 +40,7 @@ class Answer(BaseModel):
     verdict: Verdict | None
     reasons: list[str]
     missing: list[str]
-    to_confirm: list[str]
+    to_confirm: list[ToConfirm]
     estimated_benefit: Estimate | None
 
 
@@ -70,13 +70,13 @@ def ask(
     answers: list[Answer] = []
     for hit in found.hits:
         view = snapshot.measures[snapshot.index[hit.code]]
-        verdict = explain(view, facts) if facts else None
+        verdict = judge(view, facts) if facts else None
         answers.append(Answer(
             code=view.code, title_en=view.title_en, title_zh=view.title_zh,
             who_qualifies=describe.who_qualifies(view.criteria), benefit=describe.benefit_text(view.benefit),
             window=describe.window_text(view.window), window_status=hit.window_status, source_url=view.source_url,
             verdict=verdict.verdict if verdict else None,
-            reasons=[o.reason for o in verdict.failing] if verdict else [],
+            reasons=verdict.reasons if verdict else [],
             missing=verdict.missing if verdict else [], to_confirm=verdict.to_confirm if verdict else [],
             estimated_benefit=verdict.estimated_benefit if verdict else None,
         ))

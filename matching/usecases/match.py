@@ -14,17 +14,18 @@ from pydantic import BaseModel, Field
 
 from matching.catalogue.columns import KINDS, LEVELS, WINDOW_CODES
 from matching.catalogue.snapshot import CatalogueSnapshot
+from matching.catalogue.verdict import ToConfirm, judge
 from matching.eligibility import advice
-from matching.eligibility.columnar import CONFIRM, FAIL, UNKNOWN
+from matching.eligibility.columnar import FAIL, tiers
 from matching.eligibility.rules import Outcome, Verdict
 from matching.firm.facts import apply_overrides, derive
 from matching.firm.profile import FirmProfile, query_text
 from matching.ranking.benefit import Estimate
 from matching.ranking.fusion import Fusion, Weights, fuse, total, value_scores
-from matching.ranking.windows import TIMELINESS, WindowState, window_state
+from matching.ranking.windows import TIMELINESS, WindowState
 from matching.text.embeddings import Vectors
 from matching.text.queries import QueryEncoder
-from matching.usecases.verdicts import NearMiss, explain, find_near_misses
+from matching.usecases.verdicts import NearMiss, find_near_misses
 from policies.vocabulary import Level, MeasureKind
 
 
@@ -63,7 +64,7 @@ class MatchItem(BaseModel):
     verdict: Verdict | str = Field(description="eligible, possibly_eligible, or near_miss")
     failing: list[Outcome]
     missing: list[str]
-    to_confirm: list[str]
+    to_confirm: list[ToConfirm]
     changes_needed: list[advice.Change] = []
     estimated_benefit: Estimate
     window: WindowState
@@ -145,8 +146,9 @@ def match(
     status = worst[:, 0]
     keep, windows = _selectable(snapshot, options)
     tier = np.full(len(snapshot.measures), -1, dtype=np.int8)
-    tier[keep & (status >= CONFIRM)] = 0
-    tier[keep & (status == UNKNOWN)] = 1
+    verdicts = tiers(status)
+    tier[keep & (verdicts == 0)] = 0
+    tier[keep & (verdicts == 1)] = 1
     misses: dict[int, NearMiss] = {}
     if options.near_misses:
         ineligible = np.flatnonzero(keep & (status == FAIL)).tolist()
@@ -182,12 +184,11 @@ def match(
     items: list[MatchItem] = []
     for position, j in enumerate(page, start=options.offset + 1):
         index = int(candidates[j])
-        view, verdict = snapshot.measures[index], explain(snapshot.measures[index], facts)
-        state = window_state(view.window, view.effective_from, view.effective_to, options.as_of,
-                             options.closing_soon_days)
+        view, verdict = snapshot.measures[index], judge(snapshot.measures[index], facts, options.closing_soon_days)
+        state = verdict.window
         items.append(MatchItem(
             rank=position, code=view.code, title_en=view.title_en, title_zh=view.title_zh, kind=view.kind,
-            level=view.level, authority=view.authority, verdict=TIER_NAMES[int(tier[index])],
+            level=view.level, authority=view.authority, verdict=verdict.verdict if tier[index] < 2 else TIER_NAMES[2],
             failing=verdict.failing, missing=verdict.missing, to_confirm=verdict.to_confirm,
             changes_needed=misses[index].changes if index in misses else [],
             estimated_benefit=verdict.estimated_benefit, window=state, score=round(float(scores[j]), 6),
@@ -202,8 +203,8 @@ def match(
             source_url=view.source_url,
         ))
     possibly = candidates[tier[candidates] == 1]
-    unknowns = {snapshot.codes[i]: fields
-                for i, fields in snapshot.criteria.blocking_unknowns(nodes, possibly).items()}
+    unknowns = {snapshot.codes[i]: [label for label, _ in pending]
+                for i, pending in snapshot.criteria.blocking(nodes, possibly).items()}
     worth = {snapshot.codes[int(i)]: float(v) for i, v in zip(possibly, values[tier[candidates] == 1],
                                                                          strict=True)}
     counts = {name: int(np.count_nonzero(tier[candidates] == code)) for code, name in enumerate(TIER_NAMES)}

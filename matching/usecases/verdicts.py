@@ -11,10 +11,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from matching.catalogue.snapshot import CatalogueSnapshot
+from matching.catalogue.verdict import CLOSING_SOON_DAYS, MeasureVerdict, judge
 from matching.catalogue.view import MeasureView
 from matching.eligibility import advice
 from matching.eligibility.advice import Change, NextQuestion
-from matching.eligibility.rules import Outcome, Status, Verdict, decisive, evaluate, verdict_of
+from matching.eligibility.rules import Status, Verdict, evaluate, verdict_of
 from matching.errors import UnknownMeasures
 from matching.firm.facts import Facts, apply_overrides, derive
 from matching.firm.profile import FirmProfile
@@ -22,24 +23,6 @@ from matching.ranking.benefit import Estimate, estimate, ranking_value
 from policies import reference
 
 NEAR_MISS_LIMIT = 10
-
-
-class MeasureVerdict(BaseModel):
-    """One measure for one firm: the verdict, every reason, and what it is worth."""
-
-    code: str
-    title_en: str
-    title_zh: str
-    kind: str
-    level: str
-    verdict: Verdict
-    outcomes: list[Outcome]
-    failing: list[Outcome]
-    missing: list[str]
-    to_confirm: list[str]
-    estimated_benefit: Estimate
-    source_url: str | None
-    legal_basis: str | None
 
 
 class NearMiss(BaseModel):
@@ -59,20 +42,6 @@ class EligibilityReport(BaseModel):
     near_misses: list[NearMiss]
 
 
-def explain(measure: MeasureView, facts: Facts) -> MeasureVerdict:
-    """The scalar evaluation of one measure, shaped for people."""
-    verdict, outcomes = evaluate(measure.criteria, facts, measure.jurisdiction)
-    return MeasureVerdict(
-        code=measure.code, title_en=measure.title_en, title_zh=measure.title_zh, kind=measure.kind.value,
-        level=measure.level.value, verdict=verdict, outcomes=outcomes,
-        failing=decisive(outcomes, "fail"),
-        missing=sorted({o.field for o in decisive(outcomes, "unknown") if o.field}),
-        to_confirm=[o.reason.removeprefix("confirm: ") for o in decisive(outcomes, "confirm")],
-        estimated_benefit=estimate(measure.benefit, facts),
-        source_url=measure.source_url, legal_basis=measure.legal_basis,
-    )
-
-
 def _covers(measure: MeasureView, region: str) -> bool:
     return any(reference.region_within(region, area) for area in measure.jurisdiction)
 
@@ -88,12 +57,12 @@ def find_near_misses(
         measure = snapshot.measures[index]
         if not _covers(measure, facts.region):
             continue  # another place's measure: no change to the profile helps
-        _, outcomes = evaluate(measure.criteria, facts, measure.jurisdiction)
+        _, outcomes = evaluate(measure.criteria, facts, measure.jurisdiction, measure.code)
         changes = advice.smallest_change(measure.rules, outcomes, numbers)
         if changes is None:
             continue
         changed = apply_overrides(profile, advice.apply_changes(changes, held))
-        after, _ = evaluate(measure.criteria, derive(changed, facts.as_of), measure.jurisdiction)
+        after, _ = evaluate(measure.criteria, derive(changed, facts.as_of), measure.jurisdiction, measure.code)
         if after is Verdict.ineligible:
             continue
         miss = NearMiss(code=measure.code, title_en=measure.title_en, changes=changes, verdict_after=after,
@@ -112,6 +81,7 @@ def check(
     overrides: dict[str, Any] | None = None,
     include_ineligible: bool = False,
     want_near_misses: bool = False,
+    closing_soon_days: int = CLOSING_SOON_DAYS,
 ) -> EligibilityReport:
     """Check a firm against the published catalogue (or the listed measures) as of a date.
 
@@ -133,7 +103,7 @@ def check(
     verdicts = {index: verdict_of(Status(int(worst[index]))) for index in selected}
     counts = Counter(verdicts.values())
     shown = [i for i in selected if include_ineligible or codes is not None or verdicts[i] is not Verdict.ineligible]
-    results = [explain(snapshot.measures[i], facts) for i in shown]
+    results = [judge(snapshot.measures[i], facts, closing_soon_days) for i in shown]
     order = {Verdict.eligible: 0, Verdict.possibly_eligible: 1, Verdict.ineligible: 2}
     results.sort(key=lambda r: (order[r.verdict], -ranking_value(r.estimated_benefit), r.code))
     unknowns = {r.code: r.missing for r in results if r.verdict is Verdict.possibly_eligible}

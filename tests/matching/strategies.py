@@ -69,10 +69,17 @@ def _leaf() -> st.SearchStrategy[Criterion]:
         designation,
         st.builds(lambda c: SizeClassCriterion(type="size_class", classes=c),
                   st.lists(st.sampled_from(list(SizeClass)), min_size=1, max_size=3)),
-        st.builds(lambda a: AttestationCriterion(type="attestation", attestation=a),
-                  st.sampled_from(list(Attestation))),
-        st.just(ManualCriterion(type="manual", text="Confirm the main product leads its niche")),
+        st.builds(lambda a, scheme: AttestationCriterion(type="attestation", attestation=a, scheme=scheme),
+                  st.sampled_from(list(Attestation)), st.sampled_from([None, *SCHEMES])),
+        st.sampled_from(MANUALS),
     )
+
+
+# Measures in generated catalogues are coded M0, M1, ... so generated firms can confirm their conditions.
+CODES = [f"M{n}" for n in range(8)]
+SCHEMES = ["SCHEME-A", "M0"]
+MANUALS = [ManualCriterion(type="manual", text="The main product leads its niche"),
+           ManualCriterion(type="manual", text="The project is on the provincial list")]
 
 
 def criteria() -> st.SearchStrategy[Criterion]:
@@ -107,4 +114,8 @@ def facts(draw: st.DrawFn) -> Facts:
         designations=designations,
         attestations=frozenset(draw(st.sets(st.sampled_from(list(Attestation)), max_size=3))),
         size_class=draw(st.none() | st.sampled_from(list(SizeClass))),
+        scheme_attestations=frozenset(draw(st.sets(
+            st.tuples(st.sampled_from(list(Attestation)), st.sampled_from([*SCHEMES, *CODES[:3]])), max_size=3))),
+        confirmed=frozenset(draw(st.sets(
+            st.tuples(st.sampled_from(CODES[:4]), st.sampled_from([m.key for m in MANUALS])), max_size=4))),
     )

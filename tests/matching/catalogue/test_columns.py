@@ -25,7 +25,7 @@ from policies.terms import (
     Window,
 )
 from policies.vocabulary import BenefitBase, Level, MeasureKind, NumericField, WindowMode
-from tests.matching.strategies import criteria, facts
+from tests.matching.strategies import CODES, criteria, facts
 
 DAYS = st.sampled_from([None, dt.date(2026, 1, 1), dt.date(2026, 11, 22), dt.date(2026, 12, 10),
                         dt.date(2026, 12, 31), dt.date(2027, 3, 1)])
@@ -90,16 +90,16 @@ def test_columns_agree_with_the_references(catalogue: list[MeasureView], firm: F
 
 @settings(max_examples=200, deadline=None)
 @given(catalogue=st.lists(st.lists(criteria(), max_size=4), min_size=1, max_size=6), firm=facts())
-def test_blocking_unknowns_match_the_scalar_missing_fields(catalogue: list[list[Criterion]], firm: Facts) -> None:
-    compiled = CompiledCriteria(catalogue)
+def test_blocking_matches_the_scalar_missing_and_unconfirmed(catalogue: list[list[Criterion]], firm: Facts) -> None:
+    compiled = CompiledCriteria(catalogue, CODES)
     nodes, worst = compiled.evaluate_nodes(FirmColumns.from_facts([firm]), firm.as_of)
-    possibly = np.flatnonzero(worst[:, 0] == 1)
-    found = compiled.blocking_unknowns(nodes, possibly)
+    possibly = np.flatnonzero((worst[:, 0] == 1) | (worst[:, 0] == 2))
+    found = compiled.blocking(nodes, possibly)
     for index in possibly:
-        verdict, outcomes = evaluate(catalogue[index], firm)
+        verdict, outcomes = evaluate(catalogue[index], firm, (), CODES[index])
         assert verdict is Verdict.possibly_eligible
-        expected = {o.field for o in decisive(outcomes, "unknown")}
-        assert set(found.get(int(index), [])) == expected
+        expected = {o.field for o in decisive(outcomes, "unknown") + decisive(outcomes, "confirm")}
+        assert {label for label, _ in found.get(int(index), [])} == expected
 
 
 

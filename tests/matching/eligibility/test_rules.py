@@ -41,10 +41,51 @@ def test_missing_fact_is_unknown_and_names_the_field() -> None:
     assert outcomes[0].field == "rd_ratio"
 
 
-def test_manual_condition_is_to_confirm_and_does_not_block() -> None:
+def test_an_unconfirmed_hand_checked_condition_leaves_the_verdict_open() -> None:
     verdict, outcomes = check([{"type": "manual", "text": "Main product ranks top 3 in China"}], firm())
-    assert verdict is Verdict.eligible
+    assert verdict is Verdict.possibly_eligible
     assert outcomes[0].status == "confirm"
+    assert outcomes[0].condition is not None
+
+
+def test_a_confirmed_condition_passes_for_that_measure_only() -> None:
+    rule = CRITERIA.validate_python([{"type": "manual", "text": "The project is on the national list"}])
+    key = rule[0].key
+    confirmed = firm(confirmations=[{"measure": "CN-A", "condition": key, "confirmed_by": "advisor Li",
+                                     "confirmed_on": "2026-11-01"}])
+    assert evaluate(rule, derive(confirmed, TODAY), (), "CN-A")[0] is Verdict.eligible
+    assert evaluate(rule, derive(confirmed, TODAY), (), "CN-B")[0] is Verdict.possibly_eligible
+    # Confirmed after the date asked about: not yet confirmed then.
+    assert evaluate(rule, derive(confirmed, dt.date(2026, 10, 31)), (), "CN-A")[0] is Verdict.possibly_eligible
+
+
+def test_a_changed_wording_lapses_the_confirmation() -> None:
+    old = CRITERIA.validate_python([{"type": "manual", "text": "The project is on the national list"}])
+    new = CRITERIA.validate_python([{"type": "manual", "text": "The project is on the 2026 national list"}])
+    confirmed = firm(confirmations=[{"measure": "CN-A", "condition": old[0].key, "confirmed_by": "the firm",
+                                     "confirmed_on": "2026-11-01"}])
+    assert evaluate(new, derive(confirmed, TODAY), (), "CN-A")[0] is Verdict.possibly_eligible
+
+
+def test_not_previously_funded_is_declared_per_scheme() -> None:
+    rule = CRITERIA.validate_python([{"type": "attestation", "attestation": "not_previously_funded"}])
+    for_a = firm(scheme_attestations=[{"attestation": "not_previously_funded", "scheme": "CN-A"}])
+    assert evaluate(rule, derive(for_a, TODAY), (), "CN-A")[0] is Verdict.eligible
+    verdict, outcomes = evaluate(rule, derive(for_a, TODAY), (), "CN-B")
+    assert verdict is Verdict.possibly_eligible
+    assert outcomes[0].field == "attestations.not_previously_funded@CN-B"
+    # A general declaration covers every scheme; a declaration true of every scheme needs no scheme.
+    assert evaluate(rule, derive(firm(attestations=["not_previously_funded"]), TODAY), (), "CN-B")[0] is Verdict.eligible
+    general = CRITERIA.validate_python([{"type": "attestation", "attestation": "tax_compliant"}])
+    assert evaluate(general, derive(firm(attestations=["tax_compliant"]), TODAY), (), "CN-B")[0] is Verdict.eligible
+
+
+def test_a_shared_scheme_is_declared_once_for_all_its_measures() -> None:
+    rule = CRITERIA.validate_python([{"type": "attestation", "attestation": "not_previously_funded",
+                                      "scheme": "SME-DEV-FUND"}])
+    declared = firm(scheme_attestations=[{"attestation": "not_previously_funded", "scheme": "SME-DEV-FUND"}])
+    assert evaluate(rule, derive(declared, TODAY), (), "CN-A")[0] is Verdict.eligible
+    assert evaluate(rule, derive(declared, TODAY), (), "CN-B")[0] is Verdict.eligible
 
 
 def test_any_of_takes_the_best_branch() -> None:

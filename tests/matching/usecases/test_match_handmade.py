@@ -27,14 +27,14 @@ def _by_code(result: MatchResult) -> dict[str, MatchItem]:
 def test_every_eligible_measure_ranks_before_a_possibly_eligible_one_that_scores_higher() -> None:
     result = _match()
     codes = [item.code for item in result.items]
-    assert set(codes[:2]) == {"NB-RD-GRANT", "NB-SMART-FACTORY"} and codes[2:] == ["YZ-IMPLANT-AWARD"]
-    assert [item.verdict for item in result.items] == ["eligible", "eligible", "possibly_eligible"]
-    implant = result.items[2]
-    # The most relevant, valuable, specific and urgent measure still waits behind every eligible one.
-    assert implant.score > max(item.score for item in result.items[:2])
+    assert codes[0] == "NB-RD-GRANT" and set(codes[1:]) == {"YZ-IMPLANT-AWARD", "NB-SMART-FACTORY"}
+    assert [item.verdict for item in result.items] == ["eligible", "possibly_eligible", "possibly_eligible"]
+    implant = _by_code(result)["YZ-IMPLANT-AWARD"]
+    # The most relevant, valuable, specific and urgent measure still waits behind the eligible one.
+    assert implant.score > result.items[0].score
     assert implant.missing == ["invention_patents"] and implant.window.status == "closing_soon"
     assert [item.rank for item in result.items] == [1, 2, 3]
-    assert result.total == 3 and result.counts == {"eligible": 2, "possibly_eligible": 1, "near_miss": 0}
+    assert result.total == 3 and result.counts == {"eligible": 1, "possibly_eligible": 2, "near_miss": 0}
 
 
 def test_ineligible_and_closed_measures_are_absent() -> None:
@@ -44,12 +44,16 @@ def test_ineligible_and_closed_measures_are_absent() -> None:
     assert not codes & absent
 
 
-def test_a_condition_only_a_person_can_check_is_eligible_with_something_to_confirm() -> None:
+def test_a_condition_only_a_person_can_check_leaves_the_measure_possibly_eligible_until_confirmed() -> None:
     factory = _by_code(_match())["NB-SMART-FACTORY"]
-    assert factory.verdict == "eligible"
-    assert factory.to_confirm == [NOT_FUNDED_TWICE]
+    assert factory.verdict == "possibly_eligible"
+    assert [item.text for item in factory.to_confirm] == [NOT_FUNDED_TWICE]
     assert factory.missing == [] and factory.failing == []
     assert factory.estimated_benefit.amount == 200_000
+    confirmation = {"measure": "NB-SMART-FACTORY", "condition": factory.to_confirm[0].condition,
+                    "confirmed_by": "the firm's advisor", "confirmed_on": "2026-11-20"}
+    confirmed = _by_code(_match(confirmations=[confirmation]))["NB-SMART-FACTORY"]
+    assert confirmed.verdict == "eligible" and confirmed.to_confirm == []
 
 
 def test_a_measure_a_small_numeric_change_would_open_is_a_near_miss() -> None:
@@ -72,7 +76,7 @@ def test_near_misses_come_last_and_only_where_a_change_to_the_profile_helps() ->
     # No number changes an industry (NB-SOFTWARE-GRANT) or where the firm is registered (CD-EXPORT-AWARD).
     assert set(misses) == {"NB-LG-AWARD", "NB-LG-TOPUP", "CN-EXPORT-LOAN"}
     assert [change.required for change in misses["NB-LG-TOPUP"].changes_needed] == ["little_giant"]
-    assert result.counts == {"eligible": 2, "possibly_eligible": 1, "near_miss": 3} and result.total == 6
+    assert result.counts == {"eligible": 1, "possibly_eligible": 2, "near_miss": 3} and result.total == 6
     assert result.bundle == _match().bundle  # a near miss is shown, not banked
 
 
