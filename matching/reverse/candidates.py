@@ -13,14 +13,14 @@ import numpy.typing as npt
 from pydantic import BaseModel, Field, ValidationError
 
 from matching.catalogue.columns import BASE_FIELDS, MeasureColumns
+from matching.catalogue.verdict import ToConfirm, judge
 from matching.catalogue.view import MeasureView
 from matching.eligibility.columnar import CompiledCriteria, FirmColumns, tiers
-from matching.catalogue.verdict import ToConfirm, judge
 from matching.eligibility.rules import Status, Verdict
 from matching.errors import InvalidSweep
 from matching.firm.facts import derive
 from matching.firm.profile import FirmProfile
-from matching.ranking.benefit import Estimate, estimate
+from matching.ranking.benefit import Estimate
 from matching.reverse.population import Population
 from policies.criteria import NumericCriterion
 
@@ -68,7 +68,7 @@ RELEVANCE_DECIMALS = 6  # relevance is rounded before it orders firms, so equal 
 
 
 def _contenders(
-    tier: npt.NDArray[np.int64], value: npt.NDArray[np.float64], wanted: int | None
+    tier: npt.NDArray[np.int8], value: npt.NDArray[np.float64], wanted: int | None
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Positions that can reach the first `wanted` places: those ahead on (tier, value), and those tied with the last.
 
