@@ -6,13 +6,14 @@ the columnar pass has already said which measures are worth explaining.
 
 import math
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from pydantic import BaseModel
 
 from matching.eligibility.rules import Outcome
 from policies.criteria import Criterion, DesignationCriterion, NumericCriterion, Op
-from policies.vocabulary import DERIVED_FIELDS, Designation, NumericField
+from policies.vocabulary import DERIVED_FIELDS, DESIGNATION_NAMES_ZH, FRACTION_FIELDS, Designation, NumericField
 
 
 class NextQuestion(BaseModel):
@@ -25,10 +26,14 @@ class NextQuestion(BaseModel):
 
 
 class Change(BaseModel):
+    """One change to the profile: what, from what to what, and by how much."""
+
     field: str
     current: float | str | None
     required: float | str
+    by: float | None = None
     note: str
+    note_zh: str
 
 
 QUESTIONS: dict[str, str] = {
@@ -86,6 +91,67 @@ _NUMERATOR: dict[NumericField, tuple[NumericField, NumericField]] = {
 _COUNTS = {NumericField.employees, NumericField.rd_staff, NumericField.invention_patents,
            NumericField.ip_class1, NumericField.ip_class2}
 
+# What a firm can plausibly change within a year, and how far. A near miss is a measure the firm
+# could reach by next year's call, so the bounds are a year's realistic growth for a small firm:
+# money it earns, spends or raises by at most half again (a fast-growing SME's year, not a plan to
+# double); a headcount or a patent count by half again or two, whichever is more (a granted patent
+# can also be bought); a share by five percentage points; the years in its niche by the one that
+# passes. Nothing else moves on purpose: a firm does not shrink, move or change trade to qualify,
+# nor can it choose its age, growth rate, market rank or score.
+GROWTH_FACTOR = 1.5
+COUNT_STEP = 2
+SHARE_STEP = 0.05
+_MONEY_UP = {NumericField.operating_revenue, NumericField.total_assets, NumericField.rd_expense,
+             NumericField.new_equity_financing_2y, NumericField.planned_investment, NumericField.loan_need}
+_SHARES_UP = {NumericField.main_business_share, NumericField.export_share}
+_SHARES_DOWN = {NumericField.debt_ratio}
+_YEARS = {NumericField.years_in_niche: 1.0}
+
+# The ladder, lowest first: a near miss may ask for the next title up, never one further.
+LADDER_BELOW: dict[Designation, frozenset[Designation]] = {
+    Designation.specialized_sme: frozenset({Designation.innovative_sme}),
+    Designation.provincial_hidden_champion: frozenset({Designation.specialized_sme}),
+    Designation.little_giant: frozenset({Designation.specialized_sme, Designation.provincial_hidden_champion}),
+    Designation.key_little_giant: frozenset({Designation.little_giant}),
+    Designation.provincial_single_champion: frozenset({Designation.little_giant, Designation.specialized_sme}),
+    Designation.single_champion: frozenset({Designation.little_giant, Designation.provincial_single_champion}),
+}
+# Titles any SME can apply for in the coming year without a title below them.
+OPEN_TITLES = frozenset({Designation.tech_sme, Designation.innovative_sme, Designation.high_tech_enterprise})
+# A higher title stands for the rungs beneath it: a little giant is past the 专精特新 rung.
+_IMPLIES: dict[Designation, frozenset[Designation]] = {
+    Designation.specialized_sme: frozenset({Designation.innovative_sme}),
+    Designation.provincial_hidden_champion: frozenset({Designation.innovative_sme, Designation.specialized_sme}),
+    Designation.little_giant: frozenset({Designation.innovative_sme, Designation.specialized_sme}),
+    Designation.key_little_giant: frozenset({Designation.innovative_sme, Designation.specialized_sme,
+                                             Designation.little_giant}),
+    Designation.single_champion: frozenset({Designation.innovative_sme, Designation.specialized_sme,
+                                            Designation.little_giant}),
+}
+
+
+def reachable_title(wanted: Designation, held: Collection[Designation]) -> bool:
+    """Whether the firm could obtain `wanted` within a year: an open title, or one rung above a title it holds."""
+    if wanted in OPEN_TITLES:
+        return True
+    standing = set(held).union(*(_IMPLIES.get(title, frozenset()) for title in held))
+    return bool(LADDER_BELOW.get(wanted, frozenset()) & standing)
+
+
+def plausible(field: NumericField, current: float, required: float) -> bool:
+    """Whether moving `field` from `current` to `required` is within a year's reach (see GROWTH_FACTOR)."""
+    if field in _MONEY_UP:
+        return current < required <= current * GROWTH_FACTOR
+    if field in _COUNTS:
+        return current < required <= max(current * GROWTH_FACTOR, current + COUNT_STEP)
+    if field in _SHARES_UP:
+        return current < required <= current + SHARE_STEP + 1e-12
+    if field in _SHARES_DOWN:
+        return current - SHARE_STEP - 1e-12 <= required < current
+    if field in _YEARS:
+        return current < required <= current + _YEARS[field]
+    return False
+
 
 def _target(criterion: NumericCriterion, current: float) -> float | None:
     """The nearest value that meets the criterion."""
@@ -95,6 +161,23 @@ def _target(criterion: NumericCriterion, current: float) -> float | None:
     if high is not None and current > high:
         return high - (1 if criterion.field in _COUNTS else abs(high) * 1e-6) if criterion.op is Op.lt else high
     return None
+
+
+def _shown(field: NumericField, value: float) -> str:
+    if field in FRACTION_FIELDS:
+        return f"{value:.2%}"
+    return f"{value:,.0f}" if abs(value) >= 1000 or field in _COUNTS else f"{value:g}"
+
+
+def _change(field: NumericField, current: float, required: float, what: str | None = None) -> Change:
+    by = required - current
+    verb_en, verb_zh = ("raise", "提高") if by > 0 else ("lower", "降低")
+    label = what or field.value.replace("_", " ")
+    return Change(field=field.value, current=current, required=required, by=by,
+                  note=f"{verb_en} {label} from {_shown(field, current)} to {_shown(field, required)} "
+                       f"(by {_shown(field, abs(by))})",
+                  note_zh=f"{FIELD_NAMES_ZH.get(field, field.value)}从{_shown(field, current)}{verb_zh}到"
+                          f"{_shown(field, required)}（{'增加' if by > 0 else '减少'}{_shown(field, abs(by))}）")
 
 
 def _numeric_change(criterion: NumericCriterion, outcome: Outcome, numbers: dict[str, Any]) -> Change | None:
@@ -111,27 +194,38 @@ def _numeric_change(criterion: NumericCriterion, outcome: Outcome, numbers: dict
         if base is None or not over:
             return None
         needed = math.ceil(target * over) if target > float(outcome.value) else math.floor(target * over)
-        return Change(field=numerator.value, current=base, required=needed,
-                      note=f"{field.value} {float(outcome.value):.2%} → {target:.2%}")
+        if not plausible(numerator, float(base), float(needed)):
+            return None
+        change = _change(numerator, float(base), float(needed))
+        change.note += f", so that {field.value.replace('_', ' ')} reaches {target:.2%}"
+        change.note_zh += f"，使{FIELD_NAMES_ZH.get(field, field.value)}达到{target:.2%}"
+        return change
     if field in DERIVED_FIELDS:
         return None  # age, last-but-one year's ratio and two-year sums cannot be changed today
     required: float = math.ceil(target) if field in _COUNTS or target > 1000 else target
-    return Change(field=field.value, current=outcome.value, required=required,
-                  note=f"{field.value} {outcome.value:g} → {required:g}")
+    if not plausible(field, float(outcome.value), required):
+        return None
+    return _change(field, float(outcome.value), required)
 
 
-def fixes(criterion: Criterion, outcome: Outcome, numbers: dict[str, Any]) -> list[Change] | None:
-    """The changes that would turn this failing criterion into a pass, or None if none are plausible."""
+def fixes(criterion: Criterion, outcome: Outcome, numbers: dict[str, Any],
+          held: Collection[Designation] = ()) -> list[Change] | None:
+    """The changes within a year's reach that would turn this failing criterion into a pass, or None."""
     if outcome.status != "fail":
         return []
     if isinstance(criterion, NumericCriterion):
         change = _numeric_change(criterion, outcome, numbers)
         return None if change is None else [change]
-    if isinstance(criterion, DesignationCriterion) and criterion.held and outcome.field == f"designations.{criterion.designation.value}":
+    if (isinstance(criterion, DesignationCriterion) and criterion.held
+            and outcome.field == f"designations.{criterion.designation.value}"):
+        if not reachable_title(criterion.designation, held):
+            return None
+        name_zh = DESIGNATION_NAMES_ZH[criterion.designation]
         return [Change(field="designations", current=None, required=criterion.designation.value,
-                       note=f"obtain the {criterion.designation.value.replace('_', ' ')} title")]
+                       note=f"obtain the {criterion.designation.value.replace('_', ' ')} title",
+                       note_zh=f"取得{name_zh}称号")]
     if criterion.type in ("any_of", "all_of"):
-        options = [fixes(part, part_outcome, numbers)
+        options = [fixes(part, part_outcome, numbers, held)
                    for part, part_outcome in zip(criterion.criteria, outcome.parts, strict=True)]
         if criterion.type == "all_of":
             if any(option is None for option in options):
@@ -153,11 +247,12 @@ def cost_of(changes: list[Change]) -> float:
     return total
 
 
-def smallest_change(criteria: list[Criterion], outcomes: list[Outcome], numbers: dict[str, Any]) -> list[Change] | None:
-    """At most two numeric changes or one title that would clear every failing criterion."""
+def smallest_change(criteria: list[Criterion], outcomes: list[Outcome], numbers: dict[str, Any],
+                    held: Collection[Designation] = ()) -> list[Change] | None:
+    """At most two numeric changes or one title, each within a year's reach, that would clear every failure."""
     changes: list[Change] = []
     for criterion, outcome in zip(criteria, outcomes, strict=True):
-        found = fixes(criterion, outcome, numbers)
+        found = fixes(criterion, outcome, numbers, held)
         if found is None:
             return None
         changes += found
@@ -177,3 +272,16 @@ def apply_changes(changes: list[Change], held: list[dict[str, Any]]) -> dict[str
         else:
             result[change.field] = change.required
     return result
+
+
+# Field names for the Chinese notes; wording.py (when present) is the fuller source.
+FIELD_NAMES_ZH: dict[NumericField, str] = {
+    NumericField.employees: "从业人员", NumericField.operating_revenue: "营业收入", NumericField.total_assets: "资产总额",
+    NumericField.rd_expense: "研发费用", NumericField.rd_staff: "研发人员", NumericField.invention_patents: "发明专利",
+    NumericField.ip_class1: "Ⅰ类知识产权", NumericField.ip_class2: "Ⅱ类知识产权",
+    NumericField.main_business_share: "主营业务收入占比", NumericField.export_share: "出口占比",
+    NumericField.debt_ratio: "资产负债率", NumericField.years_in_niche: "从事细分领域年限",
+    NumericField.new_equity_financing_2y: "近两年新增股权融资", NumericField.planned_investment: "计划投资额",
+    NumericField.loan_need: "贷款需求", NumericField.rd_ratio: "研发费用占营业收入比重",
+    NumericField.rd_staff_ratio: "研发人员占比",
+}

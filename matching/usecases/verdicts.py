@@ -58,7 +58,7 @@ def find_near_misses(
         if not _covers(measure, facts.region):
             continue  # another place's measure: no change to the profile helps
         _, outcomes = evaluate(measure.criteria, facts, measure.jurisdiction, measure.code)
-        changes = advice.smallest_change(measure.rules, outcomes, numbers)
+        changes = advice.smallest_change(measure.rules, outcomes, numbers, list(facts.designations))
         if changes is None:
             continue
         changed = apply_overrides(profile, advice.apply_changes(changes, held))

@@ -21,14 +21,26 @@ def test_a_firm_gets_what_it_qualifies_for_and_nothing_else() -> None:
     assert result.counts == {"eligible": 1, "possibly_eligible": 0, "near_miss": 0}
 
 
-def test_near_misses_say_what_to_change() -> None:
-    result = _match(MatchOptions(as_of=AS_OF, near_misses=True))
+SPECIALIZED = [{"designation": "specialized_sme", "awarded": "2025-07-01"}]
+
+
+def test_near_misses_say_what_to_change_and_by_how_much() -> None:
+    """16% exports against 20% is four points a firm can add in a year; 专精特新 is one rung below little giant."""
+    result = _match(MatchOptions(as_of=AS_OF, near_misses=True), export_share=0.16, designations=SPECIALIZED)
     misses = {item.code: item for item in result.items if item.verdict == "near_miss"}
     assert set(misses) == {"NB-LG-AWARD", "NB-LG-TOPUP", "CN-EXPORT-LOAN"}
     loan = misses["CN-EXPORT-LOAN"].changes_needed[0]
-    assert (loan.field, loan.current, loan.required) == ("export_share", 0.08, 0.2)
+    assert (loan.field, loan.current, loan.required) == ("export_share", 0.16, 0.2)
+    assert loan.by is not None and abs(loan.by - 0.04) < 1e-9
+    assert "16.00%" in loan.note and "20.00%" in loan.note and "出口占比" in loan.note_zh
     assert result.items[0].code == "NB-RD-GRANT"  # eligible before any near miss
     assert "NB-LG-AWARD" not in result.bundle.codes  # near misses are not banked
+
+
+def test_what_a_firm_cannot_close_within_a_year_is_no_near_miss() -> None:
+    """8% exports is twelve points short of 20%; a firm with no title is three rungs below little giant."""
+    result = _match(MatchOptions(as_of=AS_OF, near_misses=True))
+    assert [item.verdict for item in result.items if item.verdict == "near_miss"] == []
 
 
 def test_an_unknown_fact_makes_possibly_eligible_and_the_next_question_asks_for_it() -> None:

@@ -12,6 +12,7 @@ from policies.vocabulary import Level, MeasureKind
 from tests.matching.handmade import AS_OF, NOT_FUNDED_TWICE, firm, query_encoder, snapshot
 
 WEIGHTS = Weights(relevance=0.5, value=0.15, timeliness=0.15, specificity=0.2)
+SPECIALIZED = [{"designation": "specialized_sme", "awarded": "2025-07-01"}]
 LITTLE_GIANT = [{"designation": "little_giant", "awarded": "2025-07-01"}]
 
 
@@ -56,20 +57,23 @@ def test_a_condition_only_a_person_can_check_leaves_the_measure_possibly_eligibl
     assert confirmed.verdict == "eligible" and confirmed.to_confirm == []
 
 
-def test_a_measure_a_small_numeric_change_would_open_is_a_near_miss() -> None:
-    """800 staff fail both "at most 500" measures; each is absent, then a near miss asking for 500."""
-    plain = _match(employees=800)
-    assert not {"NB-RD-GRANT", "NB-SMART-FACTORY"} & set(_by_code(plain))
-    result = _match(MatchOptions(as_of=AS_OF, near_misses=True), employees=800)
-    grant = _by_code(result)["NB-RD-GRANT"]
-    assert grant.verdict == "near_miss"
-    assert [(outcome.field, outcome.value, outcome.bound) for outcome in grant.failing] == [("employees", 800, 500)]
-    assert [(change.field, change.current, change.required) for change in grant.changes_needed] == [
-        ("employees", 800, 500)]
+def test_a_firm_is_not_told_to_shrink_but_is_told_to_grow_within_reach() -> None:
+    """800 staff fail both "at most 500" measures: shedding 300 people to win a grant is no near miss.
+
+    Four export points short of the loan's 20% is one: a year's growth can close it.
+    """
+    crowded = _match(MatchOptions(as_of=AS_OF, near_misses=True), employees=800)
+    assert not {"NB-RD-GRANT", "NB-SMART-FACTORY"} & set(_by_code(crowded))
+    result = _match(MatchOptions(as_of=AS_OF, near_misses=True), export_share=0.16)
+    loan = _by_code(result)["CN-EXPORT-LOAN"]
+    assert loan.verdict == "near_miss"
+    assert [(outcome.field, outcome.value, outcome.bound) for outcome in loan.failing] == [("export_share", 0.16, 0.2)]
+    assert [(change.field, change.current, change.required) for change in loan.changes_needed] == [
+        ("export_share", 0.16, 0.2)]
 
 
 def test_near_misses_come_last_and_only_where_a_change_to_the_profile_helps() -> None:
-    result = _match(MatchOptions(as_of=AS_OF, near_misses=True))
+    result = _match(MatchOptions(as_of=AS_OF, near_misses=True), export_share=0.16, designations=SPECIALIZED)
     verdicts = [item.verdict for item in result.items]
     assert verdicts == sorted(verdicts, key=["eligible", "possibly_eligible", "near_miss"].index)
     misses = {item.code: item for item in result.items if item.verdict == "near_miss"}
@@ -77,7 +81,7 @@ def test_near_misses_come_last_and_only_where_a_change_to_the_profile_helps() ->
     assert set(misses) == {"NB-LG-AWARD", "NB-LG-TOPUP", "CN-EXPORT-LOAN"}
     assert [change.required for change in misses["NB-LG-TOPUP"].changes_needed] == ["little_giant"]
     assert result.counts == {"eligible": 1, "possibly_eligible": 2, "near_miss": 3} and result.total == 6
-    assert result.bundle == _match().bundle  # a near miss is shown, not banked
+    assert result.bundle == _match(export_share=0.16, designations=SPECIALIZED).bundle  # shown, not banked
 
 
 def test_the_bundle_keeps_the_most_valuable_of_an_exclusivity_group_and_adds_up_the_rest() -> None:
@@ -118,9 +122,10 @@ def test_a_closed_window_is_kept_only_on_request_and_scores_no_timeliness() -> N
 
 def test_pages_of_one_walk_the_whole_order() -> None:
     options: dict[str, Any] = {"as_of": AS_OF, "near_misses": True}
-    whole = _match(MatchOptions(**options, limit=10))
+    near = {"export_share": 0.16, "designations": SPECIALIZED}
+    whole = _match(MatchOptions(**options, limit=10), **near)
     assert len(whole.items) == 6
-    pages = [_match(MatchOptions(**options, offset=offset, limit=1)) for offset in range(7)]
+    pages = [_match(MatchOptions(**options, offset=offset, limit=1), **near) for offset in range(7)]
     assert [item.code for page in pages for item in page.items] == [item.code for item in whole.items]
     assert [item.rank for page in pages for item in page.items] == [1, 2, 3, 4, 5, 6]
     assert pages[6].items == [] and all(page.total == 6 and page.counts == whole.counts for page in pages)

@@ -97,10 +97,13 @@ def test_the_next_question_and_the_near_misses() -> None:
     report = check(snapshot(), firm(), as_of=AS_OF, want_near_misses=True)
     assert report.next_question is not None and report.next_question.field == "invention_patents"
     assert report.next_question.measures == ["YZ-IMPLANT-AWARD"]
-    # Cheapest change first: exports 8% → 20% costs 0.12; a title costs one whole step, the bigger award first.
+    assert report.near_misses == []  # 12 export points and three rungs are more than a year's reach
+    near = check(snapshot(), firm(export_share=0.16, designations=[{"designation": "specialized_sme"}]),
+                 as_of=AS_OF, want_near_misses=True)
+    # Cheapest change first: exports 16% → 20% costs 0.25; a title costs one whole step, the bigger award first.
     # No number changes an industry (NB-SOFTWARE-GRANT) or the city a firm is in (CD-EXPORT-AWARD).
-    assert [miss.code for miss in report.near_misses] == ["CN-EXPORT-LOAN", "NB-LG-AWARD", "NB-LG-TOPUP"]
-    loan = report.near_misses[0]
-    assert [(c.field, c.current, c.required) for c in loan.changes] == [("export_share", 0.08, 0.2)]
-    assert all(miss.verdict_after is Verdict.eligible for miss in report.near_misses)
+    assert [miss.code for miss in near.near_misses] == ["CN-EXPORT-LOAN", "NB-LG-AWARD", "NB-LG-TOPUP"]
+    loan = near.near_misses[0]
+    assert [(c.field, c.current, c.required) for c in loan.changes] == [("export_share", 0.16, 0.2)]
+    assert all(miss.verdict_after is Verdict.eligible for miss in near.near_misses)
     assert check(snapshot(), firm(), as_of=AS_OF).near_misses == []  # only on request
