@@ -8,9 +8,11 @@ reference, so no request ever sees half of an update.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import Any
 
 from matching.catalogue.columns import MeasureColumns
+from matching.catalogue.coverage import Coverage, coverage
 from matching.catalogue.shards import ShardedCriteria
 from matching.catalogue.view import MeasureView, StoredMeasures
 from matching.text.lexical import LexicalIndex
@@ -41,6 +43,14 @@ class CatalogueSnapshot:
             columns=MeasureColumns.from_views(measures),
         )
 
+
+    @cached_property
+    def jurisdictions(self) -> frozenset[str]:
+        """Every place some measure governs, for telling a firm which levels have measures on file."""
+        return frozenset(f"{int(code):06d}" for code in set(self.columns.place_codes.tolist()))
+
+    def coverage(self, region: str) -> Coverage:
+        return coverage(self.jurisdictions, region)
 
     def parts(self) -> dict[str, object]:
         """What is saved to disk; the FAISS index is rebuilt from the vectors, which is a copy."""

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel
 
+from matching.catalogue.coverage import Coverage
 from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.catalogue.verdict import ToConfirm, judge
 from matching.eligibility import advice
@@ -51,6 +52,7 @@ class AskResult(BaseModel):
     answers: list[Answer]
     next_question: str | None
     next_question_field: str | None
+    coverage: Coverage | None
     instructions: str = INSTRUCTIONS
 
 
@@ -85,8 +87,10 @@ def ask(
         answers.sort(key=lambda a: order[a.verdict] if a.verdict else 3)  # stable: search order within a verdict
     answers = answers[:limit]
     question_field, follow_up = _follow_up(answers, profile)
+    place = profile.region if profile else (found.regions[0] if len(found.regions) == 1 else None)
     return AskResult(question=question, regions=found.regions, catalogue_version=snapshot.version, answers=answers,
-                     next_question=follow_up, next_question_field=question_field)
+                     next_question=follow_up, next_question_field=question_field,
+                     coverage=snapshot.coverage(place) if place else None)
 
 
 def _follow_up(answers: list[Answer], profile: FirmProfile | None) -> tuple[str | None, str | None]:

@@ -13,6 +13,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, Field
 
 from matching.catalogue.columns import KINDS, LEVELS, WINDOW_CODES
+from matching.catalogue.coverage import Coverage
 from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.catalogue.verdict import ToConfirm, judge
 from matching.eligibility import advice
@@ -90,6 +91,7 @@ class MatchResult(BaseModel):
     items: list[MatchItem]
     bundle: Bundle
     next_question: advice.NextQuestion | None
+    coverage: Coverage
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,7 @@ def match(
     return MatchResult(
         as_of=options.as_of, catalogue_version=snapshot.version, total=len(candidates), counts=counts,
         items=items, bundle=best_bundle(snapshot, candidates[qualifying], values[qualifying]),
-        next_question=advice.next_question(unknowns, worth),
+        next_question=advice.next_question(unknowns, worth), coverage=snapshot.coverage(effective.region),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from matching.catalogue.coverage import Coverage
 from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.catalogue.verdict import CLOSING_SOON_DAYS, MeasureVerdict, judge
 from matching.catalogue.view import MeasureView
@@ -40,6 +41,7 @@ class EligibilityReport(BaseModel):
     results: list[MeasureVerdict]
     next_question: NextQuestion | None
     near_misses: list[NearMiss]
+    coverage: Coverage
 
 
 def _covers(measure: MeasureView, region: str) -> bool:
@@ -116,4 +118,5 @@ def check(
         results=results,
         next_question=advice.next_question(unknowns, values),
         near_misses=find_near_misses(snapshot, effective, facts, ineligible) if want_near_misses else [],
+        coverage=snapshot.coverage(effective.region),
     )

@@ -97,3 +97,13 @@ def test_health_names_the_catalogue_version(sample_client: TestClient) -> None:
     health = sample_client.get("/health").json()
     assert health["catalogue_version"] > 0 and health["published"] >= 150
     assert health["model"] == "all-MiniLM-L6-v2"
+
+
+def test_a_firm_where_no_local_measure_is_on_file_is_told_so(sample_client: TestClient, portal: dict[str, str]) -> None:
+    jiangsu = firm("chengdu-longtan-robotics") | {"region": "320102"}
+    result = top(sample_client, portal, jiangsu, limit=5)
+    assert result["coverage"]["not_on_file"] == ["provincial", "municipal", "district"]
+    assert "江苏省南京市玄武区" in result["coverage"]["notice_zh"]
+    assert all(item["level"] == "national" for item in result["items"])
+    answer = sample_client.post("/v1/eligibility", json={"profile": jiangsu}, headers=portal).json()
+    assert answer["coverage"] == result["coverage"]
