@@ -38,7 +38,8 @@ def places(region: str) -> list[tuple[Level, str]]:
 
 def coverage(jurisdictions: Collection[str], region: str) -> Coverage:
     """The levels with at least one measure governing exactly the firm's place, and those with none."""
-    searched, missing = [Level.national], []
+    searched: list[Level] = [Level.national]
+    missing: list[Level] = []
     for level, code in places(region):
         (searched if code in jurisdictions else missing).append(level)
     place = reference.region_name(region) or region
