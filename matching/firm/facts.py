@@ -31,10 +31,6 @@ class Facts:
     confirmed: frozenset[tuple[str, str]] = frozenset()
 
 
-def _years_between(start: dt.date, end: dt.date) -> float:
-    return (end - start).days / 365.25
-
-
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     if numerator is None or denominator is None or denominator <= 0:
         return None
@@ -48,6 +44,24 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def age_years(founded: dt.date, as_of: dt.date) -> float:
+    """A calendar age, as a person counts it: whole years completed, plus the share of the current year elapsed.
+
+    Days / 365.25 leaves a firm 0.9993 years old on its first anniversary, failing
+    "at least 1 year" on the day a person says it qualifies. Here every anniversary
+    is a whole number, and the fraction runs over the actual length of the year
+    being lived (365 or 366 days), so age only grows with `as_of`. A firm founded on
+    29 February has its anniversary on 28 February in other years, the rule
+    `_add_years` already gives titles and the Civil Code's (民法典 §201: a period
+    whose month has no corresponding day ends on the month's last day).
+    """
+    years = as_of.year - founded.year
+    if _add_years(founded, years) > as_of:
+        years -= 1
+    start, end = _add_years(founded, years), _add_years(founded, years + 1)
+    return years + (as_of - start).days / (end - start).days
 
 
 def title_valid(awarded: dt.date | None, as_of: dt.date) -> bool:
@@ -73,7 +87,7 @@ def derive(profile: FirmProfile, as_of: dt.date) -> Facts:
     rd = numbers[NumericField.rd_expense]
     rd_prev = numbers[NumericField.rd_expense_prev]
     numbers[NumericField.age_years] = (
-        _years_between(profile.founded, as_of) if profile.founded and profile.founded <= as_of else None
+        age_years(profile.founded, as_of) if profile.founded and profile.founded <= as_of else None
     )
     numbers[NumericField.rd_ratio] = _ratio(rd, revenue)
     # The year-before-last revenue is not asked for; last year's revenue over
