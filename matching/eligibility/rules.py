@@ -17,6 +17,7 @@ from typing import assert_never
 
 from pydantic import BaseModel
 
+from matching.eligibility import wording
 from matching.firm.facts import Facts
 from policies import reference
 from policies.criteria import (
@@ -63,6 +64,8 @@ class Outcome(BaseModel):
     type: str
     status: str
     reason: str
+    # The same in Chinese. Every rule of this module gives one; an outcome built elsewhere may not.
+    reason_zh: str | None = None
     field: str | None = None
     value: float | str | None = None
     bound: float | str | None = None
@@ -94,81 +97,105 @@ def numeric_status(op: Op, value: float, low: float | None, high: float | None) 
 def _numeric(c: NumericCriterion, facts: Facts, path: str) -> Outcome:
     value = facts.numbers[c.field]
     bound: float | str | None = c.value if c.op is not Op.between else f"{c.min}–{c.max}"
+    unit = wording.unit_of(c.field)
+
+    def words(ok: bool, gap: float | None, lang: wording.Lang) -> str:
+        return wording.numeric_reason(wording.field_name(c.field, lang), unit, c.op.value, c.low, c.high, value,
+                                      ok, gap=gap, need=[c.field.value], lang=lang)
+
     if value is None:
         return Outcome(path=path, type=c.type, status="unknown", field=c.field.value, bound=bound,
-                       reason=f"provide {c.field.value} (needs {c.op.value} {bound})")
+                       reason=words(False, None, "en"), reason_zh=words(False, None, "zh"))
     if numeric_status(c.op, value, c.low, c.high):
         return Outcome(path=path, type=c.type, status="pass", field=c.field.value, value=value, bound=bound,
-                       reason=f"{c.field.value} {value:g} meets {c.op.value} {bound}")
+                       reason=words(True, None, "en"), reason_zh=words(True, None, "zh"))
     target = c.low if c.low is not None and value < c.low + EPSILON else c.high
     gap = None if target is None else target - value
     return Outcome(path=path, type=c.type, status="fail", field=c.field.value, value=value, bound=bound, gap=gap,
-                   reason=f"{c.field.value} is {value:g}; the measure needs {c.op.value} {bound}")
+                   reason=words(False, gap, "en"), reason_zh=words(False, gap, "zh"))
 
 
 def _flag(c: FlagCriterion, facts: Facts, path: str) -> Outcome:
     value = facts.flags[c.field]
-    wanted = "yes" if c.value else "no"
+    wanted, wanted_zh = ("yes", "是") if c.value else ("no", "否")
+    name, name_zh = wording.field_name(c.field, "en"), wording.field_name(c.field, "zh")
     if value is None:
         return Outcome(path=path, type=c.type, status="unknown", field=c.field.value, bound=wanted,
-                       reason=f"provide {c.field.value} (must be {wanted})")
+                       reason=f"provide {c.field.value}: {name} must be {wanted}",
+                       reason_zh=f"请提供{wording.need_list([c.field.value], 'zh')}：须为{wanted_zh}")
     status = "pass" if value == c.value else "fail"
     return Outcome(path=path, type=c.type, status=status, field=c.field.value, value=str(value).lower(),
-                   bound=wanted, reason=f"{c.field.value} is {'yes' if value else 'no'}; must be {wanted}")
+                   bound=wanted, reason=f"{name}: {'yes' if value else 'no'}; must be {wanted}",
+                   reason_zh=f"{name_zh}：{'是' if value else '否'}；须为{wanted_zh}")
 
 
 def _region(c: RegionCriterion, facts: Facts, path: str) -> Outcome:
     inside = any(reference.region_within(facts.region, code) for code in c.codes)
     names = ", ".join(f"{code} {reference.region_name(code) or ''}".strip() for code in c.codes)
-    verb = "is within" if inside else "is outside"
+    own = f"{facts.region} {reference.region_name(facts.region) or ''}".strip()
+    verb, verb_zh = ("is within", "位于") if inside else ("is outside", "不在")
     return Outcome(path=path, type=c.type, status="pass" if inside else "fail", field="region",
-                   value=facts.region, bound=",".join(c.codes), reason=f"region {facts.region} {verb} {names}")
+                   value=facts.region, bound=",".join(c.codes), reason=f"region {own} {verb} {names}",
+                   reason_zh=f"注册地 {own} {verb_zh} {names.replace(', ', '、')} 范围内")
 
 
 def _industry(c: IndustryCriterion, facts: Facts, path: str) -> Outcome:
     bound = ",".join(c.codes)
     if not facts.industries:
         return Outcome(path=path, type=c.type, status="unknown", field="industries", bound=bound,
-                       reason="provide industries (GB/T 4754 codes)")
+                       reason="provide industries (GB/T 4754 codes)",
+                       reason_zh="请提供所属行业代码（industries，GB/T 4754）")
     inside = any(reference.industry_within(own, code) for own in facts.industries for code in c.codes)
     ok = inside != c.exclude
-    relation = "in" if inside else "not in"
+    relation, relation_zh = ("in", "属于") if inside else ("not in", "不属于")
+    excluded = c.exclude and inside
     return Outcome(path=path, type=c.type, status="pass" if ok else "fail", field="industries",
                    value=",".join(facts.industries), bound=("not " if c.exclude else "") + bound,
-                   reason=f"industries {relation} {bound}" + (" (excluded)" if c.exclude and inside else ""))
+                   reason=f"industries {relation} {bound}" + (" (excluded)" if excluded else ""),
+                   reason_zh=f"所属行业{relation_zh} {bound.replace(',', '、')}" + ("（排除行业）" if excluded else ""))
 
 
 def _designation(c: DesignationCriterion, facts: Facts, path: str) -> Outcome:
-    name = f"{c.designation.value} ({DESIGNATION_NAMES_ZH[c.designation]})"
+    title_zh = DESIGNATION_NAMES_ZH[c.designation]
+    name = f"{c.designation.value} ({title_zh})"
     field = f"designations.{c.designation.value}"
     held = c.designation in facts.designations
     if not c.held:
         return Outcome(path=path, type=c.type, status="fail" if held else "pass", field=field,
-                       reason=f"must not hold {name}; " + ("holds it" if held else "does not"))
+                       reason=f"must not hold {name}; " + ("holds it" if held else "does not"),
+                       reason_zh=f"须未持有{title_zh}称号；" + ("已持有" if held else "未持有"))
     if not held:
-        return Outcome(path=path, type=c.type, status="fail", field=field, reason=f"needs {name}")
+        return Outcome(path=path, type=c.type, status="fail", field=field, reason=f"needs {name}",
+                       reason_zh=f"须持有有效的{title_zh}称号")
     if c.awarded_from is None and c.awarded_to is None:
-        return Outcome(path=path, type=c.type, status="pass", field=field, reason=f"holds {name}")
+        return Outcome(path=path, type=c.type, status="pass", field=field, reason=f"holds {name}",
+                       reason_zh=f"持有{title_zh}称号")
     awarded = facts.designations[c.designation]
     window = f"{c.awarded_from or '…'} to {c.awarded_to or '…'}"
+    window_zh = f"{c.awarded_from or '…'} 至 {c.awarded_to or '…'}"
     if awarded is None:
         return Outcome(path=path, type=c.type, status="unknown", field=field + ".awarded", bound=window,
-                       reason=f"provide the date {name} was awarded (must fall {window})")
+                       reason=f"provide the date {name} was awarded (must fall {window})",
+                       reason_zh=f"请提供{title_zh}称号的认定日期（须在 {window_zh} 之间）")
     ok = (c.awarded_from is None or c.awarded_from <= awarded) and (c.awarded_to is None or awarded <= c.awarded_to)
     return Outcome(path=path, type=c.type, status="pass" if ok else "fail", field=field + ".awarded",
                    value=awarded.isoformat(), bound=window,
-                   reason=f"{name} awarded {awarded}; must fall {window}")
+                   reason=f"{name} awarded {awarded}; must fall {window}",
+                   reason_zh=f"{title_zh}称号认定于 {awarded}；须在 {window_zh} 之间")
 
 
 def _size(c: SizeClassCriterion, facts: Facts, path: str) -> Outcome:
     bound = ",".join(size.value for size in c.classes)
+    wanted_zh = "、".join(wording.size_zh(size.value) for size in c.classes)
     if facts.size_class is None:
         return Outcome(path=path, type=c.type, status="unknown", field="size_class", bound=bound,
-                       reason="provide industries, employees, operating_revenue (and total_assets) to size the firm")
+                       reason="provide industries, employees, operating_revenue (and total_assets) to size the firm",
+                       reason_zh="请提供所属行业、从业人员数、营业收入（及资产总额），以划分企业规模")
     ok = facts.size_class in c.classes
     return Outcome(path=path, type=c.type, status="pass" if ok else "fail", field="size_class",
                    value=facts.size_class.value, bound=bound,
-                   reason=f"size class {facts.size_class.value}; must be {bound}")
+                   reason=f"size class {facts.size_class.value}; must be {' or '.join(bound.split(','))}",
+                   reason_zh=f"企业规模为{wording.size_zh(facts.size_class.value)}；须为{wanted_zh}")
 
 
 def attestation_field(c: AttestationCriterion, measure: str) -> str:
@@ -181,23 +208,29 @@ def _attestation(c: AttestationCriterion, facts: Facts, path: str, measure: str)
     field = attestation_field(c, measure)
     scheme = c.scheme_for(measure)
     what = c.attestation.value + (f" for {scheme}" if scheme else "")
+    what_zh = wording.attestation_zh(c.attestation.value) + (f"（{scheme}）" if scheme else "")
     if c.attestation in facts.attestations or (scheme and (c.attestation, scheme) in facts.scheme_attestations):
-        return Outcome(path=path, type=c.type, status="pass", field=field, reason=f"declared {what}")
-    return Outcome(path=path, type=c.type, status="unknown", field=field, reason=f"declare {what} if it is true")
+        return Outcome(path=path, type=c.type, status="pass", field=field, reason=f"declared {what}",
+                       reason_zh=f"已声明：{what_zh}")
+    return Outcome(path=path, type=c.type, status="unknown", field=field, reason=f"declare {what} if it is true",
+                   reason_zh=f"如属实，请声明：{what_zh}")
 
 
 def _manual(c: ManualCriterion, facts: Facts, path: str, measure: str) -> Outcome:
+    """`reason` starts "confirm: " or "confirmed: " and `reason_zh` "待确认：" or "已确认：", which callers strip."""
+    text_zh = c.text_zh or c.text
     if (measure, c.key) in facts.confirmed:
         return Outcome(path=path, type=c.type, status="pass", field=f"confirmations.{c.key}", condition=c.key,
-                       text_zh=c.text_zh, reason=f"confirmed: {c.text}")
+                       text_zh=c.text_zh, reason=f"confirmed: {c.text}", reason_zh=f"已确认：{text_zh}")
     return Outcome(path=path, type=c.type, status="confirm", field=f"confirmations.{c.key}", condition=c.key,
-                   text_zh=c.text_zh, reason=f"confirm: {c.text}")
+                   text_zh=c.text_zh, reason=f"confirm: {c.text}", reason_zh=f"待确认：{text_zh}")
 
 
 def evaluate_criterion(criterion: Criterion, facts: Facts, path: str, measure: str = "") -> Outcome:
     """One criterion (and its parts, for groups) against the facts."""
     if not in_effect(criterion, facts.as_of):
-        return Outcome(path=path, type=criterion.type, status="pass", reason="not in force on this date")
+        return Outcome(path=path, type=criterion.type, status="pass", reason="not in force on this date",
+                       reason_zh="该条件在此日期不适用")
     match criterion:
         case NumericCriterion():
             return _numeric(criterion, facts, path)
@@ -220,9 +253,10 @@ def evaluate_criterion(criterion: Criterion, facts: Facts, path: str, measure: s
                      for i, part in enumerate(criterion.criteria)]
             statuses = [STATUS_OF[part.status] for part in parts]
             combined = max(statuses) if criterion.type == "any_of" else min(statuses)
-            word = "at least one of" if criterion.type == "any_of" else "all of"
+            word, word_zh = ("at least one of", "至少满足其一") if criterion.type == "any_of" else ("all of", "须全部满足")
             return Outcome(path=path, type=criterion.type, status=combined.label, parts=parts,
-                           reason=f"{word} {len(parts)} conditions: {combined.label}")
+                           reason=f"{word} {len(parts)} conditions: {combined.label}",
+                           reason_zh=f"以下 {len(parts)} 项条件{word_zh}：{wording.STATUSES_ZH[combined.label]}")
     assert_never(criterion)
 
 

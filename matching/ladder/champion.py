@@ -1,6 +1,7 @@
 """制造业单项冠军 under the 2023 standard (§1.8)."""
 
 from matching.eligibility.rules import Outcome
+from matching.eligibility.wording import amount, field_name
 from matching.firm.facts import Facts
 from matching.ladder.assembly import assessment
 from matching.ladder.conditions import attested, manual
@@ -23,21 +24,23 @@ def _champion_revenue(rung: Rung, facts: Facts) -> Outcome:
     path = f"{rung}.main_revenue"
     revenue = facts.numbers[NumericField.operating_revenue]
     share = facts.numbers[NumericField.main_business_share]
-    name = "main-business revenue (last year)"
+    name, name_zh = "main-business revenue (last year)", "上年主营业务收入"
     if revenue is None or (share is None and at_least(revenue, CHAMPION_REVENUE)):
         need = "operating_revenue" if revenue is None else "main_business_share"
-        unknown = Quantity(name=name, field="operating_revenue", value=None, need=need, unit="yuan")
+        unknown = Quantity(name=name, name_zh=name_zh, field="operating_revenue", value=None, need=need, unit="yuan")
         return threshold(path, unknown, "gte", CHAMPION_REVENUE)
     if share is None:
-        name = "operating revenue (last year)"
+        name, name_zh = field_name("operating_revenue", "en"), field_name("operating_revenue", "zh")
     main = revenue if share is None else revenue * share
-    known = Quantity(name=name, field="operating_revenue", value=main, need="", unit="yuan")
+    known = Quantity(name=name, name_zh=name_zh, field="operating_revenue", value=main, need="", unit="yuan")
     outcome = threshold(path, known, "gte", CHAMPION_REVENUE)
     if outcome.status == "pass":
         return outcome.model_copy(update={
             "status": "confirm",
-            "reason": "confirm: the 3-year average main-business revenue is ≥ 400,000,000 yuan "
-                      f"({outcome.reason})",
+            "reason": f"confirm: the 3-year average main-business revenue is at least "
+                      f"{amount(CHAMPION_REVENUE, 'yuan')} ({outcome.reason})",
+            "reason_zh": f"待确认：近三年主营业务收入平均不低于 {amount(CHAMPION_REVENUE, 'yuan', 'zh')}"
+                         f"（{outcome.reason_zh}）",
         })
     return outcome
 

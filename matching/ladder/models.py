@@ -22,7 +22,6 @@ StatusLabel = Literal["pass", "fail", "unknown", "confirm"]
 # applies; or the profile cannot hold the fact (platform tests, provincial indicators).
 Pending = Literal["missing", "confirm", "not_computable"]
 Op = Literal["gte", "lte"]
-Unit = Literal["yuan", "share", "years", "count", "people"]
 
 LADDER: tuple[Rung, ...] = (
     "tech_sme", "innovative_sme", "specialized_sme", "little_giant", "single_champion",

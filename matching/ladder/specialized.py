@@ -1,6 +1,7 @@
 """专精特新中小企业 under the 2022 (§1.3) and 2026 (§1.4) standards."""
 
 from matching.eligibility.rules import Outcome
+from matching.eligibility.wording import amount
 from matching.firm.facts import Facts
 from matching.firm.profile import FirmProfile
 from matching.ladder.assembly import assessment
@@ -17,7 +18,7 @@ from matching.ladder.conditions import (
 )
 from matching.ladder.models import WAN, Firm, Indicator, Regime, Rung, RungAssessment
 from matching.ladder.scoring import IpPoints, Scale, Spec, banded, fixed, ip_indicator, open_
-from matching.ladder.thresholds import Quantity, check, fmt, need, threshold
+from matching.ladder.thresholds import Quantity, check, need, threshold
 from policies.vocabulary import Designation, NumericField
 
 # --------------------------------------------------------------------------- §1.3 专精特新中小企业 (2022)
@@ -86,16 +87,16 @@ def _spec_quality(profile: FirmProfile) -> Indicator:
 def _spec_rd_input(facts: Facts) -> Indicator:
     """§1.3 研发投入: the better of the amount band and the ratio band."""
     spec = SPEC_SPECS["rd"]
-    amount, ratio = facts.numbers[NumericField.rd_expense], facts.numbers[NumericField.rd_ratio]
-    scored = [SPEC_RD_AMOUNT.score(amount) if amount is not None else None,
+    spent, ratio = facts.numbers[NumericField.rd_expense], facts.numbers[NumericField.rd_ratio]
+    scored = [SPEC_RD_AMOUNT.score(spent) if spent is not None else None,
               SPEC_RD_RATIO.score(ratio) if ratio is not None else None]
     known = [item for item in scored if item is not None]
     top = SPEC_RD_AMOUNT.max_points
     if not known:
         return open_(spec, 0, top, top, "missing", missing=need(facts, NumericField.rd_ratio))
     points, band = max(known)
-    shown = " / ".join(text for text in (None if amount is None else fmt(amount, "yuan"),
-                                         None if ratio is None else fmt(ratio, "share")) if text)
+    shown = " / ".join(text for text in (None if spent is None else amount(spent, "yuan"),
+                                         None if ratio is None else amount(ratio, "share")) if text)
     if len(known) == 2 or points == top:
         return fixed(spec, points, top, shown, band)
     return open_(spec, points, top, top, "missing", value=shown, band=band,
@@ -171,7 +172,7 @@ def assess_specialized_2022(firm: Firm, regime: Regime) -> RungAssessment:
               confirm="provincial award ranked top-3 unit, or national award ranked top-5, "
                       "in the last 3 years"),
         threshold(f"{rung}.route.rd_average", Quantity(
-            name="average R&D expense over 2 years", field="rd_expense_2y",
+            name="average R&D expense over 2 years", name_zh="近两年平均研发费用", field="rd_expense_2y",
             value=None if avg_rd is None else avg_rd / 2, need=need(facts, NumericField.rd_expense_2y),
             unit="yuan"), "gte", 1000 * WAN),
         check(f"{rung}.route.equity", facts, NumericField.new_equity_financing_2y, "gte", 6000 * WAN),

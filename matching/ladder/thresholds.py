@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from matching.eligibility.rules import EPSILON, Outcome
+from matching.eligibility.wording import Lang, Unit, amount, field_name, numeric_reason, unit_of
 from matching.firm.facts import Facts
-from matching.ladder.models import Op, Unit
+from matching.ladder.models import Op
 from matching.ladder.scoring import at_least, at_most
 from policies.vocabulary import NumericField
 
@@ -19,26 +20,6 @@ SOURCES: dict[NumericField, tuple[NumericField, ...]] = {
     NumericField.rd_staff_ratio: (NumericField.rd_staff, NumericField.employees),
 }
 
-FIELD_LABELS: dict[NumericField, tuple[str, Unit]] = {
-    NumericField.employees: ("employees", "people"),
-    NumericField.operating_revenue: ("operating revenue (last year)", "yuan"),
-    NumericField.total_assets: ("total assets", "yuan"),
-    NumericField.rd_expense: ("R&D expense (last year)", "yuan"),
-    NumericField.rd_expense_prev: ("R&D expense (year before last)", "yuan"),
-    NumericField.rd_expense_2y: ("R&D expense (last 2 years)", "yuan"),
-    NumericField.rd_ratio: ("R&D ratio (last year)", "share"),
-    NumericField.rd_ratio_prev: ("R&D ratio (year before last)", "share"),
-    NumericField.rd_staff_ratio: ("R&D staff share", "share"),
-    NumericField.main_business_share: ("main-business share of revenue", "share"),
-    NumericField.revenue_growth_avg_2y: ("2-year average revenue growth", "share"),
-    NumericField.debt_ratio: ("asset-liability ratio", "share"),
-    NumericField.years_in_niche: ("years in the niche market", "years"),
-    NumericField.niche_market_share: ("niche market share", "share"),
-    NumericField.new_equity_financing_2y: ("new equity financing (last 2 years)", "yuan"),
-    NumericField.ip_class1: ("class-I IP (Ⅰ类知识产权)", "count"),
-}
-
-
 @dataclass(frozen=True)
 class Quantity:
     """A number a threshold is checked on, with what to ask for when it is missing.
@@ -48,12 +29,14 @@ class Quantity:
     """
 
     name: str
+    name_zh: str
     field: str
     value: float | None
     need: str
     unit: Unit
     base: float | None = None
     base_name: str = ""
+    base_name_zh: str = ""
     base_unit: Literal["yuan", "people"] = "yuan"
 
 
@@ -71,61 +54,52 @@ def _revenue_prev(facts: Facts) -> float | None:
 
 
 def _quantity(facts: Facts, field: NumericField) -> Quantity:
-    name, unit = FIELD_LABELS[field]
     revenue = facts.numbers[NumericField.operating_revenue]
-    bases: dict[NumericField, tuple[float | None, str, Literal["yuan", "people"]]] = {
-        NumericField.rd_ratio: (revenue, "revenue", "yuan"),
-        NumericField.rd_ratio_prev: (_revenue_prev(facts), "that year's revenue", "yuan"),
-        NumericField.main_business_share: (revenue, "revenue", "yuan"),
-        NumericField.rd_staff_ratio: (facts.numbers[NumericField.employees], "employees", "people"),
+    bases: dict[NumericField, tuple[float | None, str, str, Literal["yuan", "people"]]] = {
+        NumericField.rd_ratio: (revenue, "revenue", "营业收入", "yuan"),
+        NumericField.rd_ratio_prev: (_revenue_prev(facts), "that year's revenue", "当年营业收入", "yuan"),
+        NumericField.main_business_share: (revenue, "revenue", "营业收入", "yuan"),
+        NumericField.rd_staff_ratio: (facts.numbers[NumericField.employees], "employees", "职工", "people"),
     }
-    base, base_name, base_unit = bases.get(field, (None, "", "yuan"))
-    return Quantity(name=name, field=field.value, value=facts.numbers[field], need=need(facts, field),
-                    unit=unit, base=base, base_name=base_name, base_unit=base_unit)
+    base, base_name, base_name_zh, base_unit = bases.get(field, (None, "", "", "yuan"))
+    return Quantity(name=field_name(field, "en"), name_zh=field_name(field, "zh"), field=field.value,
+                    value=facts.numbers[field], need=need(facts, field), unit=unit_of(field), base=base,
+                    base_name=base_name, base_name_zh=base_name_zh, base_unit=base_unit)
 
 
-def fmt(value: float, unit: Unit) -> str:
-    if unit == "share":
-        return f"{value * 100:.4g}%"
-    if unit == "yuan":
-        return f"{value:,.0f} yuan"
-    if unit == "years":
-        return f"{value:g} years"
-    return f"{value:g}"
-
-
-def _difference(gap: float, q: Quantity) -> str:
-    """The gap in the unit a person acts on: yuan, percentage points (and yuan), years, a count."""
-    if q.unit == "share":
-        text = f"{gap * 100:+.3g} pt"
-        if q.base:
-            amount = abs(gap) * q.base
-            people = q.base_unit == "people"
-            told = f"{math.ceil(amount - EPSILON):,d} people" if people else f"{amount:,.0f} yuan"
-            text += f" of {q.base_name}, about {told}"
-        return text
-    if q.unit == "yuan":
-        return f"{gap:+,.0f} yuan"
-    if q.unit == "years":
-        return f"{gap:+.3g} years"
-    whole = math.ceil(gap - EPSILON) if gap > 0 else math.floor(gap + EPSILON)
-    return f"{whole:+d}"
+def _aside(gap: float, q: Quantity, lang: Lang) -> str:
+    """A share's gap as the amount a person acts on: "about 180,000 yuan of revenue", "约合营业收入 18 万元"."""
+    if q.unit != "share" or not q.base:
+        return ""
+    amount_ = abs(gap) * q.base
+    if q.base_unit == "people":
+        told = f"{math.ceil(amount_ - EPSILON):,d} people" if lang == "en" else f"{math.ceil(amount_ - EPSILON)} 人"
+    else:
+        told = amount(amount_, "yuan", lang)
+    return f"about {told} of {q.base_name}" if lang == "en" else f"约合{q.base_name_zh} {told}"
 
 
 def threshold(path: str, q: Quantity, op: Op, bound: float) -> Outcome:
-    """One numeric hard condition; a failure's reason reads as the gap to close."""
-    target = f"{'≥' if op == 'gte' else '≤'} {fmt(bound, q.unit)}"
+    """One numeric hard condition, worded as `eligibility.rules` words a criterion; a failure says the gap."""
+    low, high = (bound, None) if op == "gte" else (None, bound)
+    need_fields = [field.strip() for field in q.need.split(",") if field.strip()]
+
+    def words(ok: bool, gap: float | None, lang: Lang) -> str:
+        name = q.name if lang == "en" else q.name_zh
+        aside = "" if gap is None else _aside(gap, q, lang)
+        return numeric_reason(name, q.unit, op, low, high, q.value, ok, gap=gap, need=need_fields, aside=aside,
+                              lang=lang)
+
     if q.value is None:
         return Outcome(path=path, type="numeric", status="unknown", field=q.field, bound=bound,
-                       reason=f"{q.name}: provide {q.need} (needs {target})")
+                       reason=words(False, None, "en"), reason_zh=words(False, None, "zh"))
     ok = at_least(q.value, bound) if op == "gte" else at_most(q.value, bound)
     if ok:
         return Outcome(path=path, type="numeric", status="pass", field=q.field, value=q.value, bound=bound,
-                       reason=f"{q.name} {fmt(q.value, q.unit)} meets {target}")
+                       reason=words(True, None, "en"), reason_zh=words(True, None, "zh"))
     gap = bound - q.value
-    reason = f"{q.name} {fmt(q.value, q.unit)} → needs {target} ({_difference(gap, q)})"
     return Outcome(path=path, type="numeric", status="fail", field=q.field, value=q.value, bound=bound,
-                   gap=gap, reason=reason)
+                   gap=gap, reason=words(False, gap, "en"), reason_zh=words(False, gap, "zh"))
 
 
 def check(path: str, facts: Facts, field: NumericField, op: Op, bound: float) -> Outcome:

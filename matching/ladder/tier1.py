@@ -3,6 +3,7 @@
 import datetime as dt
 
 from matching.eligibility.rules import Outcome
+from matching.eligibility.wording import amount, need_list, shortfall
 from matching.firm.facts import Facts
 from matching.firm.profile import FirmProfile
 from matching.ladder.assembly import assessment
@@ -184,20 +185,25 @@ def _innovative_indicators(firm: Firm) -> list[Indicator]:
 def _equity_3y(path: str, facts: Facts) -> Outcome:
     """§1.1 直通 #4: ≥ 500万 in 3 years; the profile holds 2 years, so a lower figure leaves year 3 open."""
     value = facts.numbers[NumericField.new_equity_financing_2y]
+    wanted, wanted_zh = amount(INNOVATIVE_EQUITY, "yuan"), amount(INNOVATIVE_EQUITY, "yuan", "zh")
     if value is None:
         return Outcome(path=path, type="numeric", status="unknown", field="new_equity_financing_2y",
                        bound=INNOVATIVE_EQUITY,
-                       reason="provide new_equity_financing_2y (≥ 5,000,000 yuan in 3 years would qualify)")
+                       reason=f"provide new_equity_financing_2y (at least {wanted} in 3 years would qualify)",
+                       reason_zh=f"请提供{need_list(['new_equity_financing_2y'], 'zh')}（近三年不低于 {wanted_zh}即符合）")
+    shown, shown_zh = amount(value, "yuan"), amount(value, "yuan", "zh")
     if at_least(value, INNOVATIVE_EQUITY):
         return Outcome(path=path, type="numeric", status="pass", field="new_equity_financing_2y", value=value,
                        bound=INNOVATIVE_EQUITY,
-                       reason=f"new equity financing {value:,.0f} yuan in 2 years meets "
-                              "≥ 5,000,000 in 3 years")
+                       reason=f"new equity financing {shown} in 2 years meets at least {wanted} in 3 years",
+                       reason_zh=f"近两年新增股权融资 {shown_zh}，已满足近三年不低于 {wanted_zh}")
+    gap = INNOVATIVE_EQUITY - value
     return Outcome(path=path, type="numeric", status="unknown", field="new_equity_financing_2y", value=value,
-                   bound=INNOVATIVE_EQUITY, gap=INNOVATIVE_EQUITY - value,
-                   reason=f"new equity financing {value:,.0f} yuan in 2 years; the rule counts 3 years "
-                          f"(needs ≥ 5,000,000 yuan, {INNOVATIVE_EQUITY - value:+,.0f} yuan) "
-                          "and the third is not in the profile")
+                   bound=INNOVATIVE_EQUITY, gap=gap,
+                   reason=f"new equity financing {shown} in 2 years; the rule counts 3 years "
+                          f"(needs at least {wanted}, {shortfall(gap, 'yuan')}) and the third is not in the profile",
+                   reason_zh=f"近两年新增股权融资 {shown_zh}；规则按近三年计（须不低于 {wanted_zh}，"
+                             f"{shortfall(gap, 'yuan', 'zh')}），第三年不在企业信息中")
 
 
 def assess_innovative_sme(firm: Firm, regime: Regime) -> RungAssessment:

@@ -31,7 +31,11 @@ def test_boundary_is_inclusive_and_tolerates_division() -> None:
     assert verdict is Verdict.ineligible
     assert outcomes[0].value == 0.029999
     assert outcomes[0].gap is not None and abs(outcomes[0].gap - 0.000001) < 1e-12
-    assert "needs gte 0.03" in outcomes[0].reason
+    # The value is printed apart from the bound: "3%" against "at least 3%" would hide why it fails.
+    assert outcomes[0].reason == (
+        "R&D ratio (last year) is 2.9999%; the requirement is at least 3% (0.0001 percentage points short)"
+    )
+    assert outcomes[0].reason_zh == "上年研发费用占营业收入比重为 2.9999%，要求不低于 3%（差 0.0001 个百分点）"
 
 
 def test_missing_fact_is_unknown_and_names_the_field() -> None:

@@ -304,8 +304,12 @@ def test_specialized_2022_rd_ratio_gap_in_points_and_yuan() -> None:
     profile = firm(**SPECIALIZED_STRONG | {"rd_expense": 720_000})
     assessed = assess_rung("specialized_sme", profile, BEFORE_2026)
     assert outcome(assessed, "rd_ratio").status == "fail"
-    assert "R&D ratio (last year) 2.4% → needs ≥ 3% (+0.6 pt of revenue, about 180,000 yuan)" in assessed.gaps
-    assert "R&D expense (last year) 720,000 yuan → needs ≥ 1,000,000 yuan (+280,000 yuan)" in assessed.gaps
+    assert ("R&D ratio (last year) is 2.4%; the requirement is at least 3% "
+            "(0.6 percentage points short, about 180,000 yuan of revenue)") in assessed.gaps
+    assert ("R&D expense (last year) is 720,000 yuan; the requirement is at least 1 million yuan "
+            "(280,000 yuan short)") in assessed.gaps
+    assert outcome(assessed, "rd_ratio").reason_zh == (
+        "上年研发费用占营业收入比重为 2.4%，要求不低于 3%（差 0.6 个百分点，约合营业收入 18 万元）")
 
 
 @pytest.mark.parametrize(("rd_expense", "status"), [(299_900, "fail"), (300_000, "pass")])
@@ -445,7 +449,7 @@ def test_missing_facts_are_unknown_not_fail() -> None:
     statuses = {a.rung: a.status for a in assess_ladder(bare, BEFORE_2026)}
     assert set(statuses.values()) == {"unknown"}
     specialized = assess_rung("specialized_sme", bare, BEFORE_2026)
-    assert "R&D expense (last year): provide rd_expense (needs ≥ 1,000,000 yuan)" in specialized.gaps
+    assert "provide rd_expense: R&D expense (last year) must be at least 1 million yuan" in specialized.gaps
     assert (specialized.score_min, specialized.score_max) == (0, 100)
 
 

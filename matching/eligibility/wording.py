@@ -1,0 +1,238 @@
+"""Numbers and requirements in words a firm reads, in English and Chinese, for every surface that explains one.
+
+The rules (`rules`) and the ladder (`matching.ladder.thresholds`) both word their
+numeric conditions here, so "operating revenue" is the same 1.6 亿元 / 160 million
+yuan on /v1/eligibility, /v1/assess, match, ask and MCP. Money is told in the
+units people count in (万/亿 in Chinese, million/billion in English), fractions as
+percentages, ages and niches in years, counts as whole numbers.
+
+A rounded number must never hide why a condition failed: a value that would print
+like its bound (49,995,000 yuan against "at least 50 million yuan") is printed
+with as many more digits as it takes to tell them apart.
+"""
+
+import math
+from collections.abc import Sequence
+from typing import Literal
+
+from policies.vocabulary import FRACTION_FIELDS, NumericField
+
+Lang = Literal["en", "zh"]
+# "people" is a count of persons, "number" a value of a field this module has no unit for.
+Unit = Literal["yuan", "share", "years", "count", "people", "number"]
+
+MONEY: frozenset[str] = frozenset({
+    NumericField.operating_revenue, NumericField.total_assets, NumericField.rd_expense,
+    NumericField.rd_expense_prev, NumericField.rd_expense_2y, NumericField.new_equity_financing_2y,
+    NumericField.planned_investment, NumericField.loan_need,
+})
+# Growth rates are fractions too, but may exceed 1 (doubling), so they are not in FRACTION_FIELDS.
+SHARES: frozenset[str] = frozenset(FRACTION_FIELDS | {NumericField.revenue_growth, NumericField.revenue_growth_avg_2y})
+YEARS: frozenset[str] = frozenset({NumericField.age_years, NumericField.years_in_niche})
+COUNTS: frozenset[str] = frozenset({
+    NumericField.employees, NumericField.rd_staff, NumericField.invention_patents, NumericField.ip_class1,
+    NumericField.ip_class2,
+})
+
+# (English, Chinese) for every numeric and yes/no field; a field added to the vocabulary later reads
+# by its name until it gets an entry (`field_name`).
+NAMES: dict[str, tuple[str, str]] = {
+    "employees": ("employees", "从业人员数"),
+    "operating_revenue": ("operating revenue (last year)", "上年营业收入"),
+    "total_assets": ("total assets", "资产总额"),
+    "rd_expense": ("R&D expense (last year)", "上年研发费用"),
+    "rd_expense_prev": ("R&D expense (year before last)", "前年研发费用"),
+    "rd_staff": ("R&D staff", "研发人员数"),
+    "invention_patents": ("invention patents", "发明专利数"),
+    "ip_class1": ("class-I IP items", "Ⅰ类知识产权数"),
+    "ip_class2": ("class-II IP items", "Ⅱ类知识产权数"),
+    "main_business_share": ("main-business share of revenue", "主营业务收入占营业收入比重"),
+    "revenue_growth": ("revenue growth (last year)", "上年营业收入增长率"),
+    "revenue_growth_avg_2y": ("2-year average revenue growth", "近两年营业收入平均增长率"),
+    "net_profit_margin": ("net profit margin", "净利润率"),
+    "debt_ratio": ("asset-liability ratio", "资产负债率"),
+    "export_share": ("export share of revenue", "出口额占营业收入比重"),
+    "years_in_niche": ("years in the niche market", "从事细分市场年限"),
+    "niche_market_share": ("niche market share", "细分市场占有率"),
+    "new_equity_financing_2y": ("new equity financing (last 2 years)", "近两年新增股权融资额"),
+    "planned_investment": ("planned investment", "计划投资额"),
+    "loan_need": ("loan needed", "融资需求"),
+    "age_years": ("years since founding", "成立年限"),
+    "rd_ratio": ("R&D ratio (last year)", "上年研发费用占营业收入比重"),
+    "rd_ratio_prev": ("R&D ratio (year before last)", "前年研发费用占营业收入比重"),
+    "rd_expense_2y": ("R&D expense (last 2 years)", "近两年研发费用合计"),
+    "rd_staff_ratio": ("R&D staff share", "研发人员占职工总数比重"),
+    "listed": ("listed on a stock exchange", "已上市"),
+    "above_scale": ("above the statistical size line (规上)", "规模以上企业"),
+    "has_rd_institution": ("has an R&D institution", "设有研发机构"),
+}
+
+ATTESTATIONS_ZH: dict[str, str] = {
+    "no_serious_violation_3y": "近三年无重大违法违规、未列入严重失信名单",
+    "no_major_accident_3y": "近三年无重大安全、质量、环境事故",
+    "tax_compliant": "依法纳税，无偷漏税",
+    "products_not_restricted": "产品不属于淘汰、限制类",
+    "independent_legal_person": "在境内注册的独立法人",
+    "not_previously_funded": "未获同一专项资金支持",
+}
+SIZES_ZH: dict[str, str] = {"micro": "微型", "small": "小型", "medium": "中型", "large": "大型"}
+STATUSES_ZH: dict[str, str] = {"pass": "符合", "fail": "不符合", "unknown": "待补充信息", "confirm": "待确认"}
+
+_OPS: dict[str, tuple[str, str]] = {
+    "gte": ("at least", "不低于"),
+    "gt": ("more than", "高于"),
+    "lte": ("at most", "不超过"),
+    "lt": ("less than", "低于"),
+    "eq": ("exactly", "等于"),
+}
+_MOST_EXTRA_DIGITS = 8
+
+
+def field_name(field: str, lang: Lang) -> str:
+    """A field as people call it; one without an entry reads by its name ("main_business_revenue" →
+    "main business revenue"), never an error, since the vocabulary grows ahead of this table."""
+    names = NAMES.get(field)
+    if names is None:
+        return field.replace("_", " ")
+    return names[0] if lang == "en" else names[1]
+
+
+def attestation_zh(attestation: str) -> str:
+    """A declaration in Chinese; one added to the vocabulary later reads by its name."""
+    return ATTESTATIONS_ZH.get(attestation, attestation)
+
+
+def size_zh(size: str) -> str:
+    return SIZES_ZH.get(size, size)
+
+
+def unit_of(field: str) -> Unit:
+    if field in MONEY:
+        return "yuan"
+    if field in SHARES:
+        return "share"
+    if field in YEARS:
+        return "years"
+    if field in COUNTS:
+        return "count"
+    return "number"
+
+
+def _digits(value: float, places: int, lang: Lang) -> str:
+    """`value` with at most `places` decimals, trailing zeros dropped; thousands separated in English only."""
+    text = f"{value:,.{places}f}" if lang == "en" else f"{value:.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _yuan(value: float, lang: Lang, extra: int) -> str:
+    size = abs(value)
+    if lang == "zh":
+        if size >= 1e8:
+            return f"{_digits(value / 1e8, 4 + extra, lang)} 亿元"
+        if size >= 1e4:
+            return f"{_digits(value / 1e4, 2 + extra, lang)} 万元"
+        return f"{_digits(value, extra, lang)} 元"
+    if size >= 1e9:
+        return f"{_digits(value / 1e9, 3 + extra, lang)} billion yuan"
+    if size >= 1e6:
+        return f"{_digits(value / 1e6, 2 + extra, lang)} million yuan"
+    return f"{_digits(value, extra, lang)} yuan"
+
+
+def _amount(value: float, unit: Unit, lang: Lang, extra: int) -> str:
+    match unit:
+        case "yuan":
+            return _yuan(value, lang, extra)
+        case "share":
+            return f"{_digits(value * 100, 2 + extra, lang)}%"
+        case "years":
+            shown = _digits(value, 1 + extra, lang)
+            if lang == "zh":
+                return f"{shown} 年"
+            return f"{shown} year" if shown == "1" else f"{shown} years"
+        case "count" | "people":
+            return _digits(value, extra, lang)
+        case "number":
+            return _digits(value, 2 + extra, lang)
+
+
+def amount(value: float, unit: Unit, lang: Lang = "en", *, against: float | None = None) -> str:
+    """A value in its unit; printed apart from `against` (the bound it is compared with) when they differ."""
+    shown = _amount(value, unit, lang, 0)
+    if against is None or value == against:
+        return shown
+    bound = _amount(against, unit, lang, 0)
+    extra = 0
+    while shown == bound and extra < _MOST_EXTRA_DIGITS:
+        extra += 1
+        shown = _amount(value, unit, lang, extra)
+    return shown
+
+
+def requirement(op: str, low: float | None, high: float | None, unit: Unit, lang: Lang = "en") -> str:
+    """The bound in words: "at least 50 million yuan", "介于 1 年与 5 年之间"."""
+    if op == "between":
+        assert low is not None and high is not None
+        first, second = amount(low, unit, lang), amount(high, unit, lang)
+        return f"between {first} and {second}" if lang == "en" else f"介于 {first}与 {second}之间"
+    bound = low if op in ("gte", "gt", "eq") else high
+    assert bound is not None
+    return f"{_OPS[op][0 if lang == 'en' else 1]} {amount(bound, unit, lang)}"
+
+
+def _size_of_gap(gap: float, unit: Unit, lang: Lang, extra: int) -> str:
+    if unit == "share":
+        points = _digits(abs(gap) * 100, 2 + extra, lang)
+        if lang == "zh":
+            return f"{points} 个百分点"
+        return f"{points} percentage point" + ("" if points == "1" else "s")
+    if unit in ("count", "people"):
+        return _digits(math.ceil(abs(gap) - 1e-9), 0, lang)  # a count closes by whole units
+    return _amount(abs(gap), unit, lang, extra)
+
+
+def shortfall(gap: float, unit: Unit, lang: Lang = "en") -> str:
+    """How far a value is from its bound ("18 million yuan short", "超出 0.5 个百分点"), never printed as 0."""
+    extra = 0
+    size = _size_of_gap(gap, unit, lang, extra)
+    while not any(digit in size for digit in "123456789") and extra < _MOST_EXTRA_DIGITS:
+        extra += 1
+        size = _size_of_gap(gap, unit, lang, extra)
+    if lang == "en":
+        return f"{size} short" if gap > 0 else f"{size} over"
+    return f"差 {size}" if gap > 0 else f"超出 {size}"
+
+
+def need_list(fields: Sequence[str], lang: Lang) -> str:
+    """The profile fields to provide: their keys in English (what a portal sends), names and keys in Chinese."""
+    if lang == "en":
+        return ", ".join(fields)
+    return "、".join(f"{field_name(field, 'zh')}（{field}）" for field in fields)
+
+
+def numeric_reason(name: str, unit: Unit, op: str, low: float | None, high: float | None, value: float | None,
+                   ok: bool, *, gap: float | None = None, need: Sequence[str] = (), aside: str = "",
+                   lang: Lang = "en") -> str:
+    """One numeric condition as a sentence: met, missed by how much, or what to provide.
+
+    `aside` adds what the gap means in other terms (a ratio's gap as yuan of revenue).
+    """
+    required = requirement(op, low, high, unit, lang)
+    if value is None:
+        if lang == "en":
+            return f"provide {need_list(need, lang)}: {name} must be {required}"
+        return f"请提供{need_list(need, lang)}：{name}须{required}"
+    bound = low if low is not None and (high is None or value < low) else high
+    shown = amount(value, unit, lang, against=bound)
+    if ok:
+        if lang == "en":
+            return f"{name} is {shown}, meeting the requirement of {required}"
+        return f"{name}为 {shown}，满足{required}的要求"
+    missed = "" if gap is None else shortfall(gap, unit, lang)
+    detail = ", ".join(part for part in (missed, aside) if part) if lang == "en" else \
+        "，".join(part for part in (missed, aside) if part)
+    if lang == "en":
+        return f"{name} is {shown}; the requirement is {required}" + (f" ({detail})" if detail else "")
+    return f"{name}为 {shown}，要求{required}" + (f"（{detail}）" if detail else "")
