@@ -58,6 +58,22 @@ class NumericField(StrEnum):
     new_equity_financing_2y = "new_equity_financing_2y"
     planned_investment = "planned_investment"
     loan_need = "loan_need"
+    main_business_revenue = "main_business_revenue"
+    main_business_revenue_avg_3y = "main_business_revenue_avg_3y"
+    main_business_revenue_max_3y = "main_business_revenue_max_3y"
+    niche_rank_china = "niche_rank_china"
+    niche_rank_global = "niche_rank_global"
+    development_score = "development_score"
+    high_tech_revenue_share = "high_tech_revenue_share"
+    manufacturing_sales_share = "manufacturing_sales_share"
+    taxable_income = "taxable_income"
+    output_growth = "output_growth"
+    output_growth_prev = "output_growth_prev"
+    revenue_growth_prev = "revenue_growth_prev"
+    layoff_rate = "layoff_rate"
+    insured_staff = "insured_staff"
+    above_scale_year = "above_scale_year"
+    mu_efficiency_grade = "mu_efficiency_grade"
     # Derived from the fields above and the founding date; never asked of a firm.
     age_years = "age_years"
     rd_ratio = "rd_ratio"
@@ -85,6 +101,9 @@ FRACTION_FIELDS: frozenset[NumericField] = frozenset(
         NumericField.debt_ratio,
         NumericField.export_share,
         NumericField.niche_market_share,
+        NumericField.high_tech_revenue_share,
+        NumericField.manufacturing_sales_share,
+        NumericField.layoff_rate,
         NumericField.rd_ratio,
         NumericField.rd_ratio_prev,
         NumericField.rd_staff_ratio,
@@ -98,6 +117,9 @@ class FlagField(StrEnum):
     listed = "listed"
     above_scale = "above_scale"
     has_rd_institution = "has_rd_institution"
+    general_vat_taxpayer = "general_vat_taxpayer"
+    no_overdue_loans = "no_overdue_loans"
+    no_bad_credit_record = "no_bad_credit_record"
 
 
 class Designation(StrEnum):

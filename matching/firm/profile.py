@@ -87,6 +87,40 @@ class FirmProfile(BaseModel):
     new_equity_financing_2y: Money | None = None
     planned_investment: Money | None = Field(default=None, description="planned project investment, CNY")
     loan_need: Money | None = Field(default=None, description="loan the firm wants, CNY")
+    main_business_revenue: Money | None = Field(
+        default=None, description="main-business revenue (主营业务收入), last year, CNY")
+    main_business_revenue_avg_3y: Money | None = Field(
+        default=None, description="average main-business revenue over the last 3 years, CNY")
+    main_business_revenue_max_3y: Money | None = Field(
+        default=None, description="highest main-business revenue of any one of the last 3 years, CNY")
+    niche_rank_china: int | None = Field(
+        default=None, ge=1, le=10_000, description="national market-share rank of the main product in its niche, 1 = first")
+    niche_rank_global: int | None = Field(
+        default=None, ge=1, le=10_000, description="global market-share rank of the main product in its niche, 1 = first")
+    development_score: float | None = Field(
+        default=None, ge=0, le=100,
+        description="专精特新发展评价 score (0–100) the national platform (工信厅企业〔2024〕75号) gives the firm this year")
+    high_tech_revenue_share: Share | None = Field(
+        default=None, description="high-tech products and services (高新技术产品/服务) as a share of last year's total revenue")
+    manufacturing_sales_share: Share | None = Field(
+        default=None, description="manufacturing sales as a share of all sales (VAT), last year")
+    taxable_income: Money | None = Field(
+        default=None, description="annual taxable income (应纳税所得额), last year, CNY; 0 for a loss")
+    output_growth: float | None = Field(
+        default=None, ge=-1, le=100, description="growth of industrial output value (工业总产值), last year, fraction")
+    output_growth_prev: float | None = Field(
+        default=None, ge=-1, le=100, description="growth of industrial output value, the year before last, fraction")
+    revenue_growth_prev: float | None = Field(
+        default=None, ge=-1, le=100, description="operating revenue growth, the year before last, fraction")
+    layoff_rate: Share | None = Field(
+        default=None, description="layoff rate (裁员率) last year: staff laid off / insured staff at the start")
+    insured_staff: Count | None = Field(
+        default=None, description="staff insured (unemployment insurance) through the firm (参保职工人数)")
+    above_scale_year: int | None = Field(
+        default=None, ge=1990, le=2100,
+        description="year the firm first entered the above-designated-size statistics (首次纳入规上统计)")
+    mu_efficiency_grade: int | None = Field(
+        default=None, ge=1, le=4, description="latest per-mu efficiency (亩均效益) grade, 1 = A, 2 = B, 3 = C, 4 = D")
     ip_class1_high_value: Count | None = Field(
         default=None, description="high-value class-I IP: overseas family patents, >10 years, pledged, awarded"
     )
@@ -103,6 +137,10 @@ class FirmProfile(BaseModel):
     listed: bool | None = None
     above_scale: bool | None = Field(default=None, description="规上: above the statistical size line")
     has_rd_institution: bool | None = None
+    general_vat_taxpayer: bool | None = Field(default=None, description="增值税一般纳税人: a general VAT taxpayer")
+    no_overdue_loans: bool | None = Field(default=None, description="no bank loan overdue at present (无逾期贷款)")
+    no_bad_credit_record: bool | None = Field(
+        default=None, description="no bad record in the bank credit reference system (无不良信用记录)")
     designations: list[HeldDesignation] = Field(default_factory=list)
     attestations: list[Attestation] = Field(
         default_factory=list, description="declarations that hold for every scheme")
