@@ -4,10 +4,11 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from api.params import AsOf
 from api.ratelimit import VerifiedKeys
 from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.notifications.delivery import DeliveryPolicy
@@ -119,12 +120,29 @@ async def get_matcher(request: Request) -> Matcher:
 MatcherDep = Annotated[Matcher, Depends(get_matcher)]
 
 
-def get_population(request: Request, session: SessionDep) -> Population:
-    """Stored firms, column-wise, as of today, rebuilt when they change."""
+def _population(request: Request, session: Session, as_of: dt.date) -> Population:
     holder: PopulationHolder = request.state.population
-    population = holder.current(session, dt.date.today())
+    population = holder.current(session, as_of)
     end_read(session)
     return population
 
 
+def get_population(request: Request, session: SessionDep) -> Population:
+    """Stored firms, column-wise, as of today, rebuilt when they change."""
+    return _population(request, session, dt.date.today())
+
+
+def get_population_as_of(
+    request: Request, session: SessionDep,
+    as_of: Annotated[AsOf | None, Query(description="evaluate as of this date (YYYY-MM-DD); default today")] = None,
+) -> Population:
+    """Stored firms as of the date the caller asks: the `as_of` query parameter, validated as on every route.
+
+    Another date's population is built on demand beside today's (`PopulationHolder`), so declare the
+    caller's key before this dependency: an anonymous request must not get to build one.
+    """
+    return _population(request, session, as_of or dt.date.today())
+
+
 PopulationDep = Annotated[Population, Depends(get_population)]
+PopulationAsOfDep = Annotated[Population, Depends(get_population_as_of)]

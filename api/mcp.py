@@ -5,7 +5,6 @@ verdicts a portal does. Like the evaluation routes, it needs an API key (any
 role): pass `Authorization: Bearer <key>` or `X-API-Key`.
 """
 
-import datetime as dt
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -19,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import MalformedAuthorization, presented_key
 from api.errors import http_problem
+from api.params import AsOf, as_of_or_today
 from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.eligibility.rules import Verdict
 from matching.firm.profile import FirmProfile
@@ -91,13 +91,16 @@ def build_mcp(services: Services) -> MCPServer:
 
     @server.tool()
     def search_measures(query: str, region: str | None = None, kinds: list[MeasureKind] | None = None,
-                        levels: list[Level] | None = None, open_now: bool = False, limit: int = 5) -> list[SearchHit]:
-        """Find published measures by plain words in Chinese or English, e.g. '温州 小巨人 奖励'."""
+                        levels: list[Level] | None = None, open_now: bool = False, limit: int = 5,
+                        as_of: AsOf | None = None) -> list[SearchHit]:
+        """Find published measures by plain words in Chinese or English, e.g. '温州 小巨人 奖励'.
+
+        `as_of` (YYYY-MM-DD, default today) is the date `open_now` and the measures in force are judged on."""
         snapshot = services.snapshot()
         vector = services.matcher.query_vector(query)
         if region is not None:
             reference.check_region(region)  # a ValueError becomes the tool's error message
-        filters = SearchFilters(region=region, kinds=kinds, levels=levels, open_now=open_now, as_of=dt.date.today())
+        filters = SearchFilters(region=region, kinds=kinds, levels=levels, open_now=open_now, as_of=as_of_or_today(as_of))
         return search(snapshot, query, vector, filters, limit=max(1, min(limit, 20))).hits
 
     @server.tool()
@@ -110,29 +113,33 @@ def build_mcp(services: Services) -> MCPServer:
             return curation.measure_public(measure)
 
     @server.tool()
-    def match_firm(profile: FirmProfile, limit: int = 5) -> list[MatchLine]:
-        """The measures worth most to this firm, eligible first, with what is missing."""
+    def match_firm(profile: FirmProfile, limit: int = 5, as_of: AsOf | None = None) -> list[MatchLine]:
+        """The measures worth most to this firm, eligible first, with what is missing, as of `as_of`
+        (YYYY-MM-DD, default today)."""
         matcher = services.matcher
         result = matcher.match(services.snapshot(), profile,
-                               MatchOptions(as_of=dt.date.today(), limit=max(1, min(limit, 20)), fusion=matcher.fusion,
+                               MatchOptions(as_of=as_of_or_today(as_of), limit=max(1, min(limit, 20)), fusion=matcher.fusion,
                                             closing_soon_days=matcher.closing_soon_days))
         return [MatchLine(rank=item.rank, code=item.code, title_en=item.title_en, verdict=str(item.verdict),
                           estimated_amount=item.estimated_benefit.amount, window_status=item.window.status,
                           missing=item.missing) for item in result.items]
 
     @server.tool()
-    def check_eligibility(profile: FirmProfile, codes: list[str] | None = None) -> list[VerdictLine]:
-        """Verdicts with reasons for this firm: the listed measures, or every one it may qualify for."""
-        report = check(services.snapshot(), profile, as_of=dt.date.today(), codes=codes,
+    def check_eligibility(profile: FirmProfile, codes: list[str] | None = None,
+                          as_of: AsOf | None = None) -> list[VerdictLine]:
+        """Verdicts with reasons for this firm: the listed measures, or every one it may qualify for, as of
+        `as_of` (YYYY-MM-DD, default today)."""
+        report = check(services.snapshot(), profile, as_of=as_of_or_today(as_of), codes=codes,
                        closing_soon_days=services.matcher.closing_soon_days)
         return [VerdictLine(code=r.code, title_en=r.title_en, verdict=r.verdict, window_status=r.window.status,
                             reasons=r.reasons, missing=r.missing, to_confirm=[item.text for item in r.to_confirm])
                 for r in report.results]
 
     @server.tool()
-    def assess_ladder(profile: FirmProfile) -> list[RungLine]:
-        """Each rung of the 专精特新 ladder under the rules in force, with gaps and what it would unlock."""
-        report = assess(services.snapshot(), profile, as_of=dt.date.today(), purpose="new")
+    def assess_ladder(profile: FirmProfile, as_of: AsOf | None = None) -> list[RungLine]:
+        """Each rung of the 专精特新 ladder under the rules in force on `as_of` (YYYY-MM-DD, default today), with
+        gaps and what it would unlock."""
+        report = assess(services.snapshot(), profile, as_of=as_of_or_today(as_of), purpose="new")
         return [RungLine(rung=r.assessment.rung, status=r.assessment.status, held=r.assessment.held,
                          regime=r.assessment.regime, score=r.assessment.score, gaps=r.assessment.gaps[:5],
                          unlock_value=r.unlock_value) for r in report.rungs]

@@ -1,14 +1,15 @@
 """Request pieces several routes share: bounded ids, the example profile, the date, what-if overrides."""
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from fastapi import Path
 from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
+from pydantic import BeforeValidator, ValidationError
 
 from matching.firm.facts import apply_overrides
-from matching.firm.profile import FirmProfile
+from matching.firm.profile import Day, FirmProfile
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1, description="a positive id")]
 RevisionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -24,6 +25,20 @@ EXAMPLE_PROFILE: dict[str, Any] = {
     "designations": [{"designation": "specialized_sme", "awarded": "2024-09-10"}],
     "attestations": ["no_serious_violation_3y", "tax_compliant"],
 }
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _written_as_iso(value: object) -> object:
+    """A string must read YYYY-MM-DD: pydantic takes a string of digits as seconds since 1970, so "0" was
+    1970-01-01, and a query string or a tool's argument is always a string (`Day` refuses only numbers)."""
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise ValueError("write a date as YYYY-MM-DD")
+    return value
+
+
+AsOf = Annotated[Day, BeforeValidator(_written_as_iso)]
 
 
 def as_of_or_today(as_of: dt.date | None) -> dt.date:

@@ -9,9 +9,9 @@ from api.auth import require
 from api.deps import CatalogueDep
 from api.errors import PROBLEMS
 from api.openapi_examples import example
-from api.params import EXAMPLE_PROFILE, as_of_or_today, with_overrides
+from api.params import EXAMPLE_PROFILE, AsOf, as_of_or_today, with_overrides
 from api.routing import ReleasingRoute
-from matching.firm.profile import Day, FirmProfile
+from matching.firm.profile import FirmProfile
 from matching.usecases.verdicts import EligibilityReport, check
 from policies.keys import Role
 
@@ -27,7 +27,7 @@ class EligibilityRequest(BaseModel):
 
     profile: FirmProfile
     measures: Annotated[list[str] | None, Field(max_length=1000, description="codes; default: all published")] = None
-    as_of: Day | None = Field(default=None, description="evaluate as of this date; default today")
+    as_of: AsOf | None = Field(default=None, description="evaluate as of this date; default today")
     overrides: dict[str, Any] = Field(
         default_factory=dict, description="profile fields to replace, e.g. {\"rd_expense\": 8000000}"
     )

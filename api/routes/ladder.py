@@ -8,9 +8,9 @@ from api.auth import require
 from api.deps import CatalogueDep
 from api.errors import PROBLEMS
 from api.openapi_examples import example
-from api.params import EXAMPLE_PROFILE, as_of_or_today
+from api.params import EXAMPLE_PROFILE, AsOf, as_of_or_today
 from api.routing import ReleasingRoute
-from matching.firm.profile import Day, FirmProfile
+from matching.firm.profile import FirmProfile
 from matching.ladder import Purpose
 from matching.usecases.assess import LadderReport, assess
 from policies.keys import Role
@@ -22,7 +22,7 @@ class AssessRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"profile": EXAMPLE_PROFILE}]})
 
     profile: FirmProfile
-    as_of: Day | None = Field(default=None, description="default today")
+    as_of: AsOf | None = Field(default=None, description="default today")
     purpose: Purpose = Field(default="new", description="new application, or re-review under the 2022 rules")
 
 

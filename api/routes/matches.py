@@ -9,9 +9,9 @@ from api.auth import PortalDep
 from api.deps import CatalogueDep, MatcherDep, SessionDep
 from api.errors import PROBLEMS
 from api.openapi_examples import example
-from api.params import EXAMPLE_PROFILE, as_of_or_today, with_overrides
+from api.params import EXAMPLE_PROFILE, AsOf, as_of_or_today, with_overrides
 from api.routing import ReleasingRoute
-from matching.firm.profile import Day, FirmProfile
+from matching.firm.profile import FirmProfile
 from matching.ranking.fusion import Fusion
 from matching.store import firms as firm_store
 from matching.usecases.match import MatchOptions, MatchResult
@@ -32,7 +32,7 @@ class MatchRequest(BaseModel):
     profile: FirmProfile | None = Field(default=None, description="the firm inline, or give firm_id")
     firm_id: int | None = Field(default=None, ge=1, le=2**31 - 1,
                                 description="a firm this portal stored with POST /v1/firms")
-    as_of: Day | None = Field(default=None, description="default today")
+    as_of: AsOf | None = Field(default=None, description="default today")
 
     @model_validator(mode="after")
     def _one_firm(self) -> Self:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict
 
 from api.auth import CuratorDep, PortalDep
-from api.deps import CatalogueDep, PopulationDep, SessionDep
+from api.deps import CatalogueDep, PopulationAsOfDep, PopulationDep, SessionDep
 from api.errors import PROBLEMS
 from api.openapi_examples import example
 from api.routing import ReleasingRoute
@@ -31,9 +31,9 @@ CANDIDATES_CSV = {"text/csv": {"schema": {"type": "string"}, "example": ",".join
     200: {"content": example("measure_candidates")[200]["content"] | CANDIDATES_CSV}})
 def measure_candidates(
     code: str,
+    principal: PortalDep,  # first: only a caller with a key may have another date's population built
     catalogue: CatalogueDep,
-    population: PopulationDep,
-    principal: PortalDep,
+    population: PopulationAsOfDep,
     session: SessionDep,
     verdict: Annotated[list[Verdict] | None, Query(description="default: eligible and possibly eligible")] = None,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
@@ -42,7 +42,8 @@ def measure_candidates(
 ) -> CandidateList | Response:
     """Stored firms eligible or possibly eligible for a published measure, by estimated benefit. Portals see
     their own firms; curators see all. `format=csv` exports up to 10,000 firms from `offset` (each row is
-    explained, so the export is bounded); the `X-Total-Count` header says how many qualify."""
+    explained, so the export is bounded); the `X-Total-Count` header says how many qualify. `as_of` judges the
+    firms as of another date (ages, title validity, criteria in force), as /v1/match and /v1/eligibility do."""
     if code not in catalogue.index:
         raise MeasureNotFound(code)
     index = catalogue.index[code]

@@ -10,9 +10,9 @@ from api.auth import PrincipalDep
 from api.deps import CatalogueDep, MatcherDep
 from api.errors import PROBLEMS
 from api.openapi_examples import example
-from api.params import EXAMPLE_PROFILE, as_of_or_today
+from api.params import EXAMPLE_PROFILE, AsOf, as_of_or_today
 from api.routing import ReleasingRoute
-from matching.firm.profile import Day, FirmProfile
+from matching.firm.profile import FirmProfile
 from matching.usecases.ask import AskResult, ask
 from matching.usecases.search import SearchFilters, SearchResult, more_like_this, search
 from policies.errors import MeasureNotFound
@@ -38,7 +38,7 @@ def search_measures(
     closing_within_days: Annotated[int | None, Query(ge=0, le=365)] = None,
     min_amount: Annotated[int | None, Query(ge=0, description="headline amount at least, CNY")] = None,
     places_from_query: Annotated[bool, Query(description="read place names in q as a region filter")] = True,
-    as_of: Day | None = None,
+    as_of: AsOf | None = None,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> SearchResult:
@@ -70,7 +70,7 @@ class AskRequest(BaseModel):
 
     question: str = Field(min_length=2, max_length=500)
     profile: FirmProfile | None = Field(default=None, description="when given, each answer carries its verdict")
-    as_of: Day | None = None
+    as_of: AsOf | None = None
     limit: int = Field(default=5, ge=1, le=10)
 
 

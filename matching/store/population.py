@@ -2,6 +2,7 @@
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 
 import numpy as np
 from sqlmodel import Session
@@ -29,22 +30,43 @@ def build(session: Session, encoder: Encoder, as_of: dt.date) -> Population:
     )
 
 
-class PopulationHolder:
-    """The current population; rebuilt when the firm table's stamp or the date moves on."""
+class _Slot:
+    """One held population and the lock its builds queue on."""
 
-    def __init__(self, encoder: Encoder) -> None:
-        self.encoder = encoder
-        self._current: tuple[tuple[object, ...], Population] | None = None
-        self._lock = threading.Lock()
+    def __init__(self) -> None:
+        self.held: tuple[tuple[object, ...], Population] | None = None
+        self.lock = threading.Lock()
 
-    def current(self, session: Session, as_of: dt.date) -> Population:
-        key = (firm_store.firms_stamp(session), as_of)
-        held = self._current
+    def get(self, key: tuple[object, ...], make: Callable[[], Population]) -> Population:
+        held = self.held
         if held is not None and held[0] == key:
             return held[1]
-        with self._lock:
-            held = self._current
+        with self.lock:
+            held = self.held
             if held is None or held[0] != key:
-                held = (key, build(session, self.encoder, as_of))
-                self._current = held
+                held = (key, make())
+                self.held = held
             return held[1]
+
+
+class PopulationHolder:
+    """The current population; rebuilt when the firm table's stamp or the date moves on.
+
+    Facts depend on the date, so a population is per date. Nearly every request asks for
+    today's; a caller asking about another date (`as_of` on /candidates) must not make
+    everybody else's next request rebuild today's. So today's is held in a slot of its own,
+    and other dates share a second slot, built on demand beside today's and replaced by the
+    next other date: at most two populations in memory, and alternating past dates cost only
+    the callers asking for them. The slots have their own locks, so a slow build for a past
+    date never holds up today's.
+    """
+
+    def __init__(self, encoder: Encoder, today: Callable[[], dt.date] = dt.date.today) -> None:
+        self.encoder = encoder
+        self._today = today
+        self._usual = _Slot()
+        self._other = _Slot()
+
+    def current(self, session: Session, as_of: dt.date) -> Population:
+        slot = self._usual if as_of == self._today() else self._other
+        return slot.get((firm_store.firms_stamp(session), as_of), lambda: build(session, self.encoder, as_of))
