@@ -164,12 +164,31 @@ class AttestationCriterion(_Criterion):
         return measure if self.attestation in PER_SCHEME else None
 
 
+class ManualAbout(StrEnum):
+    """What a hand-checked condition is about, and so why no profile field can decide it.
+
+    A firm's profile holds facts about the firm; a condition about one project, one
+    nominee, one purchase or one list the authority keeps is not among them, and a
+    judgement ("relatively high market share") is a person's. The catalogue lint
+    (`policies.lint`) reads it: numbers and field names in a condition about a
+    project or a person are about that project or person, not the firm.
+    """
+
+    project = "project"  # the funded project, loan or contract: its field, status, dates
+    person = "person"  # the nominee or team of a talent programme
+    purchase = "purchase"  # the service, equipment or space bought, and from whom
+    listing = "list"  # membership of a list or catalogue the authority keeps
+    judgement = "judgement"  # a person's assessment of the firm that no fact settles
+
+
 class ManualCriterion(_Criterion):
     """A condition only a person can check: unconfirmed, it leaves the verdict `possibly_eligible`."""
 
     type: Literal["manual"]
     text: str = Field(min_length=3, max_length=1000)
     text_zh: str | None = Field(default=None, max_length=1000)
+    about: ManualAbout | None = Field(
+        default=None, description="what the condition is about: project, person, purchase, list or judgement")
 
     @property
     def key(self) -> str:
@@ -230,6 +249,7 @@ __all__ = [
     "DesignationCriterion",
     "FlagCriterion",
     "IndustryCriterion",
+    "ManualAbout",
     "ManualCriterion",
     "NumericCriterion",
     "Op",

@@ -53,6 +53,23 @@ FIELD_LABELS: dict[NumericField, str] = {
     NumericField.new_equity_financing_2y: "new equity financing in two years",
     NumericField.planned_investment: "planned investment",
     NumericField.loan_need: "loan size",
+    NumericField.main_business_revenue: "last year's main-business revenue",
+    NumericField.main_business_revenue_avg_3y: "average main-business revenue over three years",
+    NumericField.main_business_revenue_max_3y: "main-business revenue in its best year of the last three",
+    NumericField.niche_rank_china: "a national niche-market rank",
+    NumericField.niche_rank_global: "a global niche-market rank",
+    NumericField.development_score: "a 专精特新 development-evaluation score",
+    NumericField.high_tech_revenue_share: "high-tech products and services as a share of revenue",
+    NumericField.manufacturing_sales_share: "manufacturing sales as a share of all sales",
+    NumericField.taxable_income: "annual taxable income",
+    NumericField.output_growth: "last year's industrial output growth",
+    NumericField.output_growth_prev: "the previous year's industrial output growth",
+    NumericField.revenue_growth_prev: "the previous year's revenue growth",
+    NumericField.layoff_rate: "a layoff rate",
+    NumericField.insured_staff: "insured staff",
+    NumericField.above_scale_year: "the year they first entered the above-scale statistics",
+    NumericField.mu_efficiency_grade: "a per-mu efficiency grade (1 = A … 4 = D)",
+    NumericField.digital_level: "a digitalisation level",
     NumericField.age_years: "years since founding",
     NumericField.rd_ratio: "R&D expense as a share of revenue",
     NumericField.rd_ratio_prev: "the previous year's R&D share of revenue",
@@ -62,7 +79,8 @@ FIELD_LABELS: dict[NumericField, str] = {
 MONEY_FIELDS = frozenset({
     NumericField.operating_revenue, NumericField.total_assets, NumericField.rd_expense, NumericField.rd_expense_prev,
     NumericField.new_equity_financing_2y, NumericField.planned_investment, NumericField.loan_need,
-    NumericField.rd_expense_2y,
+    NumericField.rd_expense_2y, NumericField.main_business_revenue, NumericField.main_business_revenue_avg_3y,
+    NumericField.main_business_revenue_max_3y, NumericField.taxable_income,
 })
 ATTESTATION_TEXT = {
     "no_serious_violation_3y": "no serious violation or dishonesty listing in three years",
@@ -71,11 +89,20 @@ ATTESTATION_TEXT = {
     "products_not_restricted": "no products in the restricted or obsolete catalogues",
     "independent_legal_person": "an independent legal person registered in mainland China",
     "not_previously_funded": "no earlier support from the same fund",
+    "unemployment_insurance_paid": "unemployment insurance paid in full",
 }
 FLAG_TEXT = {  # (when true, when false)
     "listed": ("are listed on a stock exchange", "are not listed on a stock exchange"),
     "above_scale": ("are above the statistical size line (规上)", "are below the statistical size line"),
     "has_rd_institution": ("have an R&D institution", "have no R&D institution"),
+    "general_vat_taxpayer": ("are general VAT taxpayers", "are not general VAT taxpayers"),
+    "no_overdue_loans": ("have no overdue bank loans", "have an overdue bank loan"),
+    "no_bad_credit_record": ("have no bad credit record", "have a bad credit record"),
+    "strategic_emerging": ("make a main product in a strategic emerging industry",
+                           "make no main product in a strategic emerging industry"),
+    "key_chain_role": ("fill a gap or strengthen a key industrial chain (补短板/锻长板/填空白)",
+                       "play no such role in a key industrial chain"),
+    "own_brand": ("have their own brand", "have no brand of their own"),
 }
 _OPS = {Op.gte: "at least", Op.gt: "more than", Op.lte: "at most", Op.lt: "less than", Op.eq: "exactly"}
 

@@ -74,6 +74,7 @@ class NumericField(StrEnum):
     insured_staff = "insured_staff"
     above_scale_year = "above_scale_year"
     mu_efficiency_grade = "mu_efficiency_grade"
+    digital_level = "digital_level"  # the platform's digitalisation test level, 1–4
     # Derived from the fields above and the founding date; never asked of a firm.
     age_years = "age_years"
     rd_ratio = "rd_ratio"
@@ -120,6 +121,10 @@ class FlagField(StrEnum):
     general_vat_taxpayer = "general_vat_taxpayer"
     no_overdue_loans = "no_overdue_loans"
     no_bad_credit_record = "no_bad_credit_record"
+    # Profile facts the ladder already reads; named here so the catalogue can type the same conditions.
+    strategic_emerging = "strategic_emerging"
+    key_chain_role = "key_chain_role"
+    own_brand = "own_brand"
 
 
 class Designation(StrEnum):
@@ -164,6 +169,7 @@ class Attestation(StrEnum):
     products_not_restricted = "products_not_restricted"  # 产品不属于淘汰、限制类
     independent_legal_person = "independent_legal_person"  # 在境内注册的独立法人
     not_previously_funded = "not_previously_funded"  # 未获同一专项资金支持
+    unemployment_insurance_paid = "unemployment_insurance_paid"  # 足额缴纳失业保险费
 
 
 # Declarations whose truth depends on the scheme: asked once per scheme, not once per firm.

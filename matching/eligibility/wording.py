@@ -24,14 +24,18 @@ Unit = Literal["yuan", "share", "years", "count", "people", "number"]
 MONEY: frozenset[str] = frozenset({
     NumericField.operating_revenue, NumericField.total_assets, NumericField.rd_expense,
     NumericField.rd_expense_prev, NumericField.rd_expense_2y, NumericField.new_equity_financing_2y,
-    NumericField.planned_investment, NumericField.loan_need,
+    NumericField.planned_investment, NumericField.loan_need, NumericField.main_business_revenue,
+    NumericField.main_business_revenue_avg_3y, NumericField.main_business_revenue_max_3y, NumericField.taxable_income,
 })
 # Growth rates are fractions too, but may exceed 1 (doubling), so they are not in FRACTION_FIELDS.
-SHARES: frozenset[str] = frozenset(FRACTION_FIELDS | {NumericField.revenue_growth, NumericField.revenue_growth_avg_2y})
+SHARES: frozenset[str] = frozenset(FRACTION_FIELDS | {
+    NumericField.revenue_growth, NumericField.revenue_growth_avg_2y, NumericField.revenue_growth_prev,
+    NumericField.output_growth, NumericField.output_growth_prev,
+})
 YEARS: frozenset[str] = frozenset({NumericField.age_years, NumericField.years_in_niche})
 COUNTS: frozenset[str] = frozenset({
     NumericField.employees, NumericField.rd_staff, NumericField.invention_patents, NumericField.ip_class1,
-    NumericField.ip_class2,
+    NumericField.ip_class2, NumericField.insured_staff,
 })
 
 # (English, Chinese) for every numeric and yes/no field; a field added to the vocabulary later reads
@@ -57,6 +61,23 @@ NAMES: dict[str, tuple[str, str]] = {
     "new_equity_financing_2y": ("new equity financing (last 2 years)", "近两年新增股权融资额"),
     "planned_investment": ("planned investment", "计划投资额"),
     "loan_need": ("loan needed", "融资需求"),
+    "main_business_revenue": ("main-business revenue (last year)", "上年主营业务收入"),
+    "main_business_revenue_avg_3y": ("average main-business revenue (last 3 years)", "近三年主营业务收入平均值"),
+    "main_business_revenue_max_3y": ("main-business revenue in the best of the last 3 years", "近三年最高年度主营业务收入"),
+    "niche_rank_china": ("national rank in the niche market", "细分市场全国排名"),
+    "niche_rank_global": ("global rank in the niche market", "细分市场全球排名"),
+    "development_score": ("专精特新 development-evaluation score", "专精特新发展评价得分"),
+    "high_tech_revenue_share": ("high-tech products and services share of revenue", "高新技术产品（服务）收入占比"),
+    "manufacturing_sales_share": ("manufacturing share of sales", "制造业销售额占比"),
+    "taxable_income": ("annual taxable income", "年度应纳税所得额"),
+    "output_growth": ("industrial output growth (last year)", "上年工业总产值增速"),
+    "output_growth_prev": ("industrial output growth (year before last)", "前年工业总产值增速"),
+    "revenue_growth_prev": ("revenue growth (year before last)", "前年营业收入增长率"),
+    "layoff_rate": ("layoff rate", "裁员率"),
+    "insured_staff": ("insured staff", "参保职工人数"),
+    "above_scale_year": ("year first above the statistical size line", "首次纳入规上统计年份"),
+    "mu_efficiency_grade": ("per-mu efficiency grade (1 = A … 4 = D)", "亩均效益评价等级（1=A类…4=D类）"),
+    "digital_level": ("digitalisation level", "数字化水平等级"),
     "age_years": ("years since founding", "成立年限"),
     "rd_ratio": ("R&D ratio (last year)", "上年研发费用占营业收入比重"),
     "rd_ratio_prev": ("R&D ratio (year before last)", "前年研发费用占营业收入比重"),
@@ -65,6 +86,12 @@ NAMES: dict[str, tuple[str, str]] = {
     "listed": ("listed on a stock exchange", "已上市"),
     "above_scale": ("above the statistical size line (规上)", "规模以上企业"),
     "has_rd_institution": ("has an R&D institution", "设有研发机构"),
+    "general_vat_taxpayer": ("general VAT taxpayer", "增值税一般纳税人"),
+    "no_overdue_loans": ("no overdue bank loans", "无逾期贷款"),
+    "no_bad_credit_record": ("no bad credit record", "无不良信用记录"),
+    "strategic_emerging": ("main product in a strategic emerging industry", "主导产品属于战略性新兴产业"),
+    "key_chain_role": ("fills a gap in a key industrial chain", "补短板、锻长板、填空白"),
+    "own_brand": ("own brand", "拥有自主品牌"),
 }
 
 ATTESTATIONS_ZH: dict[str, str] = {
@@ -74,6 +101,7 @@ ATTESTATIONS_ZH: dict[str, str] = {
     "products_not_restricted": "产品不属于淘汰、限制类",
     "independent_legal_person": "在境内注册的独立法人",
     "not_previously_funded": "未获同一专项资金支持",
+    "unemployment_insurance_paid": "足额缴纳失业保险费",
 }
 SIZES_ZH: dict[str, str] = {"micro": "微型", "small": "小型", "medium": "中型", "large": "大型"}
 STATUSES_ZH: dict[str, str] = {"pass": "符合", "fail": "不符合", "unknown": "待补充信息", "confirm": "待确认"}
