@@ -121,10 +121,12 @@ class FlagField(StrEnum):
     general_vat_taxpayer = "general_vat_taxpayer"
     no_overdue_loans = "no_overdue_loans"
     no_bad_credit_record = "no_bad_credit_record"
+    rd_super_deduction_claimed = "rd_super_deduction_claimed"
     # Profile facts the ladder already reads; named here so the catalogue can type the same conditions.
     strategic_emerging = "strategic_emerging"
     key_chain_role = "key_chain_role"
     own_brand = "own_brand"
+    led_standard = "led_standard"
 
 
 class Designation(StrEnum):

@@ -141,6 +141,8 @@ class FirmProfile(BaseModel):
     no_overdue_loans: bool | None = Field(default=None, description="no bank loan overdue at present (无逾期贷款)")
     no_bad_credit_record: bool | None = Field(
         default=None, description="no bad record in the bank credit reference system (无不良信用记录)")
+    rd_super_deduction_claimed: bool | None = Field(
+        default=None, description="last year's R&D expense was declared for the tax super-deduction (研发费用加计扣除)")
     designations: list[HeldDesignation] = Field(default_factory=list)
     attestations: list[Attestation] = Field(
         default_factory=list, description="declarations that hold for every scheme")
