@@ -52,7 +52,7 @@ def test_every_item_is_explained(sample_client: TestClient, portal: dict[str, st
         assert all(0.0 <= parts[name] <= 1.0 for name in ("relevance", "value", "timeliness", "specificity"))
         assert item["window"]["status"] != "closed"
         if item["verdict"] == "possibly_eligible":
-            assert item["missing"]
+            assert item["missing"] or item["to_confirm"]
         if item["verdict"] == "near_miss":
             assert item["changes_needed"]
     codes = set(result["bundle"]["codes"])
