@@ -25,8 +25,9 @@ from policies.config import get_policies_settings
 from policies.db import make_engine, session_scope
 from policies.errors import ApiKeyNotFound, ImportRejected
 from policies.importing.formats import Format, format_for_filename, read_records, write_records
-from policies.importing.loader import ImportReport, import_records, read_directory
+from policies.importing.loader import ImportReport, import_records, read_directory, validate_records
 from policies.keys import Role
+from policies.lint import Finding, lint
 from policies.migrate import upgrade_database
 
 app = typer.Typer(help="supportmatch: match SMEs to the support measures they qualify for.", no_args_is_help=True)
@@ -41,7 +42,20 @@ def _engine() -> Engine:
     return make_engine(get_policies_settings().database_url)
 
 
+def _print_findings(findings: list[Finding], title: str) -> None:
+    table = Table(title=title)
+    for column in ("code", "where", "rule"):
+        table.add_column(column, no_wrap=True)
+    for column in ("finding", "说明"):
+        table.add_column(column, overflow="fold")
+    for finding in findings:
+        table.add_row(finding.code, finding.path, finding.rule, escape(finding.message), escape(finding.message_zh))
+    err.print(table)
+
+
 def _print_report(report: ImportReport) -> None:
+    if report.warnings:
+        _print_findings(report.warnings, f"{len(report.warnings)} lint warning(s) — they do not block the import")
     if report.problems:
         table = Table(title=f"{len(report.problems)} problem(s) — nothing was changed")
         for column in ("record", "code", "field", "problem"):
@@ -109,6 +123,27 @@ def import_file(
     _print_report(report)
     if report.problems:
         raise typer.Exit(1)
+
+
+@app.command("lint")
+def lint_file(
+    path: Annotated[Path | None, typer.Argument(
+        exists=True, dir_okay=False, help="a .json, .yaml or .csv file; default: the bundled sample catalogue")] = None,
+) -> None:
+    """Check a catalogue file for rules written as prose and other slips; exit 1 when anything is found."""
+    if path is None:
+        raw = read_directory(get_api_settings().sample_dir)
+    else:
+        raw = read_records(path.read_text(encoding="utf-8-sig"), format_for_filename(path.name))
+    records, problems = validate_records(raw)
+    if problems:
+        _print_report(ImportReport(dry_run=True, problems=problems))
+        raise typer.Exit(1)
+    findings = lint(records)
+    if findings:
+        _print_findings(findings, f"{len(findings)} finding(s) in {len(records)} measure(s)")
+        raise typer.Exit(1)
+    console.print(f"{len(records)} measure(s): no findings")
 
 
 @app.command("export")

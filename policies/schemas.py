@@ -1,13 +1,14 @@
 """The measure as a document: what curators write, imports carry and revisions snapshot."""
 
 import datetime as dt
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, UrlConstraints, model_validator
 
 from policies.criteria import Criterion
 from policies.reference import IndustryCode, RegionCode
 from policies.terms import Benefit, Window
+from policies.validation import industries_problem
 from policies.vocabulary import Level, MeasureKind, MeasureStatus
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,63}$"
@@ -86,6 +87,7 @@ EXAMPLE_MEASURE: dict[str, Any] = {
     "kind": "award", "authority": "Wenzhou Municipal Bureau of Economy and Information Technology",
     "level": "municipal", "jurisdiction": ["330300"], "industries": ["C"],
     "criteria": [
+        {"type": "industry_in", "codes": ["C"]},
         {"type": "designation", "designation": "little_giant", "awarded_from": "2026-01-01"},
         {"type": "any_of", "criteria": [
             {"type": "numeric", "field": "operating_revenue", "op": "gte", "value": 10_000_000},
@@ -117,6 +119,17 @@ class MeasureCreate(MeasureFields):
     benefit: Benefit
     window: Window
 
+    # What is written (created, imported, edited) must not list industries it does not
+    # enforce; what was stored before the rule still reads (MeasurePublic turns it off).
+    check_industries: ClassVar[bool] = True
+
+    @model_validator(mode="after")
+    def _industries_enforced(self) -> Self:
+        problem = industries_problem(self.industries, self.criteria) if self.check_industries else None
+        if problem:
+            raise ValueError(problem)
+        return self
+
 
 class MeasureRecord(MeasureCreate):
     """One record of an import file: a full measure plus the status it should have."""
@@ -132,6 +145,7 @@ class NamedCode(BaseModel):
 class MeasurePublic(MeasureRecord):
     """A measure as the API returns it, with its codes named."""
 
+    check_industries: ClassVar[bool] = False
     revision: int
     created_at: UtcDateTime
     updated_at: UtcDateTime

@@ -41,6 +41,7 @@ def measure_data(**overrides: Any) -> dict[str, Any]:
         "industries": ["C"],
         "criteria": [
             {"type": "region_in", "codes": ["330300"]},
+            {"type": "industry_in", "codes": ["C"]},
             {"type": "designation", "designation": "little_giant", "awarded_from": "2026-01-01"},
             {"type": "numeric", "field": "rd_ratio", "op": "gte", "value": 0.03},
         ],
@@ -48,4 +49,7 @@ def measure_data(**overrides: Any) -> dict[str, Any]:
         "window": {"mode": "batch", "opens": "2026-11-01", "closes": "2026-12-31"},
         "source_url": "https://jxj.wenzhou.gov.cn/",
     }
+    if "criteria" in overrides and "industries" not in overrides:
+        # Own criteria drop the industry rule, and industries without one are refused (policies.validation).
+        data["industries"] = []
     return data | overrides

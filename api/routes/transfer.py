@@ -27,6 +27,16 @@ MEDIA_TYPES = {Format.json: "application/json", Format.yaml: "application/yaml",
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
+class LintWarning(BaseModel):
+    """A catalogue-lint finding (`policies.lint`): worth a curator's look, never a reason to refuse the import."""
+
+    code: str
+    path: str
+    rule: str
+    message: str
+    message_zh: str
+
+
 class ImportResult(BaseModel):
     dry_run: bool
     ok: bool
@@ -34,6 +44,7 @@ class ImportResult(BaseModel):
     updated: list[str]
     unchanged: list[str]
     problems: list[FieldError]
+    warnings: list[LintWarning] = []
 
 
 def _format_of(request: Request, explicit: Format | None) -> Format:
@@ -113,6 +124,8 @@ async def import_measures(
         updated=report.updated,
         unchanged=report.unchanged,
         problems=[FieldError(field=p.path, message=p.message, record=p.record, code=p.code) for p in report.problems],
+        warnings=[LintWarning(code=w.code, path=w.path, rule=w.rule, message=w.message, message_zh=w.message_zh)
+                  for w in report.warnings],
     )
 
 

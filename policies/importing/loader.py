@@ -11,6 +11,7 @@ from sqlmodel import Session
 from policies import curation, repository
 from policies.errors import ImportRejected, Problem
 from policies.importing.formats import format_for_filename, read_records
+from policies.lint import Finding, lint
 from policies.schemas import MeasureRecord
 from policies.validation import problems_of
 
@@ -22,6 +23,8 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Lint findings on the records that validated: shown to the curator, never a reason to refuse the import.
+    warnings: list[Finding] = field(default_factory=list)
 
 
 def validate_records(raw: list[Any]) -> tuple[list[MeasureRecord], list[Problem]]:
@@ -59,7 +62,7 @@ def import_records(
         ImportRejected: a real (not dry) run found problems; the report's problems are on it.
     """
     records, problems = validate_records(raw)
-    report = ImportReport(dry_run=dry_run, problems=problems)
+    report = ImportReport(dry_run=dry_run, problems=problems, warnings=lint(records))
     if problems:
         if dry_run:
             return report

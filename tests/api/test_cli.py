@@ -86,3 +86,36 @@ def test_migrating_a_database_that_cannot_be_opened_says_so_in_one_line(tmp_path
         get_policies_settings.cache_clear()
     assert result.exit_code == 1
     assert "cannot open or migrate the database" in result.output and "Traceback" not in result.output
+
+
+def test_lint_of_the_sample_catalogue_is_clean() -> None:
+    result = runner.invoke(app, ["lint"])
+    assert result.exit_code == 0, result.output
+    assert "no findings" in result.stdout
+
+
+def test_lint_of_a_file_lists_findings_and_fails(tmp_path: Path) -> None:
+    prose = {"type": "manual", "text": "Average revenue of at least 400 million yuan.", "text_zh": "平均营业收入不低于4亿元"}
+    source = tmp_path / "prose.json"
+    criteria = [*measure_data()["criteria"], prose]
+    source.write_text(json.dumps([measure_data(industries=["C"], criteria=criteria)]), encoding="utf-8")
+    result = runner.invoke(app, ["lint", str(source)])
+    assert result.exit_code == 1
+    assert "manual-quantity" in result.output and f"criteria[{len(criteria) - 1}]" in result.output
+
+
+def test_lint_of_an_invalid_file_lists_its_problems(tmp_path: Path) -> None:
+    source = tmp_path / "bad.json"
+    source.write_text(json.dumps([measure_data(industries=["C34"])]), encoding="utf-8")
+    result = runner.invoke(app, ["lint", str(source)])
+    assert result.exit_code == 1 and "industry_in" in result.output
+
+
+def test_import_dry_run_shows_lint_warnings_and_passes(database: str, tmp_path: Path) -> None:
+    prose = {"type": "manual", "text": "Taxable income is at most 3 million yuan.", "text_zh": "应纳税所得额不超过300万元"}
+    source = tmp_path / "prose.json"
+    criteria = [*measure_data()["criteria"], prose]
+    source.write_text(json.dumps([measure_data(industries=["C"], criteria=criteria)]), encoding="utf-8")
+    dry = runner.invoke(app, ["import", str(source), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "lint warning" in dry.output and "manual-quantity" in dry.output and "dry run" in dry.stdout

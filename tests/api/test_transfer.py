@@ -47,9 +47,38 @@ def test_dry_run_of_a_good_file_plans_without_writing(client: TestClient, curato
     response = client.post("/v1/measures/import?dry_run=true", json=_records({}, {}), headers=curator)
     assert response.json() | {"problems": []} == {
         "dry_run": True, "ok": True, "created": ["SH-TEST-0", "SH-TEST-1"], "updated": [], "unchanged": [],
-        "problems": [],
+        "problems": [], "warnings": [],
     }
     assert client.get("/v1/measures", headers=curator).json()["total"] == 0
+
+
+def test_lint_findings_are_warnings_that_do_not_block(client: TestClient, curator: dict[str, str]) -> None:
+    prose = {"type": "manual", "text": "Taxable income is at most 3 million yuan.", "text_zh": "年度应纳税所得额不超过300万元"}
+    criteria = [*measure_data()["criteria"], prose]
+    record = measure_data(code="SH-TEST-PROSE", industries=["C"], criteria=criteria)
+    dry = client.post("/v1/measures/import?dry_run=true", json=[record], headers=curator).json()
+    assert dry["ok"] is True and dry["created"] == ["SH-TEST-PROSE"]
+    rules = {(w["code"], w["path"], w["rule"]) for w in dry["warnings"]}
+    where = f"criteria[{len(criteria) - 1}]"
+    assert {("SH-TEST-PROSE", where, "manual-quantity"), ("SH-TEST-PROSE", where, "manual-field")} <= rules
+    assert all(w["message"] and w["message_zh"] for w in dry["warnings"])
+    done = client.post("/v1/measures/import", json=[record], headers=curator)
+    assert done.status_code == 200 and done.json()["created"] == ["SH-TEST-PROSE"] and done.json()["warnings"]
+
+
+def test_industries_without_an_industry_rule_are_refused(client: TestClient, curator: dict[str, str]) -> None:
+    record = measure_data(code="SH-TEST-TRAP", industries=["C34"])
+    response = client.post("/v1/measures/import?dry_run=true", json=[record], headers=curator).json()
+    assert response["ok"] is False
+    [problem] = response["problems"]
+    assert "industries" in problem["message"] and "industry_in" in problem["message"]
+    created = client.post("/v1/measures", json=record, headers=curator)
+    assert created.status_code == 422 and "industry_in" in created.text
+    covered = measure_data(code="SH-TEST-COVERED", industries=["C34", "C3491"],
+                           criteria=[{"type": "industry_in", "codes": ["C34"]}])
+    assert client.post("/v1/measures", json=covered, headers=curator).status_code == 201
+    no_trap = measure_data(code="SH-TEST-OPEN", industries=[], criteria=[])
+    assert client.post("/v1/measures", json=no_trap, headers=curator).status_code == 201
 
 
 @pytest.mark.parametrize("fmt", ["json", "yaml", "csv"])

@@ -1,0 +1,284 @@
+"""A catalogue lint: conditions written as prose that the firm's own data could decide, and other slips.
+
+Validation refuses what cannot be evaluated; the lint flags what evaluates but
+misleads. A `manual` condition that says "revenue of at least 400 million yuan"
+leaves every firm "possibly eligible", the start-up with 3 million as much as the
+group with 4 billion, so it ought to be a typed criterion. A recognition measure
+without "does not already hold the title" recommends the title to firms that have
+it. Findings never block an import: a curator may have a reason, and the dry run
+shows them beside the problems that do block.
+
+A recognition measure is one that awards a title: kind `service`, an `in_kind`
+benefit (the title is the benefit), and a Chinese title naming one of the
+vocabulary's titles together with 认定 / 评价 / 遴选 / 入库 / 复核. The title it
+awards is the one its Chinese title names (`awarded_title`). It is in order when a
+top-level criterion, or an alternative of a top-level `any_of`, says the title is
+not held, or when it requires the title itself (a re-review renews a title the
+firm holds).
+"""
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from policies.criteria import (
+    AllOfCriterion,
+    AnyOfCriterion,
+    Criterion,
+    DesignationCriterion,
+    ManualAbout,
+    ManualCriterion,
+    NumericCriterion,
+    Op,
+)
+from policies.schemas import MeasureCreate
+from policies.terms import InKindBenefit
+from policies.vocabulary import DESIGNATION_NAMES_ZH, Designation, FlagField, Level, MeasureKind, NumericField
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str  # the measure's code
+    path: str  # e.g. criteria[2].criteria[0]; "(record)" for the measure as a whole
+    rule: str
+    message: str
+    message_zh: str
+
+
+# ---------------------------------------------------------------- rule (a): decidable prose
+
+# A quantity: a number with a unit of money, time or share, or a percentage. A four-digit
+# year ("2026年", "in 2026") is a date, not a quantity, and is left alone.
+_QUANTITY = re.compile(
+    r"(?<![0-9A-Za-z])(?!(?:19|20)\d\d(?!\d)(?!\s*(?:%|％|万|亿)))"
+    r"\d[\d,.]*\s*(?:%|％|percent\b|per cent\b|yuan\b|million\b|billion\b|years?\b|万元|亿元|元|万|亿|年|个百分点)"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+years?\b"
+    r"|[一二三四五六七八九十两百千]+(?:万元|亿元|元|年|个百分点)"
+    r"|百分之",
+    re.IGNORECASE,
+)
+
+# Words people write for the facts a profile holds, beyond the fields' own names.
+_FIELD_WORDS: dict[str, tuple[str, ...]] = {
+    "operating_revenue": ("operating revenue", "营业收入"),
+    "main_business_revenue": ("main-business revenue", "main business revenue", "主营业务收入"),
+    "rd_expense": ("r&d expense", "r&d spending", "研发费用"),
+    "rd_ratio": ("r&d intensity", "研发投入强度", "研发强度"),
+    "debt_ratio": ("asset-liability ratio", "debt ratio", "资产负债率"),
+    "niche_market_share": ("market share", "市场占有率"),
+    "years_in_niche": ("years in the niche", "从事细分市场"),
+    "development_score": ("development score", "发展评价得分"),
+    "taxable_income": ("taxable income", "应纳税所得额"),
+    "layoff_rate": ("layoff rate", "裁员率"),
+    "insured_staff": ("insured staff", "参保职工"),
+    "above_scale": ("above-scale", "above-designated-size", "规模以上", "规上"),
+    "mu_efficiency_grade": ("per-mu", "亩均"),
+    "digital_level": ("digitalisation level", "数字化水平"),
+    "general_vat_taxpayer": ("general vat taxpayer", "一般纳税人"),
+    "no_overdue_loans": ("overdue loan", "逾期贷款"),
+    "no_bad_credit_record": ("bad credit", "不良信用"),
+    "high_tech_revenue_share": ("high-tech products and services make up", "高新技术产品（服务）收入"),
+    "manufacturing_sales_share": ("manufacturing sales", "制造业销售额"),
+    "employees": ("employees", "从业人员"),
+    "output_growth": ("output grew", "产值增速"),
+}
+# Names of one plain word ("listed") read as ordinary English; the words above stand in for them.
+_NAMED: frozenset[str] = frozenset(str(field) for field in (*NumericField, *FlagField) if "_" in field)
+# A condition about one project, person, purchase or list names that thing's numbers and facts, not the firm's.
+_NOT_ABOUT_THE_FIRM = frozenset({ManualAbout.project, ManualAbout.person, ManualAbout.purchase, ManualAbout.listing})
+
+
+def _field_named(text: str) -> str | None:
+    lowered = text.lower()
+    for name in sorted(_NAMED):
+        if name in lowered or name.replace("_", " ") in lowered:
+            return name
+    for name, words in _FIELD_WORDS.items():
+        if any(word in lowered for word in words):
+            return name
+    return None
+
+
+def _prose(code: str, path: str, criterion: ManualCriterion) -> Iterator[Finding]:
+    if criterion.about in _NOT_ABOUT_THE_FIRM:
+        return
+    texts = [criterion.text, criterion.text_zh or ""]
+    quantity = next((match.group(0) for text in texts if (match := _QUANTITY.search(text))), None)
+    if quantity:
+        yield Finding(code, path, "manual-quantity",
+                      f"manual text states a quantity ({quantity!r}): if a profile field holds it, write a numeric "
+                      "criterion; if it is about a project, person, purchase or list, say so in `about`",
+                      f"人工核查条件含数量（{quantity}）：如企业画像有对应字段，请改为数值条件；如涉及具体项目、人员、"
+                      "采购或名单，请在 about 中注明")
+    if criterion.about is ManualAbout.judgement:
+        return
+    field = next((name for text in texts if (name := _field_named(text))), None)
+    if field:
+        yield Finding(code, path, "manual-field",
+                      f"manual text names a profile fact ({field}): write a typed criterion on it, or say in "
+                      "`about` why a person must judge it",
+                      f"人工核查条件涉及企业画像字段（{field}）：请改为结构化条件，或在 about 中注明须人工判断的原因")
+
+
+# ---------------------------------------------------------------- rule (b): recognition without "not held"
+
+_RECOGNISES = ("认定", "评价", "遴选", "入库", "复核")
+# Most specific first: 重点小巨人 before 小巨人, 科技型 before 创新型 (科技和创新型 names the innovative tier).
+_TITLE_WORDS: tuple[tuple[str, Designation], ...] = (
+    ("重点“小巨人”", Designation.key_little_giant),
+    ("小巨人", Designation.little_giant),
+    ("单项冠军", Designation.single_champion),
+    ("隐形冠军", Designation.provincial_hidden_champion),
+    ("专精特新", Designation.specialized_sme),
+    ("科技型中小企业", Designation.tech_sme),
+    ("创新型中小企业", Designation.innovative_sme),
+    ("高新技术企业", Designation.high_tech_enterprise),
+    ("企业技术中心", Designation.provincial_rd_institution),
+)
+_PROVINCIAL_VARIANT = {
+    Designation.single_champion: Designation.provincial_single_champion,
+}
+_NATIONAL_VARIANT = {
+    Designation.provincial_rd_institution: Designation.national_rd_institution,
+}
+
+
+def awarded_title(measure: MeasureCreate) -> Designation | None:
+    """The title a recognition measure awards; None for every other measure (see the module's docstring)."""
+    if measure.kind is not MeasureKind.service or not isinstance(measure.benefit, InKindBenefit):
+        return None
+    # A parenthesis names who may apply, not what is awarded: 企业技术中心认定（专精特新企业降低门槛）.
+    title = re.sub(r"（[^）]*）|\([^)]*\)", "", measure.title_zh)
+    if not any(word in title for word in _RECOGNISES):
+        return None
+    for word, designation in _TITLE_WORDS:
+        if word in title:
+            if measure.level is not Level.national:
+                return _PROVINCIAL_VARIANT.get(designation, designation)
+            return _NATIONAL_VARIANT.get(designation, designation)
+    return None
+
+
+def _names_title(criterion: Criterion, title: Designation, held: bool) -> bool:
+    return isinstance(criterion, DesignationCriterion) and criterion.designation is title and criterion.held is held
+
+
+def _recognition(measure: MeasureCreate) -> Iterator[Finding]:
+    title = awarded_title(measure)
+    if title is None:
+        return
+    for criterion in measure.criteria:
+        if _names_title(criterion, title, held=False) or _names_title(criterion, title, held=True):
+            return
+        if isinstance(criterion, AnyOfCriterion) and any(
+                _names_title(part, title, held=False) for part in criterion.criteria):
+            return
+    name_zh = DESIGNATION_NAMES_ZH[title]
+    yield Finding(measure.code, "criteria", "recognition-not-held",
+                  f"a recognition measure for {title.value} needs a criterion {{type: designation, designation: "
+                  f"{title.value}, held: false}}, or firms holding a valid title are told to apply again",
+                  f"认定类政策须包含“未持有有效{name_zh}称号”的条件（designation: {title.value}, held: false），"
+                  "否则会向已持有有效称号的企业重复推荐")
+
+
+# ---------------------------------------------------------------- rule (c): cheap slips
+
+
+def _walk(criteria: Sequence[Criterion], prefix: str = "criteria") -> Iterator[tuple[str, Criterion]]:
+    for index, criterion in enumerate(criteria):
+        path = f"{prefix}[{index}]"
+        yield path, criterion
+        if isinstance(criterion, AnyOfCriterion | AllOfCriterion):
+            yield from _walk(criterion.criteria, f"{path}.criteria")
+
+
+def _overlap(a: Criterion, b: Criterion) -> bool:
+    """Whether two criteria apply on some day together (one year's rule beside the next year's does not)."""
+    start = max(a.effective_from or dt.date.min, b.effective_from or dt.date.min)
+    end = min(a.effective_to or dt.date.max, b.effective_to or dt.date.max)
+    return start <= end
+
+
+def _empty_range(a: NumericCriterion, b: NumericCriterion) -> bool:
+    return any(low is not None and high is not None and low > high for low, high in ((a.low, b.high), (b.low, a.high)))
+
+
+def _contradictions(measure: MeasureCreate) -> Iterator[Finding]:
+    """Top-level rules no firm can meet together: a title both held and not held, an empty numeric range."""
+    top = measure.criteria
+    for i, a in enumerate(top):
+        for b in top[i + 1:]:
+            if not _overlap(a, b):
+                continue
+            if (isinstance(a, DesignationCriterion) and isinstance(b, DesignationCriterion)
+                    and a.designation is b.designation and a.held is not b.held):
+                yield Finding(measure.code, "criteria", "contradiction",
+                              f"{a.designation.value} is required both held and not held: no firm qualifies",
+                              f"{DESIGNATION_NAMES_ZH[a.designation]}既要求持有又要求未持有，没有企业能符合")
+            if (isinstance(a, NumericCriterion) and isinstance(b, NumericCriterion) and a.field is b.field
+                    and _empty_range(a, b)):
+                yield Finding(measure.code, "criteria", "contradiction",
+                              f"two bounds on {a.field.value} leave no value between them: no firm qualifies",
+                              f"{a.field.value} 的两个条件没有交集，没有企业能符合")
+
+
+def _duplicates(measure: MeasureCreate) -> Iterator[Finding]:
+    seen: dict[str, int] = {}
+    for index, criterion in enumerate(measure.criteria):
+        key = criterion.model_dump_json(exclude={"note"})
+        if key in seen:
+            yield Finding(measure.code, f"criteria[{index}]", "duplicate",
+                          f"the same criterion as criteria[{seen[key]}]",
+                          f"与 criteria[{seen[key]}] 重复")
+        else:
+            seen[key] = index
+
+
+def _manual_slips(code: str, path: str, criterion: ManualCriterion) -> Iterator[Finding]:
+    if not criterion.text_zh:
+        yield Finding(code, path, "manual-no-chinese", "manual condition without text_zh: the catalogue is bilingual",
+                      "人工核查条件缺少中文表述（text_zh）")
+    if criterion.about is None:
+        yield Finding(code, path, "manual-unclassified",
+                      "say what the manual condition is about (project, person, purchase, list or judgement), "
+                      "or type it",
+                      "请注明人工核查条件涉及的对象（项目、人员、采购、名单或人工判断），或改为结构化条件")
+
+
+def _between_unbounded(code: str, path: str, criterion: NumericCriterion) -> Iterator[Finding]:
+    if criterion.op is Op.between and criterion.min == criterion.max:
+        yield Finding(code, path, "between-one-value", "op between with min equal to max: write op eq",
+                      "between 的上下限相同，请改用 eq")
+
+
+def lint_measure(measure: MeasureCreate) -> list[Finding]:
+    """Every finding for one measure, in criteria order."""
+    findings: list[Finding] = []
+    for path, criterion in _walk(measure.criteria):
+        if isinstance(criterion, ManualCriterion):
+            findings += _prose(measure.code, path, criterion)
+            findings += _manual_slips(measure.code, path, criterion)
+        elif isinstance(criterion, NumericCriterion):
+            findings += _between_unbounded(measure.code, path, criterion)
+    findings += _recognition(measure)
+    findings += _contradictions(measure)
+    findings += _duplicates(measure)
+    return findings
+
+
+def lint(measures: Sequence[MeasureCreate]) -> list[Finding]:
+    """Every finding for every measure; an empty list is a clean catalogue."""
+    return [finding for measure in measures for finding in lint_measure(measure)]
+
+
+RULES: dict[str, str] = {
+    "manual-quantity": "manual text with a number and a unit or a percentage",
+    "manual-field": "manual text naming a profile fact",
+    "manual-no-chinese": "manual condition without text_zh",
+    "manual-unclassified": "manual condition without `about`",
+    "recognition-not-held": "recognition measure without `held: false` for the title it awards",
+    "contradiction": "top-level rules no firm can meet together",
+    "duplicate": "the same top-level criterion twice",
+    "between-one-value": "between with min equal to max",
+}
