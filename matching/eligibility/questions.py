@@ -1,0 +1,626 @@
+"""The next questions worth asking a firm: the answers that settle the most money, phrased for a person.
+
+A possibly-eligible measure waits on missing facts, undeclared declarations and
+unconfirmed conditions (`CompiledCriteria.blocking` lists them). Asking for one of
+them decides a measure when the answer fails it, or when the answer passes and it
+was the measure's last open point. So a question is worth the money it is expected
+to decide:
+
+    expected_settled(q) = Σ over measures m waiting on q of
+                          value(m) × (P(q fails m) + P(q passes m) × [q is m's only blocker])
+
+The most common missing field is not necessarily the best question: a declaration
+nearly everyone makes settles little unless it is the last thing a measure waits
+for, while a revenue threshold half the firms miss settles half its money whatever
+else is open. P(pass) comes from a `Prior`: a documented default, or shares counted
+in the stored firm population (`Prior.from_columns`).
+
+Simplifications, on purpose:
+
+- Criteria are independent. Where one label appears in several criteria of a
+  measure ("revenue ≥ 10 million" and "revenue ≤ 400 million") the answer passes
+  the measure with the product of their pass probabilities; that understates the
+  chance when the bounds are nested and overstates it when they are disjoint, and
+  is the same for every question, so the order rarely moves.
+- `blocking` reports leaves, not their structure: a blocker inside an `any_of` is
+  counted as if failing it failed the measure, although another branch may still
+  pass. Such alternatives are rare among open points (a branch that already passes
+  removes the others), and counting them so only raises their question.
+- A label in `already` is not asked again, but it still counts as open for the
+  measures waiting on it: until the answer reaches the profile nobody knows it
+  passes, so no money is counted as settled on its account.
+
+Confirmations and per-scheme declarations hold for one measure or scheme only
+(`FirmColumns.declared`), so each is its own question: one per scheme for
+"not previously funded by X", one per measure for a hand-checked condition.
+"""
+
+import math
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel
+
+from matching.eligibility import wording
+from matching.eligibility.columnar import FirmColumns
+from matching.eligibility.rules import EPSILON
+from policies.criteria import (
+    AllOfCriterion,
+    AnyOfCriterion,
+    AttestationCriterion,
+    Criterion,
+    DesignationCriterion,
+    FlagCriterion,
+    IndustryCriterion,
+    ManualCriterion,
+    NumericCriterion,
+    Op,
+    RegionCriterion,
+    SizeClassCriterion,
+)
+from policies.vocabulary import (
+    DESIGNATION_NAMES_ZH,
+    Attestation,
+    Designation,
+    FlagField,
+    NumericField,
+    SizeClass,
+)
+
+Answer = Literal["number", "money", "share", "yes_no", "date", "codes", "confirm", "declare"]
+
+
+class NextQuestion(BaseModel):
+    """One question for the firm, with the measures it would help decide and the money it is expected to settle.
+
+    `field` is the open point it settles, as `CompiledCriteria.blocking` names it, except
+    that a hand-checked condition is named per measure, `confirmations.<id>@<MEASURE>`,
+    since a confirmation holds for that measure only (the portal stores it as
+    {measure, condition}); a per-scheme declaration keeps its `@<SCHEME>`.
+    """
+
+    field: str
+    question_en: str
+    question_zh: str
+    answer: Answer
+    measures: list[str]
+    value_at_stake: int
+    expected_settled: int
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The default prior. Every number is P(the answer passes the criterion) for a firm that has not said; where no
+# statistic fits the firms that use a support portal, it is a judgement and says so.
+# ---------------------------------------------------------------------------------------------------------------
+
+# Numeric thresholds: 0.5, the least committal value. Catalogue bounds are set by policy makers to split
+# applicants, not at any known quantile of SME distributions, so no field's distribution is documented well
+# enough here to do better; `Prior.from_columns` replaces it with the population's share.
+NUMERIC_PASS = 0.5
+# Declarations of compliance (no violation, no accident, taxes paid, products not restricted, insurance paid):
+# 0.9, a judgement. A firm that knows it cannot sign them rarely comes to a support portal at all, and the
+# bureaus' own checks reject a small minority of applicants on these grounds.
+DECLARATION_PASS = 0.9
+ATTESTATION_PASS: dict[Attestation, float] = {
+    Attestation.no_serious_violation_3y: DECLARATION_PASS,
+    Attestation.no_major_accident_3y: DECLARATION_PASS,
+    Attestation.tax_compliant: DECLARATION_PASS,
+    Attestation.products_not_restricted: DECLARATION_PASS,
+    Attestation.unemployment_insurance_paid: DECLARATION_PASS,
+    # Judgement: firms registering on a Chinese portal are nearly all independent legal persons in China;
+    # branches and sole proprietorships are the exception.
+    Attestation.independent_legal_person: 0.95,
+    # Judgement: "not previously funded by this scheme" fails for repeat applicants, a real minority in
+    # annual schemes (about one in five).
+    Attestation.not_previously_funded: 0.8,
+}
+# Hand-checked conditions (the project is on a list, passes due diligence, …): 0.5, a judgement; no firm data
+# says how often a project is on a list, and the catalogue's conditions are written to be selective.
+CONFIRMATION_PASS = 0.5
+# Award dates ("first recognised in the 2026 batch") of a title the firm holds: 0.5, a judgement: titles are
+# valid three years and batches are yearly, so a window of one or two batches catches about half the holders.
+AWARD_DATE_PASS = 0.5
+# Industry lists: 0.5, a judgement; a criterion's industries are usually broad (manufacturing, software) and the
+# firms a measure is matched against are already those its text is about.
+INDUSTRY_PASS = 0.5
+# Share of each size class among Chinese enterprise legal persons, after the Fourth National Economic Census
+# (国家统计局, 2018 data, published December 2019): medium 239 thousand, small 2.39 million, micro 15.44 million of
+# about 18.1 million SMEs, which are 99.8% of enterprises. Rounded, and skewed to micro firms more than portal
+# users are; `from_columns` corrects that once enough firms are on file.
+SIZE_SHARE: dict[SizeClass, float] = {
+    SizeClass.large: 0.002,
+    SizeClass.medium: 0.013,
+    SizeClass.small: 0.132,
+    SizeClass.micro: 0.853,
+}
+# P(the flag is true). All judgements, with the reasoning:
+FLAG_TRUE: dict[FlagField, float] = {
+    # About 5,300 A-share listed companies against tens of millions of firms; few SMEs seeking support are listed.
+    FlagField.listed: 0.02,
+    # 规上 industrial firms are about half a million of several million industrial firms; portal users skew larger.
+    FlagField.above_scale: 0.3,
+    FlagField.has_rd_institution: 0.3,  # a minority of SMEs run a recognised R&D centre or lab
+    # Firms above 5 million yuan of sales must register as general taxpayers; many smaller ones choose to.
+    FlagField.general_vat_taxpayer: 0.5,
+    FlagField.no_overdue_loans: 0.9,  # as compliance declarations: firms in arrears rarely apply
+    FlagField.no_bad_credit_record: 0.9,
+    FlagField.strategic_emerging: 0.3,  # a minority of SMEs make products in the strategic emerging catalogue
+    FlagField.key_chain_role: 0.2,  # a stronger claim than strategic_emerging
+    FlagField.own_brand: 0.5,
+    # Most firms with R&D spend claim the super-deduction; those without have nothing to claim.
+    FlagField.rd_super_deduction_claimed: 0.5,
+    FlagField.led_standard: 0.3,  # a minority of SMEs have drafted a standard; 专精特新 firms more often
+}
+FLAG_TRUE_UNKNOWN = 0.5  # a flag added to the vocabulary after this table: no opinion
+# Below this many firms that know a fact, a population share is too noisy to replace the default: with 30 firms
+# a share's standard error is up to √(0.25/30) ≈ 0.09, about the gap between the judgements above.
+MIN_KNOWN = 30
+
+_NUMERIC_INDEX = {field: i for i, field in enumerate(NumericField)}
+_FLAG_INDEX = {field: i for i, field in enumerate(FlagField)}
+_DESIGNATION_INDEX = {designation: i for i, designation in enumerate(Designation)}
+_SIZE_INDEX = {size: i for i, size in enumerate(SizeClass)}
+_NO_DAY = float(2**31)
+
+CacheKey = tuple[object, ...]
+
+
+class Prior:
+    """How likely a firm that has not answered is to pass a criterion.
+
+    Built once per population (or once for the default) and shared across requests:
+    shares are counted once per (field, operator, bound) and cached, so a million stored
+    firms cost one vectorised pass per distinct bound, never a loop over firms.
+    Declarations and confirmations always use the default: a population records who
+    declared, not who could not, so its share would count the silent as failing.
+    """
+
+    def __init__(self, columns: FirmColumns | None = None, *, min_known: int = MIN_KNOWN) -> None:
+        self._columns = columns
+        self._min_known = min_known
+        self._cache: dict[CacheKey, float | None] = {}
+
+    @classmethod
+    def default(cls) -> "Prior":
+        return cls()
+
+    @classmethod
+    def from_columns(cls, columns: FirmColumns, *, min_known: int = MIN_KNOWN) -> "Prior":
+        """Shares counted in a stored population, falling back to the default where under `min_known` firms know."""
+        return cls(columns, min_known=min_known)
+
+    def p_pass(self, criterion: Criterion) -> float:
+        """P(a firm that answers passes this criterion)."""
+        if isinstance(criterion, AllOfCriterion):
+            return math.prod(self.p_pass(part) for part in criterion.criteria)
+        if isinstance(criterion, AnyOfCriterion):
+            return 1.0 - math.prod(1.0 - self.p_pass(part) for part in criterion.criteria)
+        observed = self.observed(criterion)
+        return observed if observed is not None else default_pass(criterion)
+
+    def observed(self, criterion: Criterion) -> float | None:
+        """Among stored firms that know the fact, the share that pass; None where fewer than `min_known` know it.
+
+        For an award-date window the share is among holders that gave a date: only a
+        holder can be waiting on one, so non-holders (who fail outright) would bias it.
+        """
+        if self._columns is None:
+            return None
+        key = _cache_key(criterion)
+        if key is None:
+            return None
+        if key not in self._cache:
+            self._cache[key] = self._count(criterion, self._columns)
+        return self._cache[key]
+
+    def _count(self, criterion: Criterion, columns: FirmColumns) -> float | None:
+        known: npt.NDArray[np.bool_]
+        ok: npt.NDArray[np.bool_]
+        match criterion:
+            case NumericCriterion():
+                values = columns.numbers[:, _NUMERIC_INDEX[criterion.field]]
+                known = ~np.isnan(values)
+                ok = meets(values[known], criterion.op, criterion.low, criterion.high)
+            case FlagCriterion():
+                flags = columns.flags[:, _FLAG_INDEX[criterion.field]]
+                known = flags >= 0
+                ok = flags[known] == int(criterion.value)
+            case SizeClassCriterion():
+                known = columns.size >= 0
+                allowed = np.zeros(len(SizeClass), dtype=bool)
+                allowed[[_SIZE_INDEX[size] for size in criterion.classes]] = True
+                ok = allowed[columns.size[known]]
+            case IndustryCriterion():
+                known = columns.has_industry
+                wanted = [columns.prefix_vocab[code] for code in criterion.codes if code in columns.prefix_vocab]
+                inside = np.isin(columns.prefix_ids[known], np.array(wanted, dtype=np.int64)).any(axis=1)
+                ok = inside != criterion.exclude
+            case DesignationCriterion():
+                column = _DESIGNATION_INDEX[criterion.designation]
+                held = columns.held[:, column]
+                if criterion.awarded_from is None and criterion.awarded_to is None:
+                    known = np.ones(columns.count, dtype=bool)
+                    ok = held == criterion.held
+                else:
+                    # Only a holder can be waiting on its award date, so the share is among holders who gave one.
+                    day = columns.awarded[:, column]
+                    known = held & ~np.isnan(day)
+                    low = -_NO_DAY if criterion.awarded_from is None else criterion.awarded_from.toordinal()
+                    high = _NO_DAY if criterion.awarded_to is None else criterion.awarded_to.toordinal()
+                    ok = (day[known] >= low) & (day[known] <= high)
+            case _:
+                return None
+        count = int(np.count_nonzero(known))
+        if count < self._min_known:
+            return None
+        return float(np.count_nonzero(ok)) / count
+
+
+def meets(values: npt.NDArray[np.float64], op: Op, low: float | None, high: float | None) -> npt.NDArray[np.bool_]:
+    """`rules.numeric_status` over an array of known values, with the same tolerance at inclusive bounds."""
+    if op is Op.gt:
+        return np.asarray(values > low + EPSILON * max(1.0, abs(low)), dtype=bool) if low is not None \
+            else np.zeros(values.shape, dtype=bool)
+    if op is Op.lt:
+        return np.asarray(values < high - EPSILON * max(1.0, abs(high)), dtype=bool) if high is not None \
+            else np.zeros(values.shape, dtype=bool)
+    ok = np.ones(values.shape, dtype=bool)
+    if low is not None:
+        ok &= values >= low - EPSILON * max(1.0, abs(low))
+    if high is not None:
+        ok &= values <= high + EPSILON * max(1.0, abs(high))
+    return ok
+
+
+def _cache_key(criterion: Criterion) -> CacheKey | None:
+    match criterion:
+        case NumericCriterion():
+            return ("numeric", criterion.field, criterion.op, criterion.low, criterion.high)
+        case FlagCriterion():
+            return ("flag", criterion.field, criterion.value)
+        case SizeClassCriterion():
+            return ("size", tuple(sorted(criterion.classes)))
+        case IndustryCriterion():
+            return ("industry", tuple(sorted(criterion.codes)), criterion.exclude)
+        case DesignationCriterion():
+            return ("designation", criterion.designation, criterion.held, criterion.awarded_from, criterion.awarded_to)
+    return None
+
+
+def default_pass(criterion: Criterion) -> float:
+    """The documented prior for one criterion (see the constants above)."""
+    match criterion:
+        case NumericCriterion():
+            return NUMERIC_PASS
+        case FlagCriterion():
+            true = FLAG_TRUE.get(criterion.field, FLAG_TRUE_UNKNOWN)
+            return true if criterion.value else 1.0 - true
+        case SizeClassCriterion():
+            return min(1.0, sum(SIZE_SHARE.get(size, 0.0) for size in set(criterion.classes)))
+        case IndustryCriterion():
+            return INDUSTRY_PASS
+        case DesignationCriterion():
+            return AWARD_DATE_PASS
+        case AttestationCriterion():
+            return ATTESTATION_PASS.get(criterion.attestation, DECLARATION_PASS)
+        case ManualCriterion():
+            return CONFIRMATION_PASS
+        case RegionCriterion():
+            return 1.0  # never open: the region is always known
+        case AllOfCriterion() | AnyOfCriterion():
+            return Prior.default().p_pass(criterion)
+    return 0.5
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Phrasing. Each numeric and yes/no field: (English, Chinese, the answer to collect). Derived fields ask for what
+# they are derived from: nobody knows their "R&D ratio", everybody knows their R&D spend and revenue.
+# ---------------------------------------------------------------------------------------------------------------
+
+FIELD_QUESTIONS: dict[str, tuple[str, str, Answer]] = {
+    "employees": ("How many people does the firm employ?", "企业现有从业人员多少人？", "number"),
+    "operating_revenue": ("What was the firm's operating revenue last year, in yuan?",
+                          "企业上年度营业收入是多少元？", "money"),
+    "total_assets": ("What are the firm's total assets, in yuan?", "企业资产总额是多少元？", "money"),
+    "rd_expense": ("How much did the firm spend on R&D last year, in yuan?", "企业上年度研发费用是多少元？", "money"),
+    "rd_expense_prev": ("How much did the firm spend on R&D the year before last, in yuan?",
+                        "企业前年（上上年度）研发费用是多少元？", "money"),
+    "rd_staff": ("How many of the firm's staff work in R&D?", "企业研发人员有多少人？", "number"),
+    "invention_patents": ("How many granted invention patents does the firm own?",
+                          "企业拥有多少件已授权的发明专利？", "number"),
+    "ip_class1": ("How many class-I IP items (invention patents, plant varieties, chip layout designs and the like) "
+                  "does the firm own?",
+                  "企业拥有多少项Ⅰ类知识产权（发明专利、植物新品种、集成电路布图设计等）？", "number"),
+    "ip_class2": ("How many class-II IP items (utility models, design patents, software copyrights) does the firm own?",
+                  "企业拥有多少项Ⅱ类知识产权（实用新型专利、外观设计专利、软件著作权等）？", "number"),
+    "main_business_share": ("What percentage of the firm's operating revenue came from its main business last year?",
+                            "企业上年度主营业务收入占营业收入的比重是百分之多少？", "share"),
+    "revenue_growth": ("By what percentage did the firm's operating revenue grow last year?",
+                       "企业上年度营业收入增长率是百分之多少？", "share"),
+    "revenue_growth_avg_2y": ("What was the firm's average yearly revenue growth over the last two years, in percent?",
+                              "企业近两年营业收入平均增长率是百分之多少？", "share"),
+    "revenue_growth_prev": ("By what percentage did the firm's operating revenue grow the year before last?",
+                            "企业前年营业收入增长率是百分之多少？", "share"),
+    "net_profit_margin": ("What was the firm's net profit margin last year, in percent?",
+                          "企业上年度净利润率是百分之多少？", "share"),
+    "debt_ratio": ("What is the firm's asset-liability ratio, in percent?", "企业资产负债率是百分之多少？", "share"),
+    "export_share": ("What percentage of the firm's revenue came from exports last year?",
+                     "企业上年度出口额占营业收入的比重是百分之多少？", "share"),
+    "years_in_niche": ("For how many years has the firm worked in its niche market?",
+                       "企业从事当前细分市场多少年了？", "number"),
+    "niche_market_share": ("What percentage of its niche market does the firm's main product hold?",
+                           "企业主导产品在细分市场的占有率是百分之多少？", "share"),
+    "new_equity_financing_2y": ("How much new equity financing has the firm raised in the last two years, in yuan?",
+                                "企业近两年新增股权融资多少元？", "money"),
+    "planned_investment": ("How much does the firm plan to invest in the project, in yuan?",
+                           "企业项目计划总投资是多少元？", "money"),
+    "loan_need": ("How large a loan does the firm need, in yuan?", "企业本次需要融资（贷款）多少元？", "money"),
+    "main_business_revenue": ("What was the firm's main-business revenue last year, in yuan?",
+                              "企业上年度主营业务收入是多少元？", "money"),
+    "main_business_revenue_avg_3y": ("What was the firm's average yearly main-business revenue over the last three "
+                                     "years, in yuan?", "企业近三年主营业务收入年均是多少元？", "money"),
+    "main_business_revenue_max_3y": ("What was the firm's main-business revenue in its best year of the last three, "
+                                     "in yuan?", "企业近三年中主营业务收入最高的一年是多少元？", "money"),
+    "niche_rank_china": ("Where does the firm's main product rank by market share in its niche in China "
+                         "(1 = first)?", "企业主导产品的细分市场占有率在全国排第几位？", "number"),
+    "niche_rank_global": ("Where does the firm's main product rank by market share in its niche worldwide "
+                          "(1 = first)?", "企业主导产品的细分市场占有率在全球排第几位？", "number"),
+    "development_score": ("What score (0–100) did the firm get in this year's 专精特新 development evaluation?",
+                          "企业今年专精特新中小企业发展评价得分是多少分？", "number"),
+    "high_tech_revenue_share": ("What percentage of the firm's total revenue last year came from high-tech products "
+                                "and services?", "企业上年度高新技术产品（服务）收入占总收入的比例是百分之多少？",
+                                "share"),
+    "manufacturing_sales_share": ("What percentage of the firm's sales last year were of manufactured goods?",
+                                  "企业上年度制造业销售额占全部销售额的比重是百分之多少？", "share"),
+    "taxable_income": ("What was the firm's taxable income last year, in yuan (0 for a loss)?",
+                       "企业上年度应纳税所得额是多少元（亏损的填0）？", "money"),
+    "output_growth": ("By what percentage did the firm's industrial output value grow last year?",
+                      "企业上年度工业总产值增速是百分之多少？", "share"),
+    "output_growth_prev": ("By what percentage did the firm's industrial output value grow the year before last?",
+                           "企业前年工业总产值增速是百分之多少？", "share"),
+    "layoff_rate": ("What percentage of its insured staff did the firm lay off last year?",
+                    "企业上年度裁员率是百分之多少（裁减人数占年初参保职工人数的比例）？", "share"),
+    "insured_staff": ("How many of the firm's staff are covered by unemployment insurance through the firm?",
+                      "企业参加失业保险的职工有多少人？", "number"),
+    "above_scale_year": ("In which year was the firm first counted among above-designated-size (规上) enterprises?",
+                         "企业哪一年首次纳入规模以上企业统计？", "number"),
+    "mu_efficiency_grade": ("Which grade did the firm get in its latest per-mu efficiency (亩均效益) evaluation: "
+                            "A, B, C or D?", "企业最近一次亩均效益综合评价为哪一类（A、B、C、D类）？", "number"),
+    "digital_level": ("Which level (1–4) did the firm reach in the SME digitalisation level assessment?",
+                      "企业在中小企业数字化水平评测中达到几级（1—4级）？", "number"),
+    # Derived: ask what they are computed from.
+    "age_years": ("On what date was the firm founded (registered)?", "企业的成立（注册）日期是哪一天？", "date"),
+    "rd_ratio": ("What were the firm's R&D expense and its operating revenue last year, in yuan?",
+                 "企业上年度研发费用和营业收入各是多少元？", "money"),
+    "rd_ratio_prev": ("How much did the firm spend on R&D the year before last, in yuan, and by what percentage did "
+                      "its revenue grow last year?",
+                      "企业前年研发费用是多少元？上年度营业收入增长率是百分之多少？", "money"),
+    "rd_expense_2y": ("How much did the firm spend on R&D in each of the last two years, in yuan?",
+                      "企业近两年每年的研发费用各是多少元？", "money"),
+    "rd_staff_ratio": ("How many staff does the firm have in all, and how many of them work in R&D?",
+                       "企业职工总数和研发人员数各是多少人？", "number"),
+    # Yes/no facts.
+    "listed": ("Is the firm listed on a stock exchange?", "企业是否已上市？", "yes_no"),
+    "above_scale": ("Is the firm counted among above-designated-size (规上) enterprises?",
+                    "企业是否为规模以上企业（已纳入规上统计）？", "yes_no"),
+    "has_rd_institution": ("Does the firm run its own R&D institution, such as an R&D centre, lab or technology "
+                           "centre?", "企业是否设有研发机构（如研发中心、实验室、企业技术中心）？", "yes_no"),
+    "general_vat_taxpayer": ("Is the firm a general VAT taxpayer?", "企业是否为增值税一般纳税人？", "yes_no"),
+    "no_overdue_loans": ("Is the firm repaying all its bank loans on time, with none overdue?",
+                         "企业目前是否无逾期未还的银行贷款？", "yes_no"),
+    "no_bad_credit_record": ("Is the firm's credit record clean, with no bad record?", "企业是否无不良信用记录？",
+                             "yes_no"),
+    "strategic_emerging": ("Is the firm's main product in a strategic emerging industry?",
+                           "企业主导产品是否属于战略性新兴产业？", "yes_no"),
+    "key_chain_role": ("Does the firm's main product fill a gap or strengthen a weak link in a key industrial chain?",
+                       "企业主导产品是否在重点产业链中发挥补短板、锻长板、填空白作用？", "yes_no"),
+    "own_brand": ("Does the firm sell under its own brand?", "企业是否拥有自主品牌？", "yes_no"),
+    "rd_super_deduction_claimed": ("Did the firm claim the R&D expense super-deduction on last year's tax return?",
+                                   "企业上年度研发费用是否已申报享受加计扣除？", "yes_no"),
+    "led_standard": ("Has the firm led or taken part in drafting a national, industry or group standard?",
+                     "企业是否主导或参与制定过国家、行业或团体标准？", "yes_no"),
+}
+
+# Declarations, as a bureau asks the firm to sign them: "can the firm declare …".
+ATTESTATION_QUESTIONS: dict[str, tuple[str, str]] = {
+    "no_serious_violation_3y": (
+        "Can the firm declare that it has committed no serious violation of law in the last three years and is not "
+        "on the list of seriously dishonest entities?",
+        "企业能否承诺近三年无重大违法违规行为、未被列入严重失信主体名单？"),
+    "no_major_accident_3y": (
+        "Can the firm declare that it has had no major safety, quality or environmental accident in the last three "
+        "years?", "企业能否承诺近三年未发生重大安全、质量、环境污染事故？"),
+    "tax_compliant": ("Can the firm declare that it pays its taxes in full, with no tax evasion?",
+                      "企业能否承诺依法纳税、无偷税漏税行为？"),
+    "products_not_restricted": (
+        "Can the firm declare that none of its products is in the eliminated or restricted categories of the "
+        "industrial restructuring catalogue?", "企业能否承诺产品不属于《产业结构调整指导目录》中的淘汰类、限制类？"),
+    "independent_legal_person": ("Is the firm an independent legal person registered in mainland China?",
+                                 "企业是否为在中国境内注册、具有独立法人资格的企业？"),
+    "not_previously_funded": ("Can the firm declare that the project has not already been funded by the same "
+                              "special fund?", "企业能否承诺该项目未获得过同一专项资金支持？"),
+    "unemployment_insurance_paid": ("Can the firm declare that it has paid its unemployment insurance premiums in full?",
+                                    "企业能否承诺已足额缴纳失业保险费？"),
+}
+
+# English names of the titles, to go with DESIGNATION_NAMES_ZH.
+DESIGNATION_NAMES_EN: dict[str, str] = {
+    "tech_sme": "a technology-based SME",
+    "innovative_sme": "an innovative SME",
+    "specialized_sme": "a specialised, refined, distinctive and innovative (专精特新) SME",
+    "provincial_hidden_champion": "a provincial hidden champion",
+    "little_giant": "a national 专精特新 “little giant”",
+    "key_little_giant": "a key “little giant”",
+    "single_champion": "a national manufacturing single champion",
+    "provincial_single_champion": "a provincial manufacturing single champion",
+    "high_tech_enterprise": "a high-tech enterprise",
+    "provincial_rd_institution": "the holder of a provincial-level R&D institution",
+    "national_rd_institution": "the holder of a national-level R&D institution",
+    "science_tech_award": "the winner of a provincial or national science and technology award",
+}
+# Titles that are not "recognised as" the firm itself; asked in their own words.
+_AWARD_QUESTIONS: dict[str, tuple[str, str]] = {
+    "provincial_rd_institution": ("When was the firm's R&D institution recognised at provincial level or above?",
+                                  "企业研发机构何时被认定为省级以上研发机构？"),
+    "national_rd_institution": ("When was the firm's R&D institution recognised at national level?",
+                                "企业研发机构何时被认定为国家级研发机构？"),
+    "science_tech_award": ("When did the firm receive its provincial or national science and technology award?",
+                           "企业何时获得省部级以上科技奖励？"),
+}
+
+INDUSTRIES_QUESTION = ("Which industry is the firm's main business in (its GB/T 4754 code)?",
+                       "企业主营业务属于国民经济行业分类（GB/T 4754）中的哪个行业？")
+SIZE_QUESTION = ("Which industry is the firm in, how many people does it employ, and what were its operating revenue "
+                 "last year and its total assets, in yuan?",
+                 "企业所属行业是什么？从业人员多少人？上年度营业收入和资产总额各是多少元？")
+
+
+def _title(titles: Mapping[str, tuple[str, str]], code: str) -> tuple[str, str]:
+    return titles.get(code, (code, code))
+
+
+def _sentence(text: str) -> str:
+    return text.strip().rstrip(".。;；")
+
+
+def phrase(label: str, criterion: Criterion | None = None, *, measure: str = "",
+           titles: Mapping[str, tuple[str, str]] = {}) -> tuple[str, str, Answer]:
+    """The question that settles `label`, in English and Chinese, and the kind of answer to collect.
+
+    Never fails: a field added to the vocabulary after the tables reads by its name, so a
+    new catalogue criterion still gets a question, if a plainer one.
+    """
+    if label in FIELD_QUESTIONS:
+        return FIELD_QUESTIONS[label]
+    if label == "industries":
+        return (*INDUSTRIES_QUESTION, "codes")
+    if label == "size_class":
+        return (*SIZE_QUESTION, "number")
+    if label.startswith("attestations."):
+        name, _, scheme = label.removeprefix("attestations.").partition("@")
+        return (*_declaration(name, scheme, titles), "declare")
+    if label.startswith("confirmations."):
+        title_en, title_zh = _title(titles, measure)
+        text = criterion.text if isinstance(criterion, ManualCriterion) else label.removeprefix("confirmations.")
+        text_zh = criterion.text_zh if isinstance(criterion, ManualCriterion) and criterion.text_zh else text
+        return (f"“{title_en}” requires: {_sentence(text)}. Does the firm meet this condition?",
+                f"「{title_zh}」要求：{_sentence(text_zh)}。企业是否符合这一条件？", "confirm")
+    if label.startswith("designations."):
+        name, _, rest = label.removeprefix("designations.").partition(".")
+        return _designation(name, awarded=rest == "awarded")
+    return _fallback(label)
+
+
+def _declaration(name: str, scheme: str, titles: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
+    if scheme:
+        title_en, title_zh = _title(titles, scheme)
+        if name == Attestation.not_previously_funded:
+            return (f"Can the firm declare that it has not previously received funding from “{title_en}”?",
+                    f"企业能否承诺此前未获得过「{title_zh}」的资金支持？")
+        general_en, general_zh = _declaration(name, "", titles)
+        return (f"{general_en.rstrip('?')}, for “{title_en}”?", f"{general_zh.rstrip('？')}（申报「{title_zh}」）？")
+    if name in ATTESTATION_QUESTIONS:
+        return ATTESTATION_QUESTIONS[name]
+    return (f"Can the firm declare that it meets this requirement: {name.replace('_', ' ')}?",
+            f"企业能否承诺：{wording.attestation_zh(name)}？")
+
+
+def _designation(name: str, *, awarded: bool) -> tuple[str, str, Answer]:
+    try:
+        name_zh = DESIGNATION_NAMES_ZH[Designation(name)]
+    except ValueError:
+        name_zh = name
+    name_en = DESIGNATION_NAMES_EN.get(name, name.replace("_", " "))
+    if not awarded:
+        return (f"Is the firm currently recognised as {name_en}?", f"企业目前是否为{name_zh}？", "yes_no")
+    if name in _AWARD_QUESTIONS:
+        return (*_AWARD_QUESTIONS[name], "date")
+    return (f"On what date was the firm recognised as {name_en}?", f"企业何时被认定为{name_zh}？", "date")
+
+
+def _fallback(label: str) -> tuple[str, str, Answer]:
+    """A field the tables do not know: asked by the names `wording` gives it, in its unit."""
+    en, zh = wording.field_name(label, "en"), wording.field_name(label, "zh")
+    if label in {flag.value for flag in FlagField}:
+        return (f"Is this true of the firm: {en}?", f"企业是否{zh}？", "yes_no")
+    match wording.unit_of(label):
+        case "yuan":
+            return (f"What is the firm's {en}, in yuan?", f"企业的{zh}是多少元？", "money")
+        case "share":
+            return (f"What is the firm's {en}, in percent?", f"企业的{zh}是百分之多少？", "share")
+        case "years":
+            return (f"How many years is the firm's {en}?", f"企业的{zh}是多少年？", "number")
+        case _:
+            return (f"What is the firm's {en}?", f"企业的{zh}是多少？", "number")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Choosing.
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _question_key(label: str, code: str) -> str:
+    """Confirmations hold per measure, so each (condition, measure) is a question of its own."""
+    return f"{label}@{code}" if label.startswith("confirmations.") else label
+
+
+def _skipped(key: str, already: Collection[str]) -> bool:
+    """Whether the firm or its question already answered it: a general declaration answers every scheme's,
+    and a condition's id answers it for every measure."""
+    return key in already or key.partition("@")[0] in already
+
+
+def next_questions(pending: Mapping[str, Sequence[tuple[str, Criterion]]], values: Mapping[str, float],
+                   prior: Prior, *, titles: Mapping[str, tuple[str, str]] = {}, already: Collection[str] = (),
+                   limit: int = 5) -> list[NextQuestion]:
+    """The questions whose answers are expected to decide the most money, best first.
+
+    Args:
+        pending: measure code → its open points, as (label, criterion) pairs from `CompiledCriteria.blocking`.
+        values: measure code → its value to the firm in yuan; a measure missing here is worth 0.
+        prior: how likely each answer is to pass.
+        titles: code → (English title, Chinese title), to name a measure or scheme in a question.
+        already: labels the firm or its question already answered; not asked again.
+        limit: how many questions at most.
+
+    Ties go to the question with more value at stake, then to the one expected to decide more
+    measures (so measures worth nothing still order sensibly), then by name.
+    """
+    # question → measure → the criteria of that measure it answers
+    waiting: dict[str, dict[str, list[Criterion]]] = defaultdict(lambda: defaultdict(list))
+    labels: dict[str, str] = {}
+    open_points: dict[str, set[str]] = {}
+    for code, items in pending.items():
+        open_points[code] = {_question_key(label, code) for label, _ in items}
+        for label, criterion in items:
+            key = _question_key(label, code)
+            labels[key] = label
+            waiting[key][code].append(criterion)
+    ranked: list[tuple[float, float, float, str]] = []
+    for key, measures in waiting.items():
+        if _skipped(key, already):
+            continue
+        money = count = stake = 0.0
+        for code, criteria in measures.items():
+            passes = math.prod(prior.p_pass(criterion) for criterion in criteria)
+            only = open_points[code] == {key}
+            settled = (1.0 - passes) + (passes if only else 0.0)
+            value = max(0.0, float(values.get(code, 0.0)))
+            money += value * settled
+            count += settled
+            stake += value
+        if count > 0:  # a question no answer is expected to decide is not worth asking
+            ranked.append((money, stake, count, key))
+    ranked.sort(key=lambda item: (-item[0], -item[1], -item[2], item[3]))
+    found: list[NextQuestion] = []
+    for money, stake, _, key in ranked[:max(limit, 0)]:
+        codes = sorted(waiting[key])
+        label = labels[key]
+        first = waiting[key][codes[0]][0]
+        en, zh, answer = phrase(label, first, measure=codes[0], titles=titles)
+        found.append(NextQuestion(field=key, question_en=en, question_zh=zh, answer=answer, measures=codes,
+                                  value_at_stake=round(stake), expected_settled=round(money)))
+    return found
