@@ -1,11 +1,10 @@
-"""Advice beyond the verdict: the next question to ask, and the smallest change that would qualify.
+"""Advice beyond the verdict: the smallest change, within a year's reach, that would qualify.
 
-Both work on the scalar outcomes of a few measures, never the whole catalogue:
+It works on the scalar outcomes of a few measures, never the whole catalogue:
 the columnar pass has already said which measures are worth explaining.
 """
 
 import math
-from collections import defaultdict
 from collections.abc import Collection
 from typing import Any
 
@@ -14,15 +13,6 @@ from pydantic import BaseModel
 from matching.eligibility.rules import Outcome
 from policies.criteria import Criterion, DesignationCriterion, NumericCriterion, Op
 from policies.vocabulary import DERIVED_FIELDS, DESIGNATION_NAMES_ZH, FRACTION_FIELDS, Designation, NumericField
-
-
-class NextQuestion(BaseModel):
-    """The one missing fact that would settle the most value across possibly-eligible measures."""
-
-    field: str
-    question: str
-    measures: list[str]
-    value_at_stake: int
 
 
 class Change(BaseModel):
@@ -34,53 +24,6 @@ class Change(BaseModel):
     by: float | None = None
     note: str
     note_zh: str
-
-
-QUESTIONS: dict[str, str] = {
-    "employees": "How many employees does the firm have?",
-    "operating_revenue": "What was last year's operating revenue (yuan)?",
-    "rd_expense": "How much did the firm spend on R&D last year (yuan)?",
-    "industries": "Which industry codes (GB/T 4754) describe the firm's main business?",
-    "size_class": "How many employees, what revenue and (for some sectors) total assets does the firm have?",
-    "loan_need": "How large a loan does the firm need (yuan)?",
-    "planned_investment": "How much does the firm plan to invest in the project (yuan)?",
-}
-
-
-def question_for(field: str) -> str:
-    if field in QUESTIONS:
-        return QUESTIONS[field]
-    if field.startswith("attestations."):
-        return f"Can the firm declare '{field.split('.', 1)[1].replace('_', ' ')}'?"
-    if field.startswith("designations."):
-        name = field.split(".")[1].replace("_", " ")
-        return f"When was the firm recognised as {name}?" if field.endswith(".awarded") else f"Is the firm a {name}?"
-    return f"What is the firm's {field.replace('_', ' ')}?"
-
-
-def next_question(unknowns: dict[str, list[str]], values: dict[str, float]) -> NextQuestion | None:
-    """Pick the field whose answer settles the most value.
-
-    Args:
-        unknowns: measure code → the fields it is waiting for.
-        values: measure code → its value to the firm in yuan (financing already weighted).
-
-    A measure waiting for k fields counts 1/k towards each, since one answer
-    settles it only together with the others (unless that answer fails it).
-    """
-    weight: dict[str, float] = defaultdict(float)
-    measures: dict[str, list[str]] = defaultdict(list)
-    for code, fields in unknowns.items():
-        distinct = sorted(set(fields))
-        for field in distinct:
-            weight[field] += (values.get(code, 0.0) + 1.0) / len(distinct)
-            measures[field].append(code)
-    if not weight:
-        return None
-    best = max(sorted(weight), key=lambda field: weight[field])
-    stake = sum(values.get(code, 0.0) for code in measures[best])
-    return NextQuestion(field=best, question=question_for(best), measures=sorted(measures[best]),
-                        value_at_stake=round(stake))
 
 
 # A derived ratio is moved by changing its numerator: R&D ratio by R&D spend.

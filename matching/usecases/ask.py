@@ -13,20 +13,25 @@ from pydantic import BaseModel
 from matching.catalogue.coverage import Coverage
 from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.catalogue.verdict import ToConfirm, judge
-from matching.eligibility import advice
+from matching.eligibility.questions import NextQuestion, Prior
 from matching.eligibility.rules import Verdict
-from matching.firm.facts import derive
+from matching.firm.facts import Facts, derive
 from matching.firm.profile import FirmProfile
 from matching.ranking.benefit import Estimate, ranking_value
 from matching.usecases.search import SearchFilters, search
+from matching.usecases.verdicts import ask_next
 from policies import describe
 
 INSTRUCTIONS = (
     "Relay each measure's verdict and reasons as given; do not judge eligibility for measures not listed. "
-    "Quote amounts as estimates and cite source_url. When next_question is set, ask it before concluding."
+    "Quote amounts as estimates and cite source_url. When next_question is set, ask it before concluding; "
+    "next_questions holds the rest, best first, in English and Chinese."
 )
-PROFILE_QUESTION = ("Which city or district is the firm registered in, what is its industry, how many employees "
-                    "does it have and what was last year's revenue?")
+# Without a profile, the firm's basics: where it is registered (unless the question named the place),
+# its trade, its size and its revenue; each part in English and Chinese.
+_PLACE = ("Which city or district is the firm registered in?", "企业注册在哪个市、区（县）？")
+_BASICS = ("What is its main business, how many employees does it have, and what was last year's operating revenue "
+           "in yuan?", "主营业务是什么？有多少从业人员？上年度营业收入是多少元？")
 
 
 class Answer(BaseModel):
@@ -51,7 +56,9 @@ class AskResult(BaseModel):
     catalogue_version: int
     answers: list[Answer]
     next_question: str | None
+    next_question_zh: str | None
     next_question_field: str | None
+    next_questions: list[NextQuestion]
     coverage: Coverage | None
     instructions: str = INSTRUCTIONS
 
@@ -64,6 +71,7 @@ def ask(
     *,
     as_of: dt.date,
     limit: int = 5,
+    prior: Prior | None = None,
 ) -> AskResult:
     """The measures the question is about (within the firm's region when a profile is given), explained."""
     filters = SearchFilters(as_of=as_of, region=profile.region if profile else None)
@@ -86,17 +94,29 @@ def ask(
         order = {Verdict.eligible: 0, Verdict.possibly_eligible: 1, Verdict.ineligible: 2}
         answers.sort(key=lambda a: order[a.verdict] if a.verdict else 3)  # stable: search order within a verdict
     answers = answers[:limit]
-    question_field, follow_up = _follow_up(answers, profile)
+    questions = _follow_up(snapshot, answers, facts, prior or Prior.default()) if facts else [
+        _profile_question(named_place=bool(found.regions))]
     place = profile.region if profile else (found.regions[0] if len(found.regions) == 1 else None)
+    first = questions[0] if questions else None
     return AskResult(question=question, regions=found.regions, catalogue_version=snapshot.version, answers=answers,
-                     next_question=follow_up, next_question_field=question_field,
+                     next_question=first.question_en if first else None,
+                     next_question_zh=first.question_zh if first else None,
+                     next_question_field=first.field if first else None, next_questions=questions,
                      coverage=snapshot.coverage(place) if place else None)
 
 
-def _follow_up(answers: list[Answer], profile: FirmProfile | None) -> tuple[str | None, str | None]:
-    if profile is None:
-        return "profile", PROFILE_QUESTION
-    unknowns = {a.code: a.missing for a in answers if a.verdict is Verdict.possibly_eligible}
+def _profile_question(*, named_place: bool) -> NextQuestion:
+    """Ask for the firm's basics, leaving out the place when the question already named it."""
+    parts = [_BASICS] if named_place else [_PLACE, _BASICS]
+    return NextQuestion(field="profile", question_en=" ".join(en for en, _ in parts),
+                        question_zh="".join(zh for _, zh in parts), answer="codes", measures=[], value_at_stake=0,
+                        expected_settled=0)
+
+
+def _follow_up(snapshot: CatalogueSnapshot, answers: list[Answer], facts: Facts, prior: Prior) -> list[NextQuestion]:
+    """What to ask next about the answered measures still undecided: the same choice match makes."""
+    possibly = np.array([snapshot.index[a.code] for a in answers if a.verdict is Verdict.possibly_eligible],
+                        dtype=np.int64)
+    nodes, _ = snapshot.criteria.evaluate_nodes([facts], facts.as_of)
     values = {a.code: ranking_value(a.estimated_benefit) for a in answers if a.estimated_benefit}
-    picked = advice.next_question(unknowns, values)
-    return (picked.field, picked.question) if picked else (None, None)
+    return ask_next(snapshot, snapshot.criteria.blocking(nodes, possibly), values, prior)

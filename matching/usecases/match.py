@@ -5,7 +5,7 @@ request) are scored for relevance, exactly, after filtering.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,7 @@ from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.catalogue.verdict import ToConfirm, judge
 from matching.eligibility import advice
 from matching.eligibility.columnar import FAIL, tiers
+from matching.eligibility.questions import NextQuestion, Prior
 from matching.eligibility.rules import Outcome, Verdict
 from matching.firm.facts import apply_overrides, derive
 from matching.firm.profile import FirmProfile, query_text
@@ -26,7 +27,7 @@ from matching.ranking.fusion import Fusion, Weights, fuse, total, value_scores
 from matching.ranking.windows import TIMELINESS, WindowState
 from matching.text.embeddings import Vectors
 from matching.text.queries import QueryEncoder
-from matching.usecases.verdicts import NearMiss, find_near_misses
+from matching.usecases.verdicts import NearMiss, ask_next, find_near_misses
 from policies.vocabulary import Level, MeasureKind
 
 
@@ -90,7 +91,8 @@ class MatchResult(BaseModel):
     counts: dict[str, int]
     items: list[MatchItem]
     bundle: Bundle
-    next_question: advice.NextQuestion | None
+    next_question: NextQuestion | None = Field(description="the first of next_questions")
+    next_questions: list[NextQuestion] = Field(description="what to ask the firm next, best first")
     coverage: Coverage
 
 
@@ -102,11 +104,12 @@ class Matcher:
     weights: Weights
     fusion: Fusion = Fusion.linear
     closing_soon_days: int = 30
+    prior: Prior = field(default_factory=Prior.default)
 
     def match(self, snapshot: CatalogueSnapshot, profile: FirmProfile, options: MatchOptions,
               overrides: dict[str, Any] | None = None) -> MatchResult:
-        """`match` with this deployment's encoder and weights."""
-        return match(snapshot, self.encode, profile, options, self.weights, overrides)
+        """`match` with this deployment's encoder, weights and prior for the next questions."""
+        return match(snapshot, self.encode, profile, options, self.weights, overrides, self.prior)
 
     def query_vector(self, text: str) -> Vectors | None:
         """The text's vector when the model can read it; None, and BM25 ranks alone, when it cannot."""
@@ -140,6 +143,7 @@ def match(
     options: MatchOptions,
     weights: Weights,
     overrides: dict[str, Any] | None = None,
+    prior: Prior | None = None,
 ) -> MatchResult:
     """Rank the measures this firm qualifies for by what they are worth to it, with reasons."""
     effective = apply_overrides(profile, overrides or {})
@@ -205,20 +209,21 @@ def match(
             source_url=view.source_url,
         ))
     possibly = candidates[tier[candidates] == 1]
-    unknowns = {snapshot.codes[i]: [label for label, _ in pending]
-                for i, pending in snapshot.criteria.blocking(nodes, possibly).items()}
     worth = {snapshot.codes[int(i)]: float(v) for i, v in zip(possibly, values[tier[candidates] == 1],
                                                                          strict=True)}
+    questions = ask_next(snapshot, snapshot.criteria.blocking(nodes, possibly), worth, prior or Prior.default())
     counts = {name: int(np.count_nonzero(tier[candidates] == code)) for code, name in enumerate(TIER_NAMES)}
     qualifying = tier[candidates] < 2
     return MatchResult(
         as_of=options.as_of, catalogue_version=snapshot.version, total=len(candidates), counts=counts,
         items=items, bundle=best_bundle(snapshot, candidates[qualifying], values[qualifying]),
-        next_question=advice.next_question(unknowns, worth), coverage=snapshot.coverage(effective.region),
+        next_question=questions[0] if questions else None, next_questions=questions,
+        coverage=snapshot.coverage(effective.region),
     )
 
 
 TIER_NAMES = ("eligible", "possibly_eligible", "near_miss")
+
 
 
 def best_bundle(snapshot: CatalogueSnapshot, indices: npt.NDArray[np.int64], values: npt.NDArray[np.float64]) -> Bundle:

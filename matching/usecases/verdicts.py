@@ -6,22 +6,26 @@ will read are then explained by the scalar reference evaluator.
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Collection, Mapping
 from typing import Any
 
-from pydantic import BaseModel
+import numpy as np
+from pydantic import BaseModel, Field
 
 from matching.catalogue.coverage import Coverage
 from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.catalogue.verdict import CLOSING_SOON_DAYS, MeasureVerdict, judge
 from matching.catalogue.view import MeasureView
 from matching.eligibility import advice
-from matching.eligibility.advice import Change, NextQuestion
+from matching.eligibility.advice import Change
+from matching.eligibility.questions import NextQuestion, Prior, next_questions
 from matching.eligibility.rules import Status, Verdict, evaluate, verdict_of
 from matching.errors import UnknownMeasures
 from matching.firm.facts import Facts, apply_overrides, derive
 from matching.firm.profile import FirmProfile
 from matching.ranking.benefit import Estimate, estimate, ranking_value
 from policies import reference
+from policies.criteria import Criterion
 
 NEAR_MISS_LIMIT = 10
 
@@ -39,7 +43,8 @@ class EligibilityReport(BaseModel):
     catalogue_version: int
     counts: dict[Verdict, int]
     results: list[MeasureVerdict]
-    next_question: NextQuestion | None
+    next_question: NextQuestion | None = Field(description="the first of next_questions")
+    next_questions: list[NextQuestion] = Field(description="what to ask the firm next, best first")
     near_misses: list[NearMiss]
     coverage: Coverage
 
@@ -84,6 +89,7 @@ def check(
     include_ineligible: bool = False,
     want_near_misses: bool = False,
     closing_soon_days: int = CLOSING_SOON_DAYS,
+    prior: Prior | None = None,
 ) -> EligibilityReport:
     """Check a firm against the published catalogue (or the listed measures) as of a date.
 
@@ -101,22 +107,34 @@ def check(
         selected = [snapshot.index[code] for code in dict.fromkeys(codes)]
     else:
         selected = list(range(len(snapshot.measures)))
-    worst = snapshot.criteria.evaluate([facts], as_of)[:, 0]
+    nodes, statuses = snapshot.criteria.evaluate_nodes([facts], as_of)
+    worst = statuses[:, 0]
     verdicts = {index: verdict_of(Status(int(worst[index]))) for index in selected}
     counts = Counter(verdicts.values())
     shown = [i for i in selected if include_ineligible or codes is not None or verdicts[i] is not Verdict.ineligible]
     results = [judge(snapshot.measures[i], facts, closing_soon_days) for i in shown]
     order = {Verdict.eligible: 0, Verdict.possibly_eligible: 1, Verdict.ineligible: 2}
     results.sort(key=lambda r: (order[r.verdict], -ranking_value(r.estimated_benefit), r.code))
-    unknowns = {r.code: r.missing for r in results if r.verdict is Verdict.possibly_eligible}
+    possibly = np.array([snapshot.index[r.code] for r in results if r.verdict is Verdict.possibly_eligible],
+                        dtype=np.int64)
     values = {r.code: ranking_value(r.estimated_benefit) for r in results}
+    questions = ask_next(snapshot, snapshot.criteria.blocking(nodes, possibly), values, prior or Prior.default())
     ineligible = [i for i in selected if verdicts[i] is Verdict.ineligible]
     return EligibilityReport(
         as_of=as_of,
         catalogue_version=snapshot.version,
         counts={verdict: counts.get(verdict, 0) for verdict in Verdict},
         results=results,
-        next_question=advice.next_question(unknowns, values),
+        next_question=questions[0] if questions else None, next_questions=questions,
         near_misses=find_near_misses(snapshot, effective, facts, ineligible) if want_near_misses else [],
         coverage=snapshot.coverage(effective.region),
     )
+
+
+def ask_next(snapshot: CatalogueSnapshot, pending: Mapping[int, list[tuple[str, Criterion]]],
+             values: Mapping[str, float], prior: Prior, already: Collection[str] = ()) -> list[NextQuestion]:
+    """The questions worth asking about these possibly-eligible measures (snapshot positions), best first."""
+    by_code = {snapshot.codes[index]: items for index, items in pending.items()}
+    titles = {snapshot.codes[index]: (snapshot.measures[index].title_en, snapshot.measures[index].title_zh)
+              for index in pending}
+    return next_questions(by_code, values, prior, titles=titles, already=already)

@@ -1,27 +1,16 @@
-"""The next question and the smallest change."""
+"""The smallest change a firm can make within a year."""
 
 import datetime as dt
 
 from pydantic import TypeAdapter
 
-from matching.eligibility.advice import next_question, smallest_change
+from matching.eligibility.advice import smallest_change
 from matching.eligibility.rules import evaluate
 from matching.firm.facts import derive
 from matching.firm.profile import FirmProfile
 from policies.criteria import Criterion
 
 CRITERIA: TypeAdapter[list[Criterion]] = TypeAdapter(list[Criterion])
-
-
-def test_next_question_weighs_value_and_shares() -> None:
-    unknowns = {"A": ["rd_expense"], "B": ["rd_expense", "employees"], "C": ["employees"]}
-    values = {"A": 100_000.0, "B": 1_000_000.0, "C": 50_000.0}
-    question = next_question(unknowns, values)
-    assert question is not None
-    assert question.field == "rd_expense"  # 100k + 1M/2 beats 50k + 1M/2
-    assert question.measures == ["A", "B"]
-    assert question.value_at_stake == 1_100_000
-    assert next_question({}, {}) is None
 
 
 def _changes(criteria: list[dict[str, object]], **facts: object):  # type: ignore[no-untyped-def]
