@@ -131,18 +131,22 @@ def test_pages_of_one_walk_the_whole_order() -> None:
     assert pages[6].items == [] and all(page.total == 6 and page.counts == whole.counts for page in pages)
 
 
-def test_the_next_question_asks_for_the_fact_with_the_most_value_at_stake() -> None:
-    """With exports unknown too, two measures wait: 2,000,000 on patents against a loan worth 100,000 (2% of 5M)."""
+def test_the_next_questions_ask_first_for_what_settles_the_most_money() -> None:
+    """Three measures wait: 2,000,000 on a patent count, 200,000 on a condition nobody has confirmed,
+    and a loan worth 100,000 (2% of 5M) on the export share. Each is its measure's only open point,
+    so any answer settles it: the questions come in order of the money behind them."""
     both = _match(export_share=None)
-    assert both.next_question is not None
-    assert (both.next_question.field, both.next_question.measures) == ("invention_patents", ["YZ-IMPLANT-AWARD"])
-    assert both.next_question.value_at_stake == 2_000_000
+    assert [(q.field, q.measures, q.expected_settled) for q in both.next_questions] == [
+        ("invention_patents", ["YZ-IMPLANT-AWARD"], 2_000_000),
+        (f"confirmations.{both.next_questions[1].field.split('.')[1]}", ["NB-SMART-FACTORY"], 200_000),
+        ("export_share", ["CN-EXPORT-LOAN"], 100_000)]
+    assert both.next_question == both.next_questions[0]
+    assert both.next_questions[0].question_zh.endswith("？") and "invention patents" in both.next_questions[0].question_en
+    confirm = both.next_questions[1]
+    assert confirm.answer == "confirm" and NOT_FUNDED_TWICE in confirm.question_en
     patents_known = _match(export_share=None, invention_patents=6)
-    assert patents_known.next_question is not None
-    assert (patents_known.next_question.field, patents_known.next_question.measures) == (
-        "export_share", ["CN-EXPORT-LOAN"])
-    assert patents_known.next_question.value_at_stake == 100_000
-    assert _match(invention_patents=6).next_question is None  # nothing left possibly eligible
+    assert [q.measures for q in patents_known.next_questions] == [["NB-SMART-FACTORY"], ["CN-EXPORT-LOAN"]]
+    assert [q.field for q in _match(invention_patents=6).next_questions] == [confirm.field]
 
 
 def test_what_if_overrides_change_the_answer_without_changing_the_firm() -> None:
