@@ -103,6 +103,9 @@ FLAG_TEXT = {  # (when true, when false)
     "key_chain_role": ("fill a gap or strengthen a key industrial chain (补短板/锻长板/填空白)",
                        "play no such role in a key industrial chain"),
     "own_brand": ("have their own brand", "have no brand of their own"),
+    "led_standard": ("led or took part in drafting a standard", "took part in no standard"),
+    "rd_super_deduction_claimed": ("claimed the R&D super-deduction for last year",
+                                   "did not claim the R&D super-deduction for last year"),
 }
 _OPS = {Op.gte: "at least", Op.gt: "more than", Op.lte: "at most", Op.lt: "less than", Op.eq: "exactly"}
 
@@ -128,7 +131,8 @@ def criterion_text(criterion: Criterion) -> str:
     """One criterion as a clause that completes "firms that …"."""
     match criterion:
         case NumericCriterion():
-            label = FIELD_LABELS[criterion.field]
+            # A field added to the vocabulary ahead of this table reads by its name rather than failing the page.
+            label = FIELD_LABELS.get(criterion.field, criterion.field.value.replace("_", " "))
             if criterion.op is Op.between:
                 assert criterion.min is not None and criterion.max is not None
                 return (f"have {label} between {_quantity(criterion.field, criterion.min)} "
@@ -136,7 +140,9 @@ def criterion_text(criterion: Criterion) -> str:
             assert criterion.value is not None
             return f"have {label} {_OPS[criterion.op]} {_quantity(criterion.field, criterion.value)}"
         case FlagCriterion():
-            return FLAG_TEXT[criterion.field.value][0 if criterion.value else 1]
+            name = criterion.field.value.replace("_", " ")
+            text = FLAG_TEXT.get(criterion.field.value, (f"have {name}", f"do not have {name}"))
+            return text[0 if criterion.value else 1]
         case RegionCriterion():
             places = ", ".join(f"{reference.region_name(code) or code} ({code})" for code in criterion.codes)
             return f"are registered in {places}"
@@ -158,7 +164,7 @@ def criterion_text(criterion: Criterion) -> str:
         case SizeClassCriterion():
             return "are " + " or ".join(size.value for size in criterion.classes) + " enterprises by the 2011 size standard"
         case AttestationCriterion():
-            return f"declare {ATTESTATION_TEXT[criterion.attestation.value]}"
+            return f"declare {ATTESTATION_TEXT.get(criterion.attestation.value, criterion.attestation.value)}"
         case ManualCriterion():
             return f"meet a condition checked by the bureau: {criterion.text.rstrip('.')}"
         case AnyOfCriterion():

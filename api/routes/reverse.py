@@ -67,7 +67,7 @@ class PreviewRequest(BaseModel):
     """A draft measure (not saved) and, optionally, a threshold to sweep."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "measure": EXAMPLE_MEASURE | {"code": "DRAFT-WZ-AWARD", "criteria": [
+        "measure": EXAMPLE_MEASURE | {"code": "DRAFT-WZ-AWARD", "industries": [], "criteria": [
             {"type": "numeric", "field": "employees", "op": "lte", "value": 300}]},
         "sweep": {"path": 0, "bound": "value", "values": [300, 500, 1000]},
     }]})

@@ -92,6 +92,8 @@ NAMES: dict[str, tuple[str, str]] = {
     "strategic_emerging": ("main product in a strategic emerging industry", "主导产品属于战略性新兴产业"),
     "key_chain_role": ("fills a gap in a key industrial chain", "补短板、锻长板、填空白"),
     "own_brand": ("own brand", "拥有自主品牌"),
+    "led_standard": ("led or took part in a standard", "主导或参与制定标准"),
+    "rd_super_deduction_claimed": ("R&D super-deduction claimed for last year", "上年度研发费用已申报加计扣除"),
 }
 
 ATTESTATIONS_ZH: dict[str, str] = {

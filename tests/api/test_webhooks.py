@@ -157,7 +157,8 @@ def test_a_measure_change_that_shuts_a_firm_out_is_announced(
         etag = sample_client.get("/v1/measures/SC-CH-TEST-ROBOT-AWARD", headers=curator).headers["ETag"]
         narrowed = sample_client.patch(
             "/v1/measures/SC-CH-TEST-ROBOT-AWARD", headers=curator | {"If-Match": etag},
-            json={"criteria": [{"type": "industry_in", "codes": ["C35"]}]})  # robots (C34) no longer qualify
+            json={"industries": ["C35"],  # robots (C34) no longer qualify
+                  "criteria": [{"type": "industry_in", "codes": ["C35"]}]})
         assert narrowed.status_code == 200
         dispatch(sample_engine, encoder)
         bodies = [json.loads(item.body) for item in hook.received]

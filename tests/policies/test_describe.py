@@ -1,0 +1,22 @@
+"""Generated sentences name every field, flag and declaration in words, never by a lookup that fails."""
+
+from policies.criteria import AttestationCriterion, FlagCriterion, NumericCriterion, Op
+from policies.describe import ATTESTATION_TEXT, FIELD_LABELS, FLAG_TEXT, criterion_text
+from policies.vocabulary import Attestation, FlagField, NumericField
+
+
+def test_every_field_flag_and_declaration_has_words() -> None:
+    assert set(FIELD_LABELS) == set(NumericField)
+    assert set(FLAG_TEXT) == {flag.value for flag in FlagField}
+    assert set(ATTESTATION_TEXT) == {item.value for item in Attestation}
+
+
+def test_every_criterion_on_them_reads_as_a_clause() -> None:
+    for field in NumericField:
+        text = criterion_text(NumericCriterion(type="numeric", field=field, op=Op.lte, value=1))
+        assert text.startswith("have ") and "_" not in text
+    for flag in FlagField:
+        for value in (True, False):
+            assert "_" not in criterion_text(FlagCriterion(type="flag", field=flag, value=value))
+    for item in Attestation:
+        assert "_" not in criterion_text(AttestationCriterion(type="attestation", attestation=item))
