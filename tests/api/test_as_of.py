@@ -23,10 +23,16 @@ EVERY_VERDICT = ["eligible", "possibly_eligible", "ineligible"]
 BAD_DATES = ["0", "20261122", "2026-13-01", "1899-12-31", "tomorrow"]
 
 
+def _young(profile: dict[str, Any]) -> dict[str, Any]:
+    """Registered a year before the test date, and not yet a high-tech enterprise (the measure refuses holders)."""
+    titles = [item for item in profile["designations"] if item["designation"] != "high_tech_enterprise"]
+    return profile | {"founded": "2025-11-22", "designations": titles}
+
+
 def test_candidates_as_of_another_date_judge_the_firms_on_that_date(sample_client: TestClient,
                                                                      sample_engine: Engine) -> None:
     portal = key_headers(sample_engine, Role.portal, "as-of")
-    profile = example_firm("chengdu-longtan-robotics") | {"founded": "2025-11-22"}
+    profile = _young(example_firm("chengdu-longtan-robotics"))
     assert sample_client.post("/v1/firms", json={"profile": profile, "external_ref": "young"},
                               headers=portal).status_code == 201
     measure = next(MeasureView.from_record(MeasureRecord.model_validate(record))
