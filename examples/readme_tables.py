@@ -1,0 +1,83 @@
+"""Print README's "What a portal sees" section from a real run on the sample catalogue.
+
+    .venv/bin/python examples/readme_tables.py > /tmp/portal.md
+
+Each firm is matched as a portal would match it (`POST /v1/match`, default settings, as of
+2026-11-22); the tables, counts, bundles and next questions are the service's own output.
+"""
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.config import ApiSettings
+from api.main import create_app
+from matching.text.embeddings import SentenceTransformerEncoder
+from policies import keys
+from policies.db import make_engine
+from policies.importing.loader import import_records, read_directory
+from policies.keys import Role
+from policies.migrate import upgrade_database
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = "2026-11-22"
+FIRMS = ["ningbo-cmf-titanium", "zhejiang-broaching-machines", "chengdu-longtan-robotics", "chengdu-digital-twin",
+         "chengdu-laser-tv-screen"]
+WINDOWS = {"open": "open", "closing_soon": "closing soon", "not_yet_open": "not yet open", "closed": "closed",
+           "automatic": "automatic"}
+
+
+def _amount(item: dict[str, Any]) -> str:
+    benefit = item["estimated_benefit"]
+    if benefit["amount"] is None:
+        return "—"
+    shown = f"{benefit['amount']:,}"
+    return f"{shown} (financing)" if benefit["kind"] == "financing" else shown
+
+
+def section(client: TestClient, portal: dict[str, str], slug: str) -> str:
+    path = ROOT / "examples" / "firms" / f"{slug}.yaml"
+    profile = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+    result = client.post("/v1/match", json={"profile": profile, "as_of": AS_OF, "limit": 5}, headers=portal).json()
+    counts = result["counts"]
+    lines = [f"**{profile.get('name_en') or profile['name']}** — `examples/firms/{slug}.yaml`: "
+             f"{counts['eligible']} eligible, {counts['possibly_eligible']} possibly eligible; "
+             f"best combinable bundle ≈ {result['bundle']['total_value']:,} yuan.", "",
+             "| # | measure | verdict | est. value (yuan) | window | still to settle |",
+             "|---:|---|---|---:|---|---|"]
+    for item in result["items"]:
+        open_points = [*item["missing"], *(f"confirm: {c['text']}" for c in item["to_confirm"])]
+        lines.append(f"| {item['rank']} | {item['title_en']} (`{item['code']}`) | {item['verdict'].replace('_', ' ')} "
+                     f"| {_amount(item)} | {WINDOWS[item['window']['status']]} | "
+                     f"{'; '.join(open_points) or '—'} |")
+    questions = result.get("next_questions") or ([result["next_question"]] if result.get("next_question") else [])
+    if questions:
+        lines += ["", "Next questions, best first:", ""]
+        lines += [f"{n}. {q['question_en']} / {q['question_zh']} (settles ≈ {q['expected_settled']:,} yuan)"
+                  for n, q in enumerate(questions[:3], start=1)]
+    if result["coverage"]["notice_en"]:
+        lines += ["", f"Coverage: {result['coverage']['notice_en']}"]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    url = f"sqlite:///{tempfile.mkdtemp()}/readme.db"
+    upgrade_database(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        import_records(session=session, raw=read_directory(ROOT / "policies" / "sample" / "catalogue"),
+                       actor="sample", dry_run=False)
+        _, plain = keys.create_key(session=session, role=Role.portal, label="readme", actor="example", tenant="readme")
+    app = create_app(engine=engine, settings=ApiSettings(load_sample=False, webhook_interval=0),
+                     encoder=SentenceTransformerEncoder())
+    with TestClient(app) as client:
+        print("\n\n".join(section(client, {"X-API-Key": plain}, slug) for slug in FIRMS))
+
+
+if __name__ == "__main__":
+    main()
