@@ -1,5 +1,6 @@
 """POST /v1/eligibility on the sample catalogue."""
 
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -104,3 +105,34 @@ def test_climbing_a_rung_unlocks_measures(sample_client: TestClient, portal: dic
         headers=portal,
     ).json()
     assert "2022" in next(r for r in review["rungs"] if r["assessment"]["rung"] == "little_giant")["assessment"]["regime"]
+
+
+def _verdicts(client: TestClient, headers: dict[str, str], profile: dict[str, Any], codes: list[str]) -> dict[str, Any]:
+    body = {"profile": profile, "measures": codes, "as_of": "2026-11-22"}
+    answer = client.post("/v1/eligibility", json=body, headers=headers)
+    assert answer.status_code == 200, answer.text
+    return {result["code"]: result for result in answer.json()["results"]}
+
+
+def test_a_title_the_firm_already_holds_is_not_recommended_again(sample_client: TestClient,
+                                                                 portal: dict[str, str]) -> None:
+    code = "CN-HIGH-TECH-ENTERPRISE-RECOGNITION"
+    holder = firm("chengdu-longtan-robotics")  # high-tech enterprise since 2025-10-16
+    result = _verdicts(sample_client, portal, holder, [code])[code]
+    assert result["verdict"] == "ineligible"
+    assert [o["field"] for o in result["failing"]] == ["designations.high_tech_enterprise"]
+    # A certificate that has run out (three years) is not held: re-applying is what the firm should do.
+    lapsed = holder | {"designations": [d | {"awarded": "2023-06-01"} if d["designation"] == "high_tech_enterprise"
+                                        else d for d in holder["designations"]]}
+    again = _verdicts(sample_client, portal, lapsed, [code])[code]
+    assert "designations.high_tech_enterprise" not in [o["field"] for o in again["failing"]]
+
+
+def test_a_first_time_award_is_for_this_year_s_batch_only(sample_client: TestClient, portal: dict[str, str]) -> None:
+    code = "BJ-HAIDIAN-LITTLE-GIANT-FIRST-AWARD"
+    base = firm("beijing-haidian-cae-solver")
+    for awarded, first_time in (("2026-07-20", True), ("2024-07-15", False)):
+        profile = base | {"region": "110108", "designations": [{"designation": "little_giant", "awarded": awarded}]}
+        result = _verdicts(sample_client, portal, profile, [code])[code]
+        failing = [o["field"] for o in result["failing"]]
+        assert ("designations.little_giant.awarded" in failing) is not first_time, (awarded, result["failing"])

@@ -22,7 +22,7 @@ from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.catalogue.verdict import MeasureVerdict, judge
 from matching.catalogue.view import MeasureView
 from matching.eligibility.columnar import CompiledCriteria, FirmColumns, tiers
-from matching.eligibility.rules import Verdict
+from matching.eligibility.rules import Outcome, Verdict
 from matching.firm.facts import derive
 from matching.firm.profile import FirmProfile
 from matching.ranking.fusion import Weights
@@ -121,6 +121,18 @@ def firms(draw: st.DrawFn) -> FirmProfile:
     return FirmProfile.model_validate(profile)
 
 
+def _outcome_leaves(outcomes: list[Outcome]) -> list[Outcome]:
+    """Leaves that decide: a passing any_of is decided by its passing branch alone."""
+    found: list[Outcome] = []
+    for outcome in outcomes:
+        if outcome.parts:
+            parts = [p for p in outcome.parts if p.status == "pass"] if outcome.type == "any_of" else outcome.parts
+            found += _outcome_leaves(parts[:1] if outcome.type == "any_of" else parts)
+        else:
+            found.append(outcome)
+    return found
+
+
 def _same(judged: MeasureVerdict, verdict: object, window: str, failing: object, missing: object,
           to_confirm: object) -> None:
     assert (verdict, window) == (judged.verdict, judged.window.status), judged.code
@@ -137,6 +149,10 @@ def test_every_surface_reports_the_verdict_judge_gives(profile: FirmProfile, as_
     snapshot = sample()
     facts = derive(profile, as_of)
     judged = {view.code: judge(view, facts) for view in snapshot.measures}
+    for verdict in judged.values():  # "eligible" means nothing is left unchecked
+        if verdict.verdict is Verdict.eligible:
+            assert not verdict.missing and not verdict.to_confirm and not verdict.failing, verdict.code
+            assert all(leaf.status == "pass" for leaf in _outcome_leaves(verdict.outcomes)), verdict.code
 
     # Match (the portal and MCP's match_firm): every measure that is not ineligible, with the same reasons.
     matcher = Matcher(encode=QueryEncoder(ENCODER), weights=Weights(relevance=0.5, value=0.2, timeliness=0.1,
