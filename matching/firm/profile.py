@@ -21,8 +21,9 @@ Count = Annotated[int, Field(ge=0, le=10**9)]
 
 
 def _written_as_a_date(value: object) -> object:
-    """A number is not a date: pydantic would read 0 as 1970-01-01 (seconds since the epoch)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    """A number is not a date, nor a string of digits: pydantic would read 0 or "0" as 1970-01-01 (epoch seconds)."""
+    if (isinstance(value, int | float) and not isinstance(value, bool)) or (
+            isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit()):
         raise ValueError("write a date as YYYY-MM-DD")
     return value
 

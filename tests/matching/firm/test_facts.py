@@ -67,3 +67,13 @@ def test_every_anniversary_is_a_whole_number(founded: dt.date, years: int) -> No
         anniversary = founded.replace(year=founded.year + years, day=28)
     assert age_years(founded, anniversary) == years
     assert age_years(founded, anniversary - dt.timedelta(days=1)) < years or years == 0
+
+
+@pytest.mark.parametrize("written", ["0", "1700000000", " 20260101 ", 0, 20260101])
+def test_a_number_is_not_a_founding_date(written: object) -> None:
+    from pydantic import ValidationError
+
+    from matching.firm.profile import FirmProfile
+
+    with pytest.raises(ValidationError, match="YYYY-MM-DD"):
+        FirmProfile.model_validate({"name": "测试企业", "region": "330212", "founded": written})
