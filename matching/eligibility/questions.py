@@ -478,8 +478,9 @@ SIZE_QUESTION = ("Which industry is the firm in, how many people does it employ,
                  "企业所属行业是什么？从业人员多少人？上年度营业收入和资产总额各是多少元？")
 
 
-def _title(titles: Mapping[str, tuple[str, str]], code: str) -> tuple[str, str]:
-    return titles.get(code, (code, code))
+def _title(titles: Mapping[str, tuple[str, str]] | None, code: str) -> tuple[str, str]:
+    """A measure or scheme by its titles; by its code where the caller has none (a scheme outside the catalogue)."""
+    return (titles or {}).get(code, (code, code))
 
 
 def _sentence(text: str) -> str:
@@ -487,7 +488,7 @@ def _sentence(text: str) -> str:
 
 
 def phrase(label: str, criterion: Criterion | None = None, *, measure: str = "",
-           titles: Mapping[str, tuple[str, str]] = {}) -> tuple[str, str, Answer]:
+           titles: Mapping[str, tuple[str, str]] | None = None) -> tuple[str, str, Answer]:
     """The question that settles `label`, in English and Chinese, and the kind of answer to collect.
 
     Never fails: a field added to the vocabulary after the tables reads by its name, so a
@@ -514,7 +515,7 @@ def phrase(label: str, criterion: Criterion | None = None, *, measure: str = "",
     return _fallback(label)
 
 
-def _declaration(name: str, scheme: str, titles: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
+def _declaration(name: str, scheme: str, titles: Mapping[str, tuple[str, str]] | None) -> tuple[str, str]:
     if scheme:
         title_en, title_zh = _title(titles, scheme)
         if name == Attestation.not_previously_funded:
@@ -525,7 +526,7 @@ def _declaration(name: str, scheme: str, titles: Mapping[str, tuple[str, str]]) 
     if name in ATTESTATION_QUESTIONS:
         return ATTESTATION_QUESTIONS[name]
     return (f"Can the firm declare that it meets this requirement: {name.replace('_', ' ')}?",
-            f"企业能否承诺：{wording.attestation_zh(name)}？")
+            f"企业能否承诺：{_from_wording('attestation_zh', name.replace('_', ' '), name)}？")
 
 
 def _designation(name: str, *, awarded: bool) -> tuple[str, str, Answer]:
@@ -541,12 +542,26 @@ def _designation(name: str, *, awarded: bool) -> tuple[str, str, Answer]:
     return (f"On what date was the firm recognised as {name_en}?", f"企业何时被认定为{name_zh}？", "date")
 
 
+def _from_wording(function: str, default: str, *args: str) -> str:
+    """What `wording.<function>(*args)` says, or `default`.
+
+    `wording` is a colleague's module that keeps growing; a fallback question must not
+    fail because it renamed or reshaped a helper, so anything but a string reads as absent.
+    """
+    try:
+        found = getattr(wording, function)(*args)
+    except Exception:  # a question in the field's raw name beats an error on the whole page
+        return default
+    return found if isinstance(found, str) and found else default
+
+
 def _fallback(label: str) -> tuple[str, str, Answer]:
-    """A field the tables do not know: asked by the names `wording` gives it, in its unit."""
-    en, zh = wording.field_name(label, "en"), wording.field_name(label, "zh")
+    """A field the tables do not know: asked by the names `wording` gives it (else its own name), in its unit."""
+    plain = label.replace("_", " ")
+    en, zh = _from_wording("field_name", plain, label, "en"), _from_wording("field_name", plain, label, "zh")
     if label in {flag.value for flag in FlagField}:
         return (f"Is this true of the firm: {en}?", f"企业是否{zh}？", "yes_no")
-    match wording.unit_of(label):
+    match _from_wording("unit_of", "number", label):
         case "yuan":
             return (f"What is the firm's {en}, in yuan?", f"企业的{zh}是多少元？", "money")
         case "share":
@@ -574,7 +589,7 @@ def _skipped(key: str, already: Collection[str]) -> bool:
 
 
 def next_questions(pending: Mapping[str, Sequence[tuple[str, Criterion]]], values: Mapping[str, float],
-                   prior: Prior, *, titles: Mapping[str, tuple[str, str]] = {}, already: Collection[str] = (),
+                   prior: Prior, *, titles: Mapping[str, tuple[str, str]] | None = None, already: Collection[str] = (),
                    limit: int = 5) -> list[NextQuestion]:
     """The questions whose answers are expected to decide the most money, best first.
 
