@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, UrlConstraints, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from policies.criteria import Criterion
 from policies.reference import IndustryCode, RegionCode
@@ -127,7 +128,11 @@ class MeasureCreate(MeasureFields):
     def _industries_enforced(self) -> Self:
         problem = industries_problem(self.industries, self.criteria) if self.check_industries else None
         if problem:
-            raise ValueError(problem)
+            # Raised as the field's own error, so the answer names `industries` (body.industries,
+            # an import's field column) rather than the record as a whole.
+            raise ValidationError.from_exception_data(type(self).__name__, [InitErrorDetails(
+                type=PydanticCustomError("industries_not_enforced", problem), loc=("industries",),
+                input=self.industries)])
         return self
 
 

@@ -71,9 +71,10 @@ def test_industries_without_an_industry_rule_are_refused(client: TestClient, cur
     response = client.post("/v1/measures/import?dry_run=true", json=[record], headers=curator).json()
     assert response["ok"] is False
     [problem] = response["problems"]
-    assert "industries" in problem["message"] and "industry_in" in problem["message"]
+    assert problem["field"] == "industries" and "industry_in" in problem["message"]
     created = client.post("/v1/measures", json=record, headers=curator)
     assert created.status_code == 422 and "industry_in" in created.text
+    assert [error["field"] for error in created.json()["errors"]] == ["body.industries"]
     covered = measure_data(code="SH-TEST-COVERED", industries=["C34", "C3491"],
                            criteria=[{"type": "industry_in", "codes": ["C34"]}])
     assert client.post("/v1/measures", json=covered, headers=curator).status_code == 201

@@ -24,6 +24,7 @@ CRITERION = {"type": "numeric", "field": "employees", "op": "lte", "value": 300}
         ({"jurisdiction": ["330300", "339999"]}, "body.jurisdiction[1]", "unknown region code"),
         ({"industries": ["C99"]}, "body.industries[0]", "unknown industry code"),
         ({"industries": ["manufacturing"]}, "body.industries[0]", "section letter"),
+        ({"industries": ["C34"]}, "body.industries", "add an industry_in criterion with the same codes"),
         (
             {"criteria": [{"type": "any_of", "criteria": [CRITERION, {"type": "region_in", "codes": ["1"]}]}]},
             "body.criteria[0].criteria[1].codes[0]",
@@ -79,3 +80,17 @@ def test_bad_if_match_is_400(client: TestClient, curator: dict[str, str]) -> Non
     response = client.patch("/v1/measures/ZJ-WZ-TEST-AWARD", json={"title_en": "Other"},
                             headers=curator | {"If-Match": "*"})
     assert response.status_code == 400
+
+
+def test_an_edit_listing_industries_it_does_not_enforce_is_refused(client: TestClient, curator: dict[str, str]) -> None:
+    created = client.post("/v1/measures", json=measure_data(code="ZJ-TEST-OPEN", industries=[],
+                                                            criteria=[CRITERION]), headers=curator)
+    assert created.status_code == 201, created.text
+    response = client.patch("/v1/measures/ZJ-TEST-OPEN", json={"industries": ["C34"]},
+                            headers=curator | {"If-Match": created.headers["ETag"]})
+    assert response.status_code == 422, response.text
+    fields = {error["field"]: error["message"] for error in response.json()["errors"]}
+    assert "industry_in" in fields["body.industries"] and "leave industries empty" in fields["body.industries"]
+    together = {"industries": ["C34"], "criteria": [CRITERION, {"type": "industry_in", "codes": ["C34"]}]}
+    assert client.patch("/v1/measures/ZJ-TEST-OPEN", json=together,
+                        headers=curator | {"If-Match": created.headers["ETag"]}).status_code == 200
