@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.config import get_api_settings
 from policies.config import get_policies_settings
+from policies.importing.loader import read_directory, validate_records
+from policies.lint import lint
 from tests.factories import measure_data
 
 runner = CliRunner()
@@ -88,10 +90,20 @@ def test_migrating_a_database_that_cannot_be_opened_says_so_in_one_line(tmp_path
     assert "cannot open or migrate the database" in result.output and "Traceback" not in result.output
 
 
-def test_lint_of_the_sample_catalogue_is_clean() -> None:
+def test_lint_reads_the_sample_catalogue_by_default() -> None:
+    # Whether the sample is clean is tests/policies/test_lint.py's question; here, that it is the one read.
+    records, _ = validate_records(read_directory(get_api_settings().sample_dir))
     result = runner.invoke(app, ["lint"])
+    assert result.exit_code == (1 if lint(records) else 0), result.output
+    assert f"{len(records)} measure(s)" in result.output
+
+
+def test_lint_of_a_clean_file_passes(tmp_path: Path) -> None:
+    source = tmp_path / "clean.yaml"
+    source.write_text(json.dumps([measure_data()]), encoding="utf-8")  # JSON is YAML
+    result = runner.invoke(app, ["lint", str(source)])
     assert result.exit_code == 0, result.output
-    assert "no findings" in result.stdout
+    assert "1 measure(s): no findings" in result.stdout
 
 
 def test_lint_of_a_file_lists_findings_and_fails(tmp_path: Path) -> None:
