@@ -30,7 +30,7 @@ DAYS = st.sampled_from([dt.date(2022, 8, 1), dt.date(2024, 1, 1), dt.date(2026, 
 FRACTIONS = {NumericField.rd_ratio, NumericField.debt_ratio}
 
 
-def _effective() -> st.SearchStrategy[dict[str, dt.date | None]]:
+def _effective() -> st.SearchStrategy[dict[str, dt.date]]:
     return st.fixed_dictionaries({}, optional={"effective_from": DAYS, "effective_to": DAYS}).filter(
         lambda d: not (d.get("effective_from") and d.get("effective_to") and d["effective_to"] < d["effective_from"])
     )
