@@ -22,19 +22,31 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from policies import reference
 from policies.criteria import (
     AllOfCriterion,
     AnyOfCriterion,
     Criterion,
     DesignationCriterion,
+    FlagCriterion,
     ManualAbout,
     ManualCriterion,
     NumericCriterion,
     Op,
+    RegionCriterion,
+    SizeClassCriterion,
 )
 from policies.schemas import MeasureCreate
 from policies.terms import InKindBenefit
-from policies.vocabulary import DESIGNATION_NAMES_ZH, Designation, FlagField, Level, MeasureKind, NumericField
+from policies.vocabulary import (
+    DESIGNATION_NAMES_ZH,
+    Designation,
+    FlagField,
+    Level,
+    MeasureKind,
+    NumericField,
+    SizeClass,
+)
 
 
 @dataclass(frozen=True)
@@ -48,13 +60,18 @@ class Finding:
 
 # ---------------------------------------------------------------- rule (a): decidable prose
 
-# A quantity: a number with a unit of money, time or share, or a percentage. A four-digit
-# year ("2026年", "in 2026") is a date, not a quantity, and is left alone.
+# A quantity: a number with a unit of money, time, share, multiple, headcount or patents, or a
+# percentage. What is not one, so passes: a date (a four-digit year before anything but a unit of
+# money or share: "2026年", "in 2026", "2025-07-01", "二〇二六年", "上一年度"), and a bare count or rank without a
+# unit ("26 mountain-area counties", "top 100 list", "前100名"), which names a list, not a fact the
+# firm's profile holds.
+_MONEY_OR_SHARE = r"%|％|percent\b|per cent\b|yuan\b|million\b|billion\b|万元|亿元|万|亿|元|倍"
 _QUANTITY = re.compile(
-    r"(?<![0-9A-Za-z])(?!(?:19|20)\d\d(?!\d)(?!\s*(?:%|％|万|亿)))"
-    r"\d[\d,.]*\s*(?:%|％|percent\b|per cent\b|yuan\b|million\b|billion\b|years?\b|万元|亿元|元|万|亿|年|个百分点)"
+    rf"(?<![0-9A-Za-z])(?!(?:19|20)\d\d(?!\d)(?!\s*(?:{_MONEY_OR_SHARE})))"
+    rf"\d[\d,.]*\+?\s*(?:{_MONEY_OR_SHARE}|years?\b|times\b|people\b|persons\b|employees\b|staff\b"
+    r"|(?:invention\s+)?patents?\b|年|个百分点|人|件)"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+years?\b"
-    r"|[一二三四五六七八九十两百千]+(?:万元|亿元|元|年|个百分点)"
+    r"|(?<![〇零一二三四五六七八九十两百千上下])[一二三四五六七八九十两百千]+(?:万元|亿元|元|年(?!度)|倍|个百分点)"
     r"|百分之",
     re.IGNORECASE,
 )
@@ -82,6 +99,15 @@ _FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "manufacturing_sales_share": ("manufacturing sales", "制造业销售额"),
     "employees": ("employees", "从业人员"),
     "output_growth": ("output grew", "产值增速"),
+    "total_assets": ("资产总额",),
+    "rd_staff": ("r&d staff", "研发人员"),
+    "invention_patents": ("发明专利",),
+    "new_equity_financing_2y": ("equity financing", "股权融资"),
+    "listed": ("listed company", "上市公司"),
+    "has_rd_institution": ("r&d institution", "r&d centre", "研发机构"),
+    "rd_super_deduction_claimed": ("super deduction", "加计扣除"),
+    "own_brand": ("own brand", "自主品牌"),
+    "strategic_emerging": ("strategic emerging", "战略性新兴产业"),
 }
 # Names of one plain word ("listed") read as ordinary English; the words above stand in for them.
 _NAMED: frozenset[str] = frozenset(str(field) for field in (*NumericField, *FlagField) if "_" in field)
@@ -252,6 +278,50 @@ def _between_unbounded(code: str, path: str, criterion: NumericCriterion) -> Ite
                       "between 的上下限相同，请改用 eq")
 
 
+def _passes_everyone(measure: MeasureCreate, criterion: Criterion) -> bool:
+    """Whether every firm the measure reaches meets the criterion, whatever its profile says.
+
+    The measure's jurisdiction is its implicit first rule, so a region rule covering all of it
+    admits everyone who gets this far. A criterion with effective dates may be absent on some
+    days and is left alone.
+    """
+    if criterion.effective_from or criterion.effective_to:
+        return False
+    if isinstance(criterion, SizeClassCriterion):
+        return set(criterion.classes) == set(SizeClass)
+    if isinstance(criterion, RegionCriterion):
+        return all(any(reference.region_within(place, area) for area in criterion.codes)
+                   for place in measure.jurisdiction)
+    if isinstance(criterion, AllOfCriterion):
+        return all(_passes_everyone(measure, part) for part in criterion.criteria)
+    if isinstance(criterion, AnyOfCriterion):
+        return any(_passes_everyone(measure, part) for part in criterion.criteria) or _both_ways(criterion)
+    return False
+
+
+def _both_ways(criterion: AnyOfCriterion) -> bool:
+    """Alternatives asking a yes/no fact one way and the other: a flag true or false, a title held or not."""
+    sides: dict[tuple[str, str], set[bool]] = {}
+    for part in criterion.criteria:
+        if part.effective_from or part.effective_to:
+            continue
+        if isinstance(part, FlagCriterion):
+            sides.setdefault(("flag", part.field), set()).add(part.value)
+        elif isinstance(part, DesignationCriterion) and not (part.awarded_from or part.awarded_to):
+            sides.setdefault(("designation", part.designation), set()).add(part.held)
+    return any(len(values) == 2 for values in sides.values())
+
+
+def _open_alternatives(measure: MeasureCreate, path: str, criterion: AnyOfCriterion) -> Iterator[Finding]:
+    """An any_of one of whose branches every firm meets decides nothing: a slip, or a rule lost."""
+    # Its own effective dates do not matter: in force it restricts nothing, out of force it is absent.
+    if any(_passes_everyone(measure, part) for part in criterion.criteria) or _both_ways(criterion):
+        yield Finding(measure.code, path, "any-of-always-passes",
+                      "every firm the measure reaches meets one of these alternatives (a branch that always passes, "
+                      "or a fact asked both ways), so the any_of restricts nothing",
+                      "该 any_of 中至少一个分支对所有适用企业都成立（或同一事实正反两面都列为分支），条件形同虚设")
+
+
 def lint_measure(measure: MeasureCreate) -> list[Finding]:
     """Every finding for one measure, in criteria order."""
     findings: list[Finding] = []
@@ -261,6 +331,8 @@ def lint_measure(measure: MeasureCreate) -> list[Finding]:
             findings += _manual_slips(measure.code, path, criterion)
         elif isinstance(criterion, NumericCriterion):
             findings += _between_unbounded(measure.code, path, criterion)
+        elif isinstance(criterion, AnyOfCriterion):
+            findings += _open_alternatives(measure, path, criterion)
     findings += _recognition(measure)
     findings += _contradictions(measure)
     findings += _duplicates(measure)
@@ -281,4 +353,5 @@ RULES: dict[str, str] = {
     "contradiction": "top-level rules no firm can meet together",
     "duplicate": "the same top-level criterion twice",
     "between-one-value": "between with min equal to max",
+    "any-of-always-passes": "any_of with an alternative every firm meets",
 }

@@ -38,6 +38,11 @@ def test_the_sample_catalogue_is_lint_clean() -> None:
     "High-tech products make up at least 60% of revenue.",
     "The layoff rate is within 5.5 per cent.",
     "The firm has worked in the field for three years.",
+    "A contract of 3+ years.",
+    "Revenue of at least 2000 yuan per employee.",  # a year's digits before money are money
+    "At least 50 employees.",
+    "Holds 5 invention patents.",
+    "Output of at least 2 times the industry average.",
 ])
 def test_a_quantity_in_english_is_flagged(text: str) -> None:
     measure = _measure(criteria=[_manual(text)])
@@ -45,7 +50,8 @@ def test_a_quantity_in_english_is_flagged(text: str) -> None:
 
 
 @pytest.mark.parametrize("text_zh", ["近三年主营业务收入平均不低于4亿元", "裁员率不高于5.5%", "持股不低于百分之三十",
-                                     "近五年获国家级科技奖励", "贷款不少于100万元"])
+                                     "近五年获国家级科技奖励", "贷款不少于100万元", "研发投入为行业平均的1.5倍",
+                                     "产值达到上年的两倍", "从业人员不少于50人", "拥有5件以上发明专利"])
 def test_a_quantity_in_chinese_is_flagged(text_zh: str) -> None:
     measure = _measure(criteria=[_manual("A condition a person checks.", text_zh)])
     assert "manual-quantity" in _rules(measure)
@@ -59,12 +65,25 @@ def test_a_calendar_year_is_not_a_quantity(text: str) -> None:
     assert "manual-quantity" not in _rules(unclassified)
 
 
+@pytest.mark.parametrize(("text", "text_zh"), [
+    ("The project started in 2026.", "项目于二〇二六年开工"),
+    ("New products first made in the previous year.", "上一年度实现新产品首试产"),
+    ("The firm is in one of the 26 mountain-area counties.", "企业位于26个山区县"),
+    ("The firm is on the city's top 100 list.", "企业入选全市百强名单前100名"),
+])
+def test_a_date_or_a_bare_count_is_not_a_quantity(text: str, text_zh: str) -> None:
+    # A count without a unit names a list ("26 counties", "top 100"), not a fact of the firm's profile.
+    assert "manual-quantity" not in _rules(_measure(criteria=[_manual(text, text_zh)]))
+
+
 @pytest.mark.parametrize(("text", "field"), [
     ("The firm's development score is high enough.", "development_score"),
     ("The niche_rank_china is at most 3.", "niche_rank_china"),
     ("The firm is a general VAT taxpayer.", "general_vat_taxpayer"),
     ("No overdue loans at the time of application.", "no_overdue_loans"),
     ("The firm is rated A in the per-mu efficiency evaluation.", "mu_efficiency_grade"),
+    ("企业拥有发明专利", "invention_patents"),
+    ("The firm has its own R&D centre.", "has_rd_institution"),
 ])
 def test_a_profile_fact_named_in_prose_is_flagged(text: str, field: str) -> None:
     findings = [f for f in lint([_measure(criteria=[_manual(text)])]) if f.rule == "manual-field"]
@@ -167,6 +186,49 @@ def test_one_years_rule_beside_the_next_is_no_contradiction() -> None:
     assert _rules(measure) == []
 
 
+def test_between_one_value() -> None:
+    point = {"type": "numeric", "field": "employees", "op": "between", "min": 50, "max": 50}
+    assert _rules(_measure(criteria=[point])) == ["between-one-value"]
+    assert _rules(_measure(criteria=[point | {"max": 300}])) == []
+
+
+GATE = {"type": "numeric", "field": "operating_revenue", "op": "gte", "value": 10_000_000}
+
+
+@pytest.mark.parametrize("branch", [
+    {"type": "size_class", "classes": ["micro", "small", "medium", "large"]},
+    {"type": "region_in", "codes": ["330000"]},  # the whole province around the measure's Wenzhou
+    {"type": "all_of", "criteria": [{"type": "region_in", "codes": ["330300"]},
+                                    {"type": "size_class", "classes": ["large", "medium", "small", "micro"]}]},
+    {"type": "any_of", "criteria": [{"type": "flag", "field": "listed", "value": True},
+                                    {"type": "flag", "field": "listed", "value": False}]},
+])
+def test_an_alternative_every_firm_meets_is_flagged(branch: dict[str, Any]) -> None:
+    measure = _measure(criteria=[{"type": "any_of", "criteria": [GATE, branch]}])
+    assert ("criteria[0]", "any-of-always-passes") in {(f.path, f.rule) for f in lint([measure])}
+
+
+def test_a_fact_asked_both_ways_is_flagged() -> None:
+    both = [{"type": "designation", "designation": "little_giant"},
+            {"type": "designation", "designation": "little_giant", "held": False}]
+    assert _rules(_measure(criteria=[{"type": "any_of", "criteria": both}])) == ["any-of-always-passes"]
+
+
+@pytest.mark.parametrize("branch", [
+    {"type": "size_class", "classes": ["micro", "small", "medium"]},
+    {"type": "region_in", "codes": ["330302"]},  # one district of Wenzhou
+    {"type": "size_class", "classes": ["micro", "small", "medium", "large"], "effective_to": "2026-12-31"},
+    {"type": "designation", "designation": "little_giant", "held": False},
+])
+def test_an_alternative_that_restricts_is_not_flagged(branch: dict[str, Any]) -> None:
+    held_lately = {"type": "designation", "designation": "little_giant", "awarded_from": "2025-01-01"}
+    measure = _measure(criteria=[{"type": "any_of", "criteria": [held_lately, branch]}])
+    assert _rules(measure) == []
+
+
 def test_every_rule_is_documented() -> None:
     assert set(RULES) == {"manual-quantity", "manual-field", "manual-no-chinese", "manual-unclassified",
-                          "recognition-not-held", "contradiction", "duplicate", "between-one-value"}
+                          "recognition-not-held", "contradiction", "duplicate", "between-one-value",
+                          "any-of-always-passes"}
+    documented = (Path(__file__).resolve().parents[2] / "docs" / "catalogue-format.md").read_text(encoding="utf-8")
+    assert all(f"`{rule}`" in documented for rule in RULES)
