@@ -10,7 +10,9 @@ shows them beside the problems that do block.
 
 A recognition measure is one that awards a title: kind `service`, an `in_kind`
 benefit (the title is the benefit), and a Chinese title naming one of the
-vocabulary's titles together with 认定 / 评价 / 遴选 / 入库 / 复核. The title it
+vocabulary's titles together with 认定 / 评价 / 遴选 / 入库 / 复核. 培育 is left out on
+purpose: a 小巨人培育 pool admits firms on the way to a title without awarding it, and a
+cash award for a title (kind `award`) is for firms that hold it. The title it
 awards is the one its Chinese title names (`awarded_title`). It is in order when a
 top-level criterion, or an alternative of a top-level `any_of`, says the title is
 not held, or when it requires the title itself (a re-review renews a title the

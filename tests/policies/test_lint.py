@@ -164,6 +164,8 @@ def test_an_award_for_a_title_is_not_a_recognition() -> None:
     award = _measure(industries=["C"])  # 温州市首次认定国家级专精特新小巨人企业奖励: cash for holding the title
     assert awarded_title(award) is None
     assert "recognition-not-held" not in _rules(award)
+    pool = _measure(**RECOGNITION | {"title_zh": "专精特新“小巨人”企业培育库"})  # on the way to the title, not the title
+    assert awarded_title(pool) is None
 
 
 def test_contradictions_and_duplicates() -> None:
