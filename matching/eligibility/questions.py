@@ -36,7 +36,6 @@ Confirmations and per-scheme declarations hold for one measure or scheme only
 """
 
 import math
-from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from typing import Literal
 
@@ -604,38 +603,55 @@ def next_questions(pending: Mapping[str, Sequence[tuple[str, Criterion]]], value
     Ties go to the question with more value at stake, then to the one expected to decide more
     measures (so measures worth nothing still order sensibly), then by name.
     """
-    # question → measure → the criteria of that measure it answers
-    waiting: dict[str, dict[str, list[Criterion]]] = defaultdict(lambda: defaultdict(list))
-    labels: dict[str, str] = {}
-    open_points: dict[str, set[str]] = {}
+    # One pass over the open points, allocating little: on a large catalogue thousands of measures
+    # wait, and every object made here is garbage for the collector to scan.
+    tally: dict[str, _Tally] = {}
     for code, items in pending.items():
-        open_points[code] = {_question_key(label, code) for label, _ in items}
-        for label, criterion in items:
-            key = _question_key(label, code)
-            labels[key] = label
-            waiting[key][code].append(criterion)
-    ranked: list[tuple[float, float, float, str]] = []
-    for key, measures in waiting.items():
-        if _skipped(key, already):
+        value = max(0.0, float(values.get(code, 0.0)))
+        if len(items) == 1:  # the common case: one open point, so any answer settles the measure
+            label, criterion = items[0]
+            _add(tally, _question_key(label, code), label, criterion, code, value, 1.0)
             continue
-        money = count = stake = 0.0
-        for code, criteria in measures.items():
-            passes = math.prod(prior.p_pass(criterion) for criterion in criteria)
-            only = open_points[code] == {key}
-            settled = (1.0 - passes) + (passes if only else 0.0)
-            value = max(0.0, float(values.get(code, 0.0)))
-            money += value * settled
-            count += settled
-            stake += value
-        if count > 0:  # a question no answer is expected to decide is not worth asking
-            ranked.append((money, stake, count, key))
+        keys = [_question_key(label, code) for label, _ in items]
+        only = len(set(keys)) == 1
+        for position, (key, (label, criterion)) in enumerate(zip(keys, items, strict=True)):
+            if key in keys[:position]:
+                continue  # this measure's other criteria on the same question are folded in below
+            passes = math.prod(prior.p_pass(c) for k, (_, c) in zip(keys, items, strict=True) if k == key)
+            _add(tally, key, label, criterion, code, value, (1.0 - passes) + (passes if only else 0.0))
+    ranked = [(entry.money, entry.stake, entry.count, key) for key, entry in tally.items()
+              if entry.count > 0 and not _skipped(key, already)]  # a question nothing hangs on is not asked
     ranked.sort(key=lambda item: (-item[0], -item[1], -item[2], item[3]))
     found: list[NextQuestion] = []
     for money, stake, _, key in ranked[:max(limit, 0)]:
-        codes = sorted(waiting[key])
-        label = labels[key]
-        first = waiting[key][codes[0]][0]
-        en, zh, answer = phrase(label, first, measure=codes[0], titles=titles)
+        entry = tally[key]
+        codes = sorted(entry.codes)
+        en, zh, answer = phrase(entry.label, entry.first, measure=entry.first_code, titles=titles)
         found.append(NextQuestion(field=key, question_en=en, question_zh=zh, answer=answer, measures=codes,
                                   value_at_stake=round(stake), expected_settled=round(money)))
     return found
+
+
+class _Tally:
+    """What one question would settle, summed over the measures waiting on it."""
+
+    __slots__ = ("codes", "count", "first", "first_code", "label", "money", "stake")
+
+    def __init__(self, label: str, first: Criterion, first_code: str) -> None:
+        self.label, self.first, self.first_code = label, first, first_code
+        self.codes: list[str] = []
+        self.money = self.stake = self.count = 0.0
+
+
+def _add(tally: dict[str, _Tally], key: str, label: str, criterion: Criterion, code: str, value: float,
+         settled: float) -> None:
+    """Count one measure towards a question; `settled` is the chance asking decides it (1.0 for an only blocker)."""
+    entry = tally.get(key)
+    if entry is None:
+        entry = tally[key] = _Tally(label, criterion, code)
+    elif code < entry.first_code:  # the question names its first measure in code order, as before
+        entry.first, entry.first_code = criterion, code
+    entry.codes.append(code)
+    entry.money += value * settled
+    entry.stake += value
+    entry.count += settled

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from enum import IntEnum, StrEnum
 from typing import assert_never
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from matching.eligibility import wording
 from matching.firm.facts import Facts
@@ -72,7 +72,7 @@ class Outcome(BaseModel):
     gap: float | None = None
     condition: str | None = None  # a hand-checked condition's id, for confirming it
     text_zh: str | None = None  # a hand-checked condition's Chinese wording
-    parts: list["Outcome"] = []
+    parts: list["Outcome"] = Field(default_factory=list)  # a factory: a `[]` default is deep-copied per outcome
 
 
 def in_effect(criterion: Criterion, as_of: dt.date) -> bool:

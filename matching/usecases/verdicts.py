@@ -6,7 +6,7 @@ will read are then explained by the scalar reference evaluator.
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -135,6 +135,21 @@ def ask_next(snapshot: CatalogueSnapshot, pending: Mapping[int, list[tuple[str, 
              values: Mapping[str, float], prior: Prior, already: Collection[str] = ()) -> list[NextQuestion]:
     """The questions worth asking about these possibly-eligible measures (snapshot positions), best first."""
     by_code = {snapshot.codes[index]: items for index, items in pending.items()}
-    titles = {snapshot.codes[index]: (snapshot.measures[index].title_en, snapshot.measures[index].title_zh)
-              for index in pending}
-    return next_questions(by_code, values, prior, titles=titles, already=already)
+    return next_questions(by_code, values, prior, titles=_Titles(snapshot), already=already)
+
+
+class _Titles(Mapping[str, tuple[str, str]]):
+    """Measure titles read only for the few questions phrased, not for every measure that waits."""
+
+    def __init__(self, snapshot: CatalogueSnapshot) -> None:
+        self._snapshot = snapshot
+
+    def __getitem__(self, code: str) -> tuple[str, str]:
+        view = self._snapshot.measures[self._snapshot.index[code]]
+        return view.title_en, view.title_zh
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._snapshot.codes)
+
+    def __len__(self) -> int:
+        return len(self._snapshot.codes)
