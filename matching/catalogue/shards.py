@@ -85,3 +85,15 @@ class ShardedCriteria:
             for index, fields in shard.compiled.blocking(nodes, local).items():
                 found[int(shard.positions[index])] = fields
         return found
+
+    def blocking_nodes(self, statuses: NodeStatuses, positions: npt.NDArray[np.int64]
+                       ) -> list[tuple[CompiledCriteria, npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+        """`blocking` per shard as open leaf numbers, with each shard's measure positions, for numpy tallies."""
+        wanted = np.zeros(self.n_measures, dtype=bool)
+        wanted[positions] = True
+        found = []
+        for key, nodes in statuses.by_shard.items():
+            shard = self.shards[key]
+            found.append((shard.compiled, shard.compiled.blocking_nodes(nodes, np.flatnonzero(wanted[shard.positions])),
+                          shard.positions))
+        return found

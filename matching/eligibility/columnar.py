@@ -183,6 +183,9 @@ class CompiledCriteria:
         self.top = np.flatnonzero(self.node_parent == -1)
         self.node_field = builder.labels
         self.node_criterion = builder.criteria
+        self.codes = list(codes) if codes else [""] * self.n_measures
+        self.labelled = (self.node_group == 0) & np.array([label is not None for label in builder.labels] or [False],
+                                                           dtype=bool)[: self.n_nodes]
         self.keyed = {key: np.array(nodes, dtype=np.int64) for key, nodes in builder.keys.items()}
         self._plan_reductions()
         self._compile_leaves(builder.leaves)
@@ -299,6 +302,14 @@ class CompiledCriteria:
         as `rules.decisive` reads it: an unknown inside an `any_of` that another branch
         already passes changes nothing.
         """
+        found: dict[int, list[tuple[str, Criterion]]] = {}
+        for node in self.blocking_nodes(status, measures).tolist():
+            found.setdefault(int(self.node_measure[node]), []).append((str(self.node_field[node]),
+                                                                      self.node_criterion[node]))
+        return found
+
+    def blocking_nodes(self, status: Int8Array, measures: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """`blocking` as leaf node numbers, in node order, for callers that tally thousands of them with numpy."""
         wanted = np.zeros(self.n_measures, dtype=bool)
         wanted[measures] = True
         node_status = status[:, 0]
@@ -309,12 +320,7 @@ class CompiledCriteria:
             children = np.flatnonzero(self.node_depth == depth)
             parents = self.node_parent[children]
             relevant[children] = relevant[parents] & (node_status[children] == node_status[parents])
-        found: dict[int, list[tuple[str, Criterion]]] = {}
-        for node in np.flatnonzero(relevant & (self.node_group == 0)):
-            label = self.node_field[node]
-            if label is not None:
-                found.setdefault(int(self.node_measure[node]), []).append((label, self.node_criterion[node]))
-        return found
+        return np.flatnonzero(relevant & self.labelled)
 
     def _numeric(self, status: Int8Array, firms: FirmColumns) -> None:
         if not len(self.num_node):

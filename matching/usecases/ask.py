@@ -115,8 +115,8 @@ def _profile_question(*, named_place: bool) -> NextQuestion:
 
 def _follow_up(snapshot: CatalogueSnapshot, answers: list[Answer], facts: Facts, prior: Prior) -> list[NextQuestion]:
     """What to ask next about the answered measures still undecided: the same choice match makes."""
-    possibly = np.array([snapshot.index[a.code] for a in answers if a.verdict is Verdict.possibly_eligible],
-                        dtype=np.int64)
+    open_ = [a for a in answers if a.verdict is Verdict.possibly_eligible]
     nodes, _ = snapshot.criteria.evaluate_nodes([facts], facts.as_of)
-    values = {a.code: ranking_value(a.estimated_benefit) for a in answers if a.estimated_benefit}
-    return ask_next(snapshot, snapshot.criteria.blocking(nodes, possibly), values, prior)
+    worth = [ranking_value(a.estimated_benefit) if a.estimated_benefit else 0.0 for a in open_]
+    return ask_next(snapshot, nodes, np.array([snapshot.index[a.code] for a in open_], dtype=np.int64),
+                    np.array(worth, dtype=np.float64), prior)

@@ -209,9 +209,7 @@ def match(
             source_url=view.source_url,
         ))
     possibly = candidates[tier[candidates] == 1]
-    worth = {snapshot.codes[int(i)]: float(v) for i, v in zip(possibly, values[tier[candidates] == 1],
-                                                                         strict=True)}
-    questions = ask_next(snapshot, snapshot.criteria.blocking(nodes, possibly), worth, prior or Prior.default())
+    questions = ask_next(snapshot, nodes, possibly, values[tier[candidates] == 1], prior or Prior.default())
     counts = {name: int(np.count_nonzero(tier[candidates] == code)) for code, name in enumerate(TIER_NAMES)}
     qualifying = tier[candidates] < 2
     return MatchResult(

@@ -10,22 +10,23 @@ from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, Field
 
 from matching.catalogue.coverage import Coverage
+from matching.catalogue.shards import NodeStatuses
 from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.catalogue.verdict import CLOSING_SOON_DAYS, MeasureVerdict, judge
 from matching.catalogue.view import MeasureView
 from matching.eligibility import advice
 from matching.eligibility.advice import Change
-from matching.eligibility.questions import NextQuestion, Prior, next_questions
+from matching.eligibility.questions import NextQuestion, Prior, next_questions_columnar
 from matching.eligibility.rules import Status, Verdict, evaluate, verdict_of
 from matching.errors import UnknownMeasures
 from matching.firm.facts import Facts, apply_overrides, derive
 from matching.firm.profile import FirmProfile
 from matching.ranking.benefit import Estimate, estimate, ranking_value
 from policies import reference
-from policies.criteria import Criterion
 
 NEAR_MISS_LIMIT = 10
 
@@ -115,10 +116,9 @@ def check(
     results = [judge(snapshot.measures[i], facts, closing_soon_days) for i in shown]
     order = {Verdict.eligible: 0, Verdict.possibly_eligible: 1, Verdict.ineligible: 2}
     results.sort(key=lambda r: (order[r.verdict], -ranking_value(r.estimated_benefit), r.code))
-    possibly = np.array([snapshot.index[r.code] for r in results if r.verdict is Verdict.possibly_eligible],
-                        dtype=np.int64)
-    values = {r.code: ranking_value(r.estimated_benefit) for r in results}
-    questions = ask_next(snapshot, snapshot.criteria.blocking(nodes, possibly), values, prior or Prior.default())
+    open_ = [r for r in results if r.verdict is Verdict.possibly_eligible]
+    questions = ask_next(snapshot, nodes, np.array([snapshot.index[r.code] for r in open_], dtype=np.int64),
+                         np.array([ranking_value(r.estimated_benefit) for r in open_]), prior or Prior.default())
     ineligible = [i for i in selected if verdicts[i] is Verdict.ineligible]
     return EligibilityReport(
         as_of=as_of,
@@ -131,11 +131,13 @@ def check(
     )
 
 
-def ask_next(snapshot: CatalogueSnapshot, pending: Mapping[int, list[tuple[str, Criterion]]],
-             values: Mapping[str, float], prior: Prior, already: Collection[str] = ()) -> list[NextQuestion]:
-    """The questions worth asking about these possibly-eligible measures (snapshot positions), best first."""
-    by_code = {snapshot.codes[index]: items for index, items in pending.items()}
-    return next_questions(by_code, values, prior, titles=_Titles(snapshot), already=already)
+def ask_next(snapshot: CatalogueSnapshot, statuses: NodeStatuses, possibly: npt.NDArray[np.int64],
+             worth: npt.NDArray[np.float64], prior: Prior, already: Collection[str] = ()) -> list[NextQuestion]:
+    """The questions worth asking about the possibly-eligible measures (snapshot positions, with their values)."""
+    values = np.zeros(len(snapshot.codes))
+    values[possibly] = worth
+    return next_questions_columnar(snapshot.criteria.blocking_nodes(statuses, possibly), values, prior,
+                                   titles=_Titles(snapshot), already=already)
 
 
 class _Titles(Mapping[str, tuple[str, str]]):

@@ -28,6 +28,7 @@ from matching.eligibility.questions import (
     Prior,
     default_pass,
     next_questions,
+    next_questions_columnar,
     phrase,
 )
 from matching.eligibility.rules import evaluate_criterion
@@ -58,7 +59,7 @@ from policies.vocabulary import (
     NumericField,
     SizeClass,
 )
-from tests.matching.strategies import DAYS, facts, numeric
+from tests.matching.strategies import CODES, DAYS, criteria, facts, numeric
 
 ROOT = Path(__file__).resolve().parents[3]
 AS_OF = dt.date(2026, 11, 22)
@@ -487,3 +488,28 @@ def test_the_readme_firms_get_different_questions_on_the_sample_catalogue() -> N
             assert set(question.measures) <= set(pending)
         firsts.append(found[0].field)
     assert len(set(firsts)) == len(firsts), firsts
+
+
+@settings(max_examples=200, deadline=None)
+@given(catalogue=st.lists(st.lists(criteria(), max_size=4), min_size=1, max_size=8), firm=facts(),
+       worth=st.lists(st.sampled_from([0.0, 1_000.0, 50_000.0, 1_500_000.0]), min_size=8, max_size=8),
+       split=st.integers(min_value=0, max_value=8))
+def test_the_numpy_tally_chooses_as_the_reference_does(catalogue: list[list[Criterion]], firm: Facts,
+                                                        worth: list[float], split: int) -> None:
+    """match tallies open points with numpy over shards; `next_questions` is the reference it must agree with."""
+    codes = CODES[: len(catalogue)]
+    shards = [(catalogue[:split], codes[:split], 0), (catalogue[split:], codes[split:], min(split, len(catalogue)))]
+    values = np.array(worth[: len(catalogue)])
+    parts, pending = [], {}
+    for rules, names, offset in shards:
+        if not rules:
+            continue
+        compiled = CompiledCriteria(rules, names)
+        nodes, worst = compiled.evaluate_nodes(FirmColumns.from_facts([firm]), firm.as_of)
+        possibly = np.flatnonzero((worst[:, 0] == 1) | (worst[:, 0] == 2))
+        parts.append((compiled, compiled.blocking_nodes(nodes, possibly), np.arange(len(rules)) + offset))
+        pending |= {names[i]: items for i, items in compiled.blocking(nodes, possibly).items()}
+    prior = Prior.default()
+    reference = next_questions(pending, {code: float(values[i]) for i, code in enumerate(codes)}, prior, limit=8)
+    numpy_tally = next_questions_columnar(parts, values, prior, limit=8)
+    assert numpy_tally == reference
