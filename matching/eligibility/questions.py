@@ -168,6 +168,9 @@ _NO_DAY = float(2**31)
 CacheKey = tuple[object, ...]
 
 
+_DEFAULT: "Prior | None" = None
+
+
 class Prior:
     """How likely a firm that has not answered is to pass a criterion.
 
@@ -197,7 +200,11 @@ class Prior:
 
     @classmethod
     def default(cls) -> "Prior":
-        return cls()
+        """One shared instance: its per-catalogue numbers are computed once, not on every request."""
+        global _DEFAULT
+        if _DEFAULT is None:
+            _DEFAULT = cls()
+        return _DEFAULT
 
     @classmethod
     def from_columns(cls, columns: FirmColumns, *, min_known: int = MIN_KNOWN) -> "Prior":
@@ -676,11 +683,12 @@ def _rank(item: tuple[float, float, float, str]) -> tuple[float, float, float, s
     return (-round(money, 3), -round(stake, 3), -round(count, 9), key)
 
 
-_KEYS: weakref.WeakKeyDictionary[CompiledCriteria, tuple[list[str], npt.NDArray[np.int64]]] = weakref.WeakKeyDictionary()
+NodeKeys = tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.str_]]
+_KEYS: weakref.WeakKeyDictionary[CompiledCriteria, NodeKeys] = weakref.WeakKeyDictionary()
 
 
-def _node_keys(compiled: CompiledCriteria) -> tuple[list[str], npt.NDArray[np.int64]]:
-    """Every labelled leaf's question, numbered: the names, and each node's number (-1 for none)."""
+def _node_keys(compiled: CompiledCriteria) -> NodeKeys:
+    """Every labelled leaf's question, numbered: the names (as a list and an array), each node's number (-1 for none)."""
     found = _KEYS.get(compiled)
     if found is None:
         numbered: dict[str, int] = {}
@@ -688,7 +696,7 @@ def _node_keys(compiled: CompiledCriteria) -> tuple[list[str], npt.NDArray[np.in
         for node in np.flatnonzero(compiled.labelled).tolist():
             key = _question_key(str(compiled.node_field[node]), compiled.codes[int(compiled.node_measure[node])])
             ids[node] = numbered.setdefault(key, len(numbered))
-        found = _KEYS[compiled] = (list(numbered), ids)
+        found = _KEYS[compiled] = (list(numbered), ids, np.array(list(numbered) or [""], dtype=np.str_))
     return found
 
 
@@ -707,40 +715,51 @@ def next_questions_columnar(parts: Sequence[Blocking], values: npt.NDArray[np.fl
 
     The choice is `next_questions`'s, which a property test holds this to.
     """
-    totals: dict[str, list[float]] = {}
-    where: dict[str, list[tuple[int, npt.NDArray[np.int64]]]] = {}  # key → (part, the part's matching open leaves)
+    names: list[npt.NDArray[np.str_]] = []
+    sums: list[npt.NDArray[np.float64]] = []
+    leaves: list[tuple[int, npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []  # part, open leaves, their keys
     for number, (compiled, nodes, positions) in enumerate(parts):
         if not len(nodes):
             continue
-        names, ids = _node_keys(compiled)
+        key_names, ids, name_array = _node_keys(compiled)
         keys, measures = ids[nodes], compiled.node_measure[nodes]
-        pair = measures * len(names) + keys
-        pairs, inverse = np.unique(pair, return_inverse=True)
+        pairs, inverse = np.unique(measures * len(key_names) + keys, return_inverse=True)
         order = np.argsort(inverse, kind="stable")
         starts = np.searchsorted(inverse[order], np.arange(len(pairs)))
         passes = np.multiply.reduceat(prior.p_nodes(compiled)[nodes][order], starts)
-        pair_measure, pair_key = pairs // len(names), pairs % len(names)
+        pair_measure, pair_key = pairs // len(key_names), pairs % len(key_names)
         only = np.bincount(pair_measure, minlength=compiled.n_measures)[pair_measure] == 1
         settled = (1.0 - passes) + np.where(only, passes, 0.0)
         worth = np.maximum(values[positions[pair_measure]], 0.0)
-        sums = (np.bincount(pair_key, worth * settled, minlength=len(names)),
-                np.bincount(pair_key, worth, minlength=len(names)),
-                np.bincount(pair_key, settled, minlength=len(names)))
-        for key_id in np.unique(pair_key).tolist():
-            name = names[key_id]
-            total = totals.setdefault(name, [0.0, 0.0, 0.0])
-            for part, column in enumerate(sums):
-                total[part] += float(column[key_id])
-            where.setdefault(name, []).append((number, nodes[keys == key_id]))
-    ranked = [(money, stake, count, key) for key, (money, stake, count) in totals.items()
-              if count > 0 and not _skipped(key, already)]
-    ranked.sort(key=_rank)
+        present, local = np.unique(pair_key, return_inverse=True)
+        names.append(name_array[present])
+        sums.append(np.stack([np.bincount(local, worth * settled, minlength=len(present)),
+                              np.bincount(local, worth, minlength=len(present)),
+                              np.bincount(local, settled, minlength=len(present))], axis=1))
+        leaves.append((number, nodes, keys))
+    if not names:
+        return []
+    # A field's question can wait in several shards; a condition's belongs to one measure, so to one shard.
+    unique, where = np.unique(np.concatenate(names), return_inverse=True)
+    totals = np.zeros((len(unique), 3))
+    np.add.at(totals, where, np.concatenate(sums))
+    rounded = np.column_stack([np.round(totals[:, 0], 3), np.round(totals[:, 1], 3), np.round(totals[:, 2], 9)])
+    order = np.lexsort((unique, -rounded[:, 2], -rounded[:, 1], -rounded[:, 0]))
     found: list[NextQuestion] = []
-    for money, stake, _, key in ranked[:max(limit, 0)]:
-        members = [(parts[number][0].codes[int(parts[number][0].node_measure[node])], number, int(node))
-                   for number, leaves in where[key] for node in leaves.tolist()]
+    for index in order.tolist():
+        if len(found) >= max(limit, 0):
+            break
+        key, (money, stake, count) = str(unique[index]), totals[index].tolist()
+        if count <= 0 or _skipped(key, already):
+            continue  # a question nothing hangs on, or one already answered, is not asked
+        members = []
+        for number, nodes, keys in leaves:
+            compiled = parts[number][0]
+            key_id = _node_keys(compiled)[0].index(key) if key in _node_keys(compiled)[0] else -1
+            members += [(compiled.codes[int(compiled.node_measure[node])], int(node), number)
+                        for node in nodes[keys == key_id].tolist()]
         codes = sorted({code for code, _, _ in members})
-        _, number, node = min(members, key=lambda member: (member[0], member[2]))
+        _, node, number = min(members)
         compiled = parts[number][0]
         en, zh, answer = phrase(str(compiled.node_field[node]), compiled.node_criterion[node], measure=codes[0],
                                 titles=titles)
