@@ -316,8 +316,7 @@ class CompiledCriteria:
         open_ = (node_status == UNKNOWN) | (node_status == CONFIRM)
         relevant = np.zeros(self.n_nodes, dtype=bool)
         relevant[self.top] = wanted[self.node_measure[self.top]] & open_[self.top]
-        for depth in range(1, self.max_depth + 1):
-            children = np.flatnonzero(self.node_depth == depth)
+        for children, _, _, _ in reversed(self.levels):  # shallowest first: a parent is settled before its children
             parents = self.node_parent[children]
             relevant[children] = relevant[parents] & (node_status[children] == node_status[parents])
         return np.flatnonzero(relevant & self.labelled)
@@ -394,7 +393,7 @@ class CompiledCriteria:
 
 def tiers(worst: Int8Array) -> Int8Array:
     """Verdicts as numbers: 0 eligible (every condition passes), 1 possibly eligible, 2 ineligible."""
-    tier: Int8Array = np.select([worst == PASS, worst > FAIL], [0, 1], default=2).astype(np.int8)
+    tier: Int8Array = (2 - (worst > FAIL) - (worst == PASS)).astype(np.int8)
     return tier
 
 
