@@ -152,3 +152,29 @@ def test_candidates_rank_every_firm_as_the_scalar_reference_does(sample_client: 
     paged = sample_client.get(f"/v1/measures/{code}/candidates",
                               params={"verdict": everyone, "offset": 5, "limit": 7}, headers=curator).json()
     assert paged["items"] == found["items"][5:12]
+
+
+def test_a_stored_firm_keeps_its_confirmations_with_its_history(sample_client: TestClient, portals: Any) -> None:
+    """Confirming a hand-checked condition on a stored firm turns its verdict, and the history shows who and when."""
+    _, chengdu, curator = portals
+    profile = firm("chengdu-longtan-robotics")
+    unconfirmed = profile | {"confirmations": []}
+    created = sample_client.post("/v1/firms", json={"profile": unconfirmed, "external_ref": "longtan"},
+                                 headers=chengdu).json()
+    url = f"/v1/firms/{created['id']}"
+    code = "SC-CH-ROBOT-BASE-EQUIPMENT"
+
+    def verdict() -> str:
+        answer = sample_client.post("/v1/match", json={"firm_id": created["id"], "limit": 100}, headers=chengdu)
+        assert answer.status_code == 200, answer.text
+        return str(next(item["verdict"] for item in answer.json()["items"] if item["code"] == code))
+
+    assert verdict() == "possibly_eligible"
+    changed = {"profile": profile, "external_ref": "longtan"}  # the example's confirmation of the base agreement
+    assert sample_client.put(url, json=changed, headers=chengdu | {"If-Match": '"1"'}).status_code == 200
+    assert verdict() == "eligible"
+    history = sample_client.get(f"{url}/history", headers=chengdu).json()
+    text = str(history)
+    assert "Chenghua district investment promotion office" in text and "confirmations" in text
+    found = sample_client.get(f"/v1/measures/{code}/candidates", params={"verdict": "eligible"}, headers=curator)
+    assert [item["external_ref"] for item in found.json()["items"]] == ["longtan"]

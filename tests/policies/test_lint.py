@@ -26,7 +26,6 @@ def _rules(measure: MeasureCreate) -> list[str]:
     return [finding.rule for finding in lint([measure])]
 
 
-@pytest.mark.xfail(strict=False, reason="catalogue conversion in progress")
 def test_the_sample_catalogue_is_lint_clean() -> None:
     records, problems = validate_records(read_directory(SAMPLE))
     assert problems == []
