@@ -10,9 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from matching.eligibility import wording
 from matching.eligibility.rules import Outcome
 from policies.criteria import Criterion, DesignationCriterion, NumericCriterion, Op
-from policies.vocabulary import DERIVED_FIELDS, DESIGNATION_NAMES_ZH, FRACTION_FIELDS, Designation, NumericField
+from policies.vocabulary import DERIVED_FIELDS, DESIGNATION_NAMES_ZH, Designation, NumericField
 
 
 class Change(BaseModel):
@@ -106,21 +107,16 @@ def _target(criterion: NumericCriterion, current: float) -> float | None:
     return None
 
 
-def _shown(field: NumericField, value: float) -> str:
-    if field in FRACTION_FIELDS:
-        return f"{value:.2%}"
-    return f"{value:,.0f}" if abs(value) >= 1000 or field in _COUNTS else f"{value:g}"
-
-
-def _change(field: NumericField, current: float, required: float, what: str | None = None) -> Change:
+def _change(field: NumericField, current: float, required: float) -> Change:
+    """A change worded as the reasons word numbers: the same names, units, 万/亿 and percentage points."""
     by = required - current
-    verb_en, verb_zh = ("raise", "提高") if by > 0 else ("lower", "降低")
-    label = what or field.value.replace("_", " ")
+    unit = wording.unit_of(field.value)
+    verb_en, verb_zh, more_zh = ("raise", "提高", "增加") if by > 0 else ("lower", "降低", "减少")
     return Change(field=field.value, current=current, required=required, by=by,
-                  note=f"{verb_en} {label} from {_shown(field, current)} to {_shown(field, required)} "
-                       f"(by {_shown(field, abs(by))})",
-                  note_zh=f"{FIELD_NAMES_ZH.get(field, field.value)}从{_shown(field, current)}{verb_zh}到"
-                          f"{_shown(field, required)}（{'增加' if by > 0 else '减少'}{_shown(field, abs(by))}）")
+                  note=f"{verb_en} {wording.field_name(field.value, 'en')} from {wording.amount(current, unit)} "
+                       f"to {wording.amount(required, unit)} (by {wording.gap_size(by, unit)})",
+                  note_zh=f"{wording.field_name(field.value, 'zh')}从 {wording.amount(current, unit, 'zh')} {verb_zh}到 "
+                          f"{wording.amount(required, unit, 'zh')}（{more_zh} {wording.gap_size(by, unit, 'zh')}）")
 
 
 def _numeric_change(criterion: NumericCriterion, outcome: Outcome, numbers: dict[str, Any]) -> Change | None:
@@ -140,8 +136,8 @@ def _numeric_change(criterion: NumericCriterion, outcome: Outcome, numbers: dict
         if not plausible(numerator, float(base), float(needed)):
             return None
         change = _change(numerator, float(base), float(needed))
-        change.note += f", so that {field.value.replace('_', ' ')} reaches {target:.2%}"
-        change.note_zh += f"，使{FIELD_NAMES_ZH.get(field, field.value)}达到{target:.2%}"
+        change.note += f", so that {wording.field_name(field.value, 'en')} reaches {wording.amount(target, 'share')}"
+        change.note_zh += f"，使{wording.field_name(field.value, 'zh')}达到 {wording.amount(target, 'share', 'zh')}"
         return change
     if field in DERIVED_FIELDS:
         return None  # age, last-but-one year's ratio and two-year sums cannot be changed today
@@ -215,16 +211,3 @@ def apply_changes(changes: list[Change], held: list[dict[str, Any]]) -> dict[str
         else:
             result[change.field] = change.required
     return result
-
-
-# Field names for the Chinese notes; wording.py (when present) is the fuller source.
-FIELD_NAMES_ZH: dict[NumericField, str] = {
-    NumericField.employees: "从业人员", NumericField.operating_revenue: "营业收入", NumericField.total_assets: "资产总额",
-    NumericField.rd_expense: "研发费用", NumericField.rd_staff: "研发人员", NumericField.invention_patents: "发明专利",
-    NumericField.ip_class1: "Ⅰ类知识产权", NumericField.ip_class2: "Ⅱ类知识产权",
-    NumericField.main_business_share: "主营业务收入占比", NumericField.export_share: "出口占比",
-    NumericField.debt_ratio: "资产负债率", NumericField.years_in_niche: "从事细分领域年限",
-    NumericField.new_equity_financing_2y: "近两年新增股权融资", NumericField.planned_investment: "计划投资额",
-    NumericField.loan_need: "贷款需求", NumericField.rd_ratio: "研发费用占营业收入比重",
-    NumericField.rd_staff_ratio: "研发人员占比",
-}

@@ -223,13 +223,19 @@ def _size_of_gap(gap: float, unit: Unit, lang: Lang, extra: int) -> str:
     return _amount(abs(gap), unit, lang, extra)
 
 
-def shortfall(gap: float, unit: Unit, lang: Lang = "en") -> str:
-    """How far a value is from its bound ("18 million yuan short", "超出 0.5 个百分点"), never printed as 0."""
+def gap_size(gap: float, unit: Unit, lang: Lang = "en") -> str:
+    """The size of a difference ("18 million yuan", "0.5 个百分点"), with digits enough never to print 0."""
     extra = 0
     size = _size_of_gap(gap, unit, lang, extra)
     while not any(digit in size for digit in "123456789") and extra < _MOST_EXTRA_DIGITS:
         extra += 1
         size = _size_of_gap(gap, unit, lang, extra)
+    return size
+
+
+def shortfall(gap: float, unit: Unit, lang: Lang = "en") -> str:
+    """How far a value is from its bound ("18 million yuan short", "超出 0.5 个百分点"), never printed as 0."""
+    size = gap_size(gap, unit, lang)
     if lang == "en":
         return f"{size} short" if gap > 0 else f"{size} over"
     return f"差 {size}" if gap > 0 else f"超出 {size}"

@@ -32,7 +32,8 @@ def test_near_misses_say_what_to_change_and_by_how_much() -> None:
     loan = misses["CN-EXPORT-LOAN"].changes_needed[0]
     assert (loan.field, loan.current, loan.required) == ("export_share", 0.16, 0.2)
     assert loan.by is not None and abs(loan.by - 0.04) < 1e-9
-    assert "16.00%" in loan.note and "20.00%" in loan.note and "出口占比" in loan.note_zh
+    assert loan.note == "raise export share of revenue from 16% to 20% (by 4 percentage points)"
+    assert loan.note_zh == "出口额占营业收入比重从 16% 提高到 20%（增加 4 个百分点）"
     assert result.items[0].code == "NB-RD-GRANT"  # eligible before any near miss
     assert "NB-LG-AWARD" not in result.bundle.codes  # near misses are not banked
 
