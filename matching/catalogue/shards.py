@@ -19,7 +19,6 @@ from matching.catalogue.view import MeasureView
 from matching.eligibility.columnar import FAIL, CompiledCriteria, FirmColumns, Int8Array
 from matching.firm.facts import Facts
 from policies import reference
-from policies.criteria import Criterion
 
 SHARED = "*"
 
@@ -73,22 +72,12 @@ class ShardedCriteria:
             nodes[key], worst[shard.positions] = shard.compiled.evaluate_nodes(columns, as_of)
         return NodeStatuses(nodes), worst
 
-    def blocking(self, statuses: NodeStatuses,
-                 positions: npt.NDArray[np.int64]) -> dict[int, list[tuple[str, Criterion]]]:
-        """For possibly-eligible measures (snapshot positions), what each is waiting for, with its criterion."""
-        found: dict[int, list[tuple[str, Criterion]]] = {}
-        wanted = np.zeros(self.n_measures, dtype=bool)
-        wanted[positions] = True
-        for key, nodes in statuses.by_shard.items():
-            shard = self.shards[key]
-            local = np.flatnonzero(wanted[shard.positions])
-            for index, fields in shard.compiled.blocking(nodes, local).items():
-                found[int(shard.positions[index])] = fields
-        return found
-
     def blocking_nodes(self, statuses: NodeStatuses, positions: npt.NDArray[np.int64]
                        ) -> list[tuple[CompiledCriteria, npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
-        """`blocking` per shard as open leaf numbers, with each shard's measure positions, for numpy tallies."""
+        """Each shard's open leaves for the possibly-eligible positions, with the shard's measure positions.
+
+        The leaves are `CompiledCriteria.blocking_nodes`: numbers, for tallying thousands of them with numpy.
+        """
         wanted = np.zeros(self.n_measures, dtype=bool)
         wanted[positions] = True
         found = []

@@ -683,12 +683,12 @@ def _rank(item: tuple[float, float, float, str]) -> tuple[float, float, float, s
     return (-round(money, 3), -round(stake, 3), -round(count, 9), key)
 
 
-NodeKeys = tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.str_]]
+NodeKeys = tuple[dict[str, int], npt.NDArray[np.int64], npt.NDArray[np.str_]]
 _KEYS: weakref.WeakKeyDictionary[CompiledCriteria, NodeKeys] = weakref.WeakKeyDictionary()
 
 
 def _node_keys(compiled: CompiledCriteria) -> NodeKeys:
-    """Every labelled leaf's question, numbered: the names (as a list and an array), each node's number (-1 for none)."""
+    """Every labelled leaf's question, numbered: name → number, each node's number (-1 for none), names by number."""
     found = _KEYS.get(compiled)
     if found is None:
         numbered: dict[str, int] = {}
@@ -696,7 +696,7 @@ def _node_keys(compiled: CompiledCriteria) -> NodeKeys:
         for node in np.flatnonzero(compiled.labelled).tolist():
             key = _question_key(str(compiled.node_field[node]), compiled.codes[int(compiled.node_measure[node])])
             ids[node] = numbered.setdefault(key, len(numbered))
-        found = _KEYS[compiled] = (list(numbered), ids, np.array(list(numbered) or [""], dtype=np.str_))
+        found = _KEYS[compiled] = (numbered, ids, np.array(list(numbered) or [""], dtype=np.str_))
     return found
 
 
@@ -755,7 +755,7 @@ def next_questions_columnar(parts: Sequence[Blocking], values: npt.NDArray[np.fl
         members = []
         for number, nodes, keys in leaves:
             compiled = parts[number][0]
-            key_id = _node_keys(compiled)[0].index(key) if key in _node_keys(compiled)[0] else -1
+            key_id = _node_keys(compiled)[0].get(key, -1)
             members += [(compiled.codes[int(compiled.node_measure[node])], int(node), number)
                         for node in nodes[keys == key_id].tolist()]
         codes = sorted({code for code, _, _ in members})

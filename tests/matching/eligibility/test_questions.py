@@ -36,6 +36,7 @@ from matching.firm.facts import Facts, derive
 from matching.firm.profile import FirmProfile
 from matching.text.embeddings import HashingEncoder
 from matching.text.vectors import VectorIndex
+from matching.usecases.verdicts import ask_next
 from policies.criteria import (
     AttestationCriterion,
     Criterion,
@@ -470,7 +471,6 @@ README_FIRMS = ["ningbo-cmf-titanium", "zhejiang-broaching-machines", "chengdu-l
 
 def test_the_readme_firms_get_different_questions_on_the_sample_catalogue() -> None:
     snapshot = _sample()
-    titles = {view.code: (view.title_en, view.title_zh) for view in snapshot.measures}
     firsts: list[str] = []
     for slug in README_FIRMS:
         raw: dict[str, Any] = yaml.safe_load((ROOT / "examples" / "firms" / f"{slug}.yaml").read_text(encoding="utf-8"))
@@ -478,9 +478,9 @@ def test_the_readme_firms_get_different_questions_on_the_sample_catalogue() -> N
         nodes, worst = snapshot.criteria.evaluate_nodes([facts], AS_OF)
         possibly = np.flatnonzero(tiers(worst[:, 0]) == 1)
         values = snapshot.columns.take(possibly).values(facts)
-        pending = {snapshot.codes[i]: items for i, items in snapshot.criteria.blocking(nodes, possibly).items()}
-        worth = {snapshot.codes[int(i)]: float(v) for i, v in zip(possibly, values, strict=True)}
-        found = next_questions(pending, worth, Prior.default(), titles=titles)
+        pending = {compiled.codes[int(m)] for compiled, leaves, _ in snapshot.criteria.blocking_nodes(nodes, possibly)
+                   for m in compiled.node_measure[leaves]}
+        found = ask_next(snapshot, nodes, possibly, values, Prior.default())  # what match asks
         assert found, slug
         assert [q.expected_settled for q in found] == sorted((q.expected_settled for q in found), reverse=True)
         for question in found:
