@@ -17,6 +17,7 @@ Positions = npt.NDArray[np.int64]
 CHUNK = 65_536  # quantized rows decoded at a time: bounds the temporary float copy
 # Above this share of the catalogue, one faiss flat scan beats gathering the subset.
 SUBSET_SHARE_FOR_FULL_SCAN = 0.5
+MIN_RANGE = 1e-6  # the narrowest range a quantized dimension may have (QuantizedVectors._widen_flat_ranges)
 
 
 class VectorIndex:
@@ -84,8 +85,24 @@ class QuantizedVectors:
                                                  faiss.METRIC_INNER_PRODUCT)
         if len(vectors):
             self._faiss.train(vectors)
+            self._widen_flat_ranges()
             for start in range(0, len(vectors), CHUNK):
                 self._faiss.add(np.ascontiguousarray(vectors[start:start + CHUNK], dtype=np.float32))
+
+    def _widen_flat_ranges(self) -> None:
+        """Give every dimension a range wider than zero before any vector is encoded.
+
+        A dimension on which all training vectors agree (every firm's text the
+        same, or a dimension no text touches) gets width 0, and faiss encodes
+        (x - min) / 0: a NaN cast to a byte, which is undefined in C++. One CI
+        machine decoded those codes to -7e37; a width of MIN_RANGE makes the
+        code 0 and the decoded value the shared one, on every CPU.
+        """
+        trained = faiss.vector_to_array(self._faiss.sq.trained)
+        widths = trained[self.dimension:]
+        if np.any(widths < MIN_RANGE):
+            trained[self.dimension:] = np.maximum(widths, MIN_RANGE)
+            faiss.copy_array_to_vector(trained.astype(np.float32), self._faiss.sq.trained)
 
     def __len__(self) -> int:
         return int(self._faiss.ntotal)
