@@ -9,6 +9,7 @@ columns to them.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import assert_never
 
 import numpy as np
@@ -176,11 +177,12 @@ class MeasureColumns:
         result[self.place_measure[inside]] = True
         return result
 
-    def values(self, facts: Facts) -> Floats:
-        """Each measure's ranking value for this firm, as `benefit.ranking_value(benefit.estimate(...))`."""
+    def values(self, facts: Facts, subset: npt.NDArray[np.int64] | None = None) -> Floats:
+        """The ranking value of each measure (or of those at `subset`, in that order) for this firm,
+        as `benefit.ranking_value(benefit.estimate(...))`."""
         numbers = facts.numbers
         firm = np.array([[_nan_if_none(numbers[field]) for field in BASE_FIELDS]])
-        row: Floats = self._value(np.arange(len(self.kind)), firm)[0]
+        row: Floats = self._value(np.arange(len(self.kind)) if subset is None else subset, firm)[0]
         return row
 
     def firm_values(self, index: int, bases: Floats) -> Floats:
@@ -213,31 +215,33 @@ class MeasureColumns:
                 default=np.broadcast_to(np.nan_to_num(amount, nan=0.0), base.shape),
             )
 
-    def take(self, subset: npt.NDArray[np.int64]) -> "MeasureColumns":
-        """The benefit and level columns of some measures, in that order (what values and specificity read):
-        a match values its candidates, not the catalogue."""
-        picked = {name: getattr(self, name)[subset] for name in (
-            "kind", "level", "opens", "closes", "automatic", "level_score", "benefit_type", "amount", "rate", "base",
-            "cap", "cap_per_year", "years", "minimum", "group", "code_rank", "headline")}
-        position = np.full(len(self.kind), -1, dtype=np.int64)
-        position[subset] = np.arange(len(subset))
-        keep = position[self.industry_measure] >= 0
-        return MeasureColumns(
-            **picked, industry_vocab=self.industry_vocab, industry_ids=self.industry_ids[keep],
-            industry_measure=position[self.industry_measure[keep]], industry_length=self.industry_length[keep],
-            requires={}, place_codes=self.place_codes[:0], place_measure=self.place_measure[:0],
-        )
+    @cached_property
+    def _industry_rows(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """The industry rows grouped by code: row numbers in code order, and where each code's run starts.
 
-    def specificity(self, firm_industries: tuple[str, ...]) -> Floats:
-        """As `ranking.specificity` for every measure: level, plus a bonus for naming the firm's industry."""
+        A firm has a handful of prefixes; reading only their rows beats scanning every
+        measure's codes (78,000 rows at 100,000 measures) on each match.
+        """
+        order = np.argsort(self.industry_ids, kind="stable")
+        starts = np.searchsorted(self.industry_ids[order], np.arange(len(self.industry_vocab) + 1))
+        return order.astype(np.int64), starts.astype(np.int64)
+
+    def specificity(self, firm_industries: tuple[str, ...], subset: npt.NDArray[np.int64] | None = None) -> Floats:
+        """As `ranking.specificity` for every measure (or those at `subset`, in that order): level, plus a
+        bonus for naming the firm's industry."""
         best = np.zeros(len(self.kind), dtype=np.int64)
         prefixes = {own[:k] for own in firm_industries for k in range(1, len(own) + 1)}
-        known = [self.industry_vocab[p] for p in prefixes if p in self.industry_vocab]
-        if known:
-            matched = np.isin(self.industry_ids, known)
-            np.maximum.at(best, self.industry_measure[matched], self.industry_length[matched])
+        # The firm's own prefixes, shortest first: a longer matching code overwrites a shorter one's length.
+        order, starts = self._industry_rows
+        for prefix in sorted(prefixes, key=len):
+            code = self.industry_vocab.get(prefix)
+            if code is not None:
+                best[self.industry_measure[order[starts[code]:starts[code + 1]]]] = len(prefix)
+        level = self.level_score
+        if subset is not None:
+            best, level = best[subset], level[subset]
         bonus = np.where(best >= 3, 0.25, np.where(best > 0, 0.1, 0.0))
-        return (self.level_score + bonus) / 1.25
+        return (level + bonus) / 1.25
 
 
 def _benefit_row(view: MeasureView) -> tuple[int, dict[str, float], int]:

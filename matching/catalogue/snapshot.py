@@ -11,6 +11,9 @@ from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from matching.catalogue.columns import MeasureColumns
 from matching.catalogue.coverage import Coverage, coverage
 from matching.catalogue.shards import ShardedCriteria
@@ -43,6 +46,11 @@ class CatalogueSnapshot:
             columns=MeasureColumns.from_views(measures),
         )
 
+
+    @cached_property
+    def code_array(self) -> npt.NDArray[np.object_]:
+        """`codes` as an array: a bundle names thousands of positions at once, faster by one take than a loop."""
+        return np.array(self.codes, dtype=object)
 
     @cached_property
     def jurisdictions(self) -> frozenset[str]:

@@ -35,6 +35,7 @@ Confirmations and per-scheme declarations hold for one measure or scheme only
 "not previously funded by X", one per measure for a hand-checked condition.
 """
 
+import itertools
 import math
 import weakref
 from collections.abc import Collection, Mapping, Sequence
@@ -683,20 +684,44 @@ def _rank(item: tuple[float, float, float, str]) -> tuple[float, float, float, s
     return (-round(money, 3), -round(stake, 3), -round(count, 9), key)
 
 
-NodeKeys = tuple[dict[str, int], npt.NDArray[np.int64], npt.NDArray[np.str_]]
+class NodeKeys:
+    """Every labelled leaf's question in one compiled catalogue, numbered, computed once per catalogue."""
+
+    __slots__ = ("ids", "names", "numbered", "shared")
+
+    def __init__(self, compiled: CompiledCriteria) -> None:
+        self.numbered: dict[str, int] = {}  # question → its number here
+        self.ids = np.full(compiled.n_nodes, -1, dtype=np.int64)  # each node's question number, -1 for none
+        for node in np.flatnonzero(compiled.labelled).tolist():
+            key = _question_key(str(compiled.node_field[node]), compiled.codes[int(compiled.node_measure[node])])
+            self.ids[node] = self.numbered.setdefault(key, len(self.numbered))
+        self.names = list(self.numbered)
+        # A field's question can wait in several catalogues (shards), so it has one number in all of them;
+        # a condition's belongs to one measure, so to one catalogue, and has none (-1).
+        self.shared = np.array([-1 if name.startswith("confirmations.") else _shared_number(name)
+                                for name in self.names], dtype=np.int64)
+
+
+# The shared numbering of field and declaration questions: one per field, declaration and scheme, so it
+# grows with the schemes catalogues name, not with their measures or versions.
+_SHARED: dict[str, int] = {}
+_SHARED_NAMES: list[str] = []
+
+
+def _shared_number(name: str) -> int:
+    number = _SHARED.get(name)
+    if number is None:
+        number = _SHARED[name] = len(_SHARED_NAMES)
+        _SHARED_NAMES.append(name)
+    return number
+
 _KEYS: weakref.WeakKeyDictionary[CompiledCriteria, NodeKeys] = weakref.WeakKeyDictionary()
 
 
 def _node_keys(compiled: CompiledCriteria) -> NodeKeys:
-    """Every labelled leaf's question, numbered: name → number, each node's number (-1 for none), names by number."""
     found = _KEYS.get(compiled)
     if found is None:
-        numbered: dict[str, int] = {}
-        ids = np.full(compiled.n_nodes, -1, dtype=np.int64)
-        for node in np.flatnonzero(compiled.labelled).tolist():
-            key = _question_key(str(compiled.node_field[node]), compiled.codes[int(compiled.node_measure[node])])
-            ids[node] = numbered.setdefault(key, len(numbered))
-        found = _KEYS[compiled] = (numbered, ids, np.array(list(numbered) or [""], dtype=np.str_))
+        found = _KEYS[compiled] = NodeKeys(compiled)
     return found
 
 
@@ -713,56 +738,85 @@ def next_questions_columnar(parts: Sequence[Blocking], values: npt.NDArray[np.fl
             compiled measure's position in `values`).
         values: each measure's value to the firm in yuan, by position.
 
-    The choice is `next_questions`'s, which a property test holds this to.
+    The choice is `next_questions`'s, which a property test holds this to. Questions stay
+    numbers until the few asked are named: at 100,000 measures thousands of conditions wait.
     """
-    names: list[npt.NDArray[np.str_]] = []
-    sums: list[npt.NDArray[np.float64]] = []
+    rows: list[tuple[NodeKeys, int, npt.NDArray[np.intp], npt.NDArray[np.float64]]] = []  # per part
     leaves: list[tuple[int, npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []  # part, open leaves, their keys
     for number, (compiled, nodes, positions) in enumerate(parts):
         if not len(nodes):
             continue
-        key_names, ids, name_array = _node_keys(compiled)
-        keys, measures = ids[nodes], compiled.node_measure[nodes]
-        pairs, inverse = np.unique(measures * len(key_names) + keys, return_inverse=True)
-        order = np.argsort(inverse, kind="stable")
-        starts = np.searchsorted(inverse[order], np.arange(len(pairs)))
+        numbering = _node_keys(compiled)
+        keys, measures = numbering.ids[nodes], compiled.node_measure[nodes]
+        width = len(numbering.names)
+        # One sort groups the leaves by (measure, question); np.unique would sort twice more.
+        combined = measures * width + keys
+        order = np.argsort(combined, kind="stable")
+        ordered = combined[order]
+        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        pairs = ordered[starts]
         passes = np.multiply.reduceat(prior.p_nodes(compiled)[nodes][order], starts)
-        pair_measure, pair_key = pairs // len(key_names), pairs % len(key_names)
+        pair_measure, pair_key = pairs // width, pairs % width
         only = np.bincount(pair_measure, minlength=compiled.n_measures)[pair_measure] == 1
         settled = (1.0 - passes) + np.where(only, passes, 0.0)
         worth = np.maximum(values[positions[pair_measure]], 0.0)
-        present, local = np.unique(pair_key, return_inverse=True)
-        names.append(name_array[present])
-        sums.append(np.stack([np.bincount(local, worth * settled, minlength=len(present)),
-                              np.bincount(local, worth, minlength=len(present)),
-                              np.bincount(local, settled, minlength=len(present))], axis=1))
+        present = np.flatnonzero(np.bincount(pair_key, minlength=width))
+        rows.append((numbering, number, present, np.stack([np.bincount(pair_key, worth * settled, minlength=width),
+                                                            np.bincount(pair_key, worth, minlength=width),
+                                                            np.bincount(pair_key, settled, minlength=width)],
+                                                           axis=1)[present].astype(np.float64, copy=False)))
         leaves.append((number, nodes, keys))
-    if not names:
+    if not rows:
         return []
-    # A field's question can wait in several shards; a condition's belongs to one measure, so to one shard.
-    unique, where = np.unique(np.concatenate(names), return_inverse=True)
-    totals = np.zeros((len(unique), 3))
-    np.add.at(totals, where, np.concatenate(sums))
+    # Shared questions are summed over the parts; a condition's question is one part's row as it stands.
+    shared_id = np.concatenate([numbering.shared[present] for numbering, _, present, _ in rows])
+    every = np.concatenate([sums for _, _, _, sums in rows])
+    which = np.concatenate([np.full(len(present), i) for i, (_, _, present, _) in enumerate(rows)])
+    local = np.concatenate([present for _, _, present, _ in rows])
+    shared = shared_id >= 0
+    merged, inverse = np.unique(shared_id[shared], return_inverse=True)
+    own = np.flatnonzero(~shared)
+    totals = np.zeros((len(merged) + len(own), 3))
+    np.add.at(totals, inverse, every[shared])
+    totals[len(merged):] = every[own]
+
+    def name(index: int) -> str:
+        if index < len(merged):
+            return _SHARED_NAMES[int(merged[index])]
+        row = int(own[index - len(merged)])
+        return rows[int(which[row])][0].names[int(local[row])]
+
     rounded = np.column_stack([np.round(totals[:, 0], 3), np.round(totals[:, 1], 3), np.round(totals[:, 2], 9)])
-    order = np.lexsort((unique, -rounded[:, 2], -rounded[:, 1], -rounded[:, 0]))
+    order = np.lexsort((-rounded[:, 2], -rounded[:, 1], -rounded[:, 0]))
+    ranked = rounded[order]
+    bounds = [0, *(np.flatnonzero(np.any(ranked[1:] != ranked[:-1], axis=1)) + 1).tolist(), len(order)]
     found: list[NextQuestion] = []
-    for index in order.tolist():
-        if len(found) >= max(limit, 0):
-            break
-        key, (money, stake, count) = str(unique[index]), totals[index].tolist()
-        if count <= 0 or _skipped(key, already):
-            continue  # a question nothing hangs on, or one already answered, is not asked
-        members = []
-        for number, nodes, keys in leaves:
-            compiled = parts[number][0]
-            key_id = _node_keys(compiled)[0].get(key, -1)
-            members += [(compiled.codes[int(compiled.node_measure[node])], int(node), number)
-                        for node in nodes[keys == key_id].tolist()]
-        codes = sorted({code for code, _, _ in members})
-        _, node, number = min(members)
-        compiled = parts[number][0]
-        en, zh, answer = phrase(str(compiled.node_field[node]), compiled.node_criterion[node], measure=codes[0],
-                                titles=titles)
-        found.append(NextQuestion(field=key, question_en=en, question_zh=zh, answer=answer, measures=codes,
-                                  value_at_stake=round(stake), expected_settled=round(money)))
+    for start, end in itertools.pairwise(bounds):  # equal sums are ordered by name, as `next_questions` does
+        for index in sorted(order[start:end].tolist(), key=name):
+            if len(found) >= max(limit, 0):
+                return found
+            key, (money, stake, count) = name(index), totals[index].tolist()
+            if count <= 0 or _skipped(key, already):
+                continue  # a question nothing hangs on, or one already answered, is not asked
+            found.append(_asked(key, money, stake, parts, leaves, titles))
     return found
+
+
+def _asked(key: str, money: float, stake: float, parts: Sequence[Blocking],
+           leaves: list[tuple[int, npt.NDArray[np.int64], npt.NDArray[np.int64]]],
+           titles: Mapping[str, tuple[str, str]] | None) -> NextQuestion:
+    """One chosen question, phrased from its first measure (in code order) and naming every measure it settles."""
+    first: dict[str, tuple[int, int]] = {}  # each waiting measure's code → (its first leaf, its part)
+    for number, nodes, keys in leaves:
+        compiled = parts[number][0]
+        mine = nodes[keys == _node_keys(compiled).numbered.get(key, -1)]
+        waiting, at = np.unique(compiled.node_measure[mine], return_index=True)  # leaves are in node order
+        first.update((compiled.codes[measure], (node, number))
+                     for measure, node in zip(waiting.tolist(), mine[at].tolist(), strict=True))
+    codes = sorted(first)
+    node, number = first[codes[0]]
+    compiled = parts[number][0]
+    en, zh, answer = phrase(str(compiled.node_field[node]), compiled.node_criterion[node], measure=codes[0],
+                            titles=titles)
+    return NextQuestion(field=key, question_en=en, question_zh=zh, answer=answer, measures=codes,
+                        value_at_stake=round(stake), expected_settled=round(money))

@@ -11,6 +11,7 @@ this module exactly; property tests hold it to that.
 """
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from enum import IntEnum, StrEnum
 from typing import assert_never
@@ -130,13 +131,20 @@ def _flag(c: FlagCriterion, facts: Facts, path: str) -> Outcome:
 
 
 def _region(c: RegionCriterion, facts: Facts, path: str) -> Outcome:
-    inside = any(reference.region_within(facts.region, code) for code in c.codes)
-    names = ", ".join(f"{code} {reference.region_name(code) or ''}".strip() for code in c.codes)
-    own = f"{facts.region} {reference.region_name(facts.region) or ''}".strip()
-    verb, verb_zh = ("is within", "位于") if inside else ("is outside", "不在")
+    inside, reason, reason_zh = _region_words(facts.region, tuple(c.codes))
     return Outcome(path=path, type=c.type, status="pass" if inside else "fail", field="region",
-                   value=facts.region, bound=",".join(c.codes), reason=f"region {own} {verb} {names}",
-                   reason_zh=f"注册地 {own} {verb_zh} {names.replace(', ', '、')} 范围内")
+                   value=facts.region, bound=",".join(c.codes), reason=reason, reason_zh=reason_zh)
+
+
+@functools.lru_cache(maxsize=4096)
+def _region_words(region: str, codes: tuple[str, ...]) -> tuple[bool, str, str]:
+    """Whether the region lies within the codes, in both languages: every regional measure's first rule asks,
+    and naming the places is most of its cost."""
+    inside = any(reference.region_within(region, code) for code in codes)
+    names = ", ".join(f"{code} {reference.region_name(code) or ''}".strip() for code in codes)
+    own = f"{region} {reference.region_name(region) or ''}".strip()
+    verb, verb_zh = ("is within", "位于") if inside else ("is outside", "不在")
+    return inside, f"region {own} {verb} {names}", f"注册地 {own} {verb_zh} {names.replace(', ', '、')} 范围内"
 
 
 def _industry(c: IndustryCriterion, facts: Facts, path: str) -> Outcome:
@@ -269,9 +277,15 @@ def jurisdiction_rule(jurisdiction: Sequence[str]) -> list[Criterion]:
     National measures need no such rule. Kept as a criterion so the scalar and the
     columnar evaluators apply it the same way.
     """
+    return list(_jurisdiction_rule(tuple(jurisdiction)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _jurisdiction_rule(jurisdiction: tuple[str, ...]) -> tuple[Criterion, ...]:
+    """Built once per jurisdiction: every judgement of a regional measure asks for it."""
     if not jurisdiction or reference.NATIONAL in jurisdiction:
-        return []
-    return [RegionCriterion(type="region_in", codes=list(jurisdiction), note="the measure's jurisdiction")]
+        return ()
+    return (RegionCriterion(type="region_in", codes=list(jurisdiction), note="the measure's jurisdiction"),)
 
 
 def evaluate(
@@ -282,7 +296,7 @@ def evaluate(
     With a jurisdiction, its implicit rule comes first, with the path `jurisdiction`.
     `measure` is the measure's code: confirmations and per-scheme declarations name it.
     """
-    outcomes = [evaluate_criterion(rule, facts, "jurisdiction") for rule in jurisdiction_rule(jurisdiction)]
+    outcomes = [evaluate_criterion(rule, facts, "jurisdiction") for rule in _jurisdiction_rule(tuple(jurisdiction))]
     outcomes += [evaluate_criterion(criterion, facts, f"criteria[{i}]", measure)
                  for i, criterion in enumerate(criteria)]
     worst = min((STATUS_OF[outcome.status] for outcome in outcomes), default=Status.passed)

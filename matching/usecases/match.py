@@ -175,11 +175,10 @@ def match(
     else:
         dense = bm25 = np.zeros(len(candidates))
     relevance = fuse(dense, bm25, fusion)
-    picked = snapshot.columns.take(candidates)
-    values = picked.values(facts)
+    values = snapshot.columns.values(facts, candidates)
     value = value_scores(values)
     timely = np.array([TIMELINESS[status_name] for status_name in WINDOW_CODES])[windows[candidates]]
-    specific = picked.specificity(facts.industries)
+    specific = snapshot.columns.specificity(facts.industries, candidates)
     scores = total(relevance, value, timely, specific, weights)
     # Tier first, then score (rounded, so float noise cannot reorder), then code: a stable, total order.
     columns = snapshot.columns
@@ -239,5 +238,5 @@ def best_bundle(snapshot: CatalogueSnapshot, indices: npt.NDArray[np.int64], val
     _, first = np.unique(groups, return_index=True)
     keep = groups < 0
     keep[first[groups[first] >= 0]] = True
-    return Bundle(codes=[snapshot.codes[int(i)] for i in indices[keep]],
+    return Bundle(codes=snapshot.code_array[indices[keep]].tolist(),
                   total_value=round(float(values[keep].sum())))

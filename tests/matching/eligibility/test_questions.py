@@ -477,7 +477,7 @@ def test_the_readme_firms_get_different_questions_on_the_sample_catalogue() -> N
         facts = derive(FirmProfile.model_validate(raw), AS_OF)
         nodes, worst = snapshot.criteria.evaluate_nodes([facts], AS_OF)
         possibly = np.flatnonzero(tiers(worst[:, 0]) == 1)
-        values = snapshot.columns.take(possibly).values(facts)
+        values = snapshot.columns.values(facts, possibly)
         pending = {compiled.codes[int(m)] for compiled, leaves, _ in snapshot.criteria.blocking_nodes(nodes, possibly)
                    for m in compiled.node_measure[leaves]}
         found = ask_next(snapshot, nodes, possibly, values, Prior.default())  # what match asks
