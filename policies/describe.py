@@ -28,9 +28,17 @@ from policies.terms import (
     InKindBenefit,
     InterestSubsidyBenefit,
     PercentageBenefit,
+    TaxBenefit,
     Window,
 )
-from policies.vocabulary import DESIGNATION_NAMES_ZH, FRACTION_FIELDS, NumericField, WindowMode
+from policies.vocabulary import (
+    DESIGNATION_NAMES_ZH,
+    FRACTION_FIELDS,
+    FinancingInstrument,
+    NumericField,
+    TaxRelief,
+    WindowMode,
+)
 
 FIELD_LABELS: dict[NumericField, str] = {
     NumericField.employees: "employees",
@@ -183,7 +191,8 @@ def who_qualifies(criteria: list[Criterion]) -> str:
 def benefit_text(benefit: Benefit) -> str:
     match benefit:
         case FixedBenefit():
-            return ("Up to " if benefit.up_to else "") + money(benefit.amount) + "."
+            years = f" over {benefit.years} years" if benefit.years > 1 else ""
+            return ("Up to " if benefit.up_to else "") + money(benefit.amount) + years + "."
         case PercentageBenefit():
             text = f"{benefit.rate * 100:g}% of {benefit.base.value.replace('_', ' ')}"
             if benefit.cap_per_year:
@@ -194,16 +203,47 @@ def benefit_text(benefit: Benefit) -> str:
                 text += f", capped at {money(benefit.cap)} in all"
             return text + "."
         case InterestSubsidyBenefit():
-            text = f"Interest subsidy of {benefit.rate * 100:g}% a year of the loan"
+            if benefit.share_of_interest is not None:
+                text = f"{benefit.share_of_interest * 100:g}% of the interest paid on the loan"
+            else:
+                text = f"Interest subsidy of {(benefit.rate or 0) * 100:g}% a year of the loan"
             if benefit.cap_per_year:
                 text += f", at most {money(benefit.cap_per_year)} a year"
             return text + (f", for up to {benefit.years} years." if benefit.years > 1 else ".")
         case FinancingBenefit():
-            rate = f" at {benefit.rate * 100:g}% a year" if benefit.rate is not None else ""
-            return f"Financing of up to {money(benefit.max_amount)}{rate}."
+            what = {FinancingInstrument.guarantee: "A guarantee", FinancingInstrument.equity: "Equity investment"
+                    }.get(benefit.instrument or FinancingInstrument.loan, "A loan")
+            if benefit.rate is not None and benefit.instrument is FinancingInstrument.guarantee:
+                terms = f" for a fee of {benefit.rate * 100:g}% a year"
+            elif benefit.rate is not None:
+                terms = f" at {benefit.rate * 100:g}% a year"
+            else:
+                terms = ""
+            term = f" for up to {benefit.years} years" if benefit.years > 1 else ""
+            return f"{what} of up to {money(benefit.max_amount)}{terms}{term}."
+        case TaxBenefit():
+            return tax_text(benefit)
         case InKindBenefit():
             return benefit.description
     assert_never(benefit)
+
+
+def tax_text(benefit: TaxBenefit) -> str:
+    base = benefit.base.value.replace("_", " ")
+    if benefit.base_cap:
+        base = f"{base} up to {money(benefit.base_cap)} a year"
+    match benefit.relief:
+        case TaxRelief.extra_deduction:
+            text = f"An extra deduction of {benefit.rate * 100:g}% of {base} from taxable income"
+        case TaxRelief.reduced_rate:
+            text = f"Income tax at {benefit.rate * 100:g}% instead of 25% on {base}"
+        case TaxRelief.exemption:
+            text = f"{benefit.rate * 100:g}% of {base} exempt from income tax"
+        case TaxRelief.credit:
+            text = f"A credit of {benefit.rate * 100:g}% of {base} against tax owed"
+    if benefit.cap_per_year:
+        text += f", at most {money(benefit.cap_per_year)} of tax a year"
+    return text + (f", for {benefit.years} years." if benefit.years > 1 else ".")
 
 
 def window_text(window: Window) -> str:

@@ -8,9 +8,9 @@ from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from policies.criteria import Criterion
 from policies.reference import IndustryCode, RegionCode
-from policies.terms import Benefit, Window
+from policies.terms import Benefit, FinancingBenefit, Window
 from policies.validation import industries_problem
-from policies.vocabulary import Level, MeasureKind, MeasureStatus
+from policies.vocabulary import FinancingInstrument, Level, MeasureKind, MeasureStatus
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,63}$"
 
@@ -102,6 +102,10 @@ EXAMPLE_MEASURE: dict[str, Any] = {
 }
 
 
+INSTRUMENT_OF_KIND = {MeasureKind.credit_guarantee: FinancingInstrument.guarantee,
+                      MeasureKind.guidance_fund_equity: FinancingInstrument.equity}
+
+
 class MeasureCreate(MeasureFields):
     """A new measure; the fields a catalogue entry cannot do without are required."""
 
@@ -123,6 +127,14 @@ class MeasureCreate(MeasureFields):
     # What is written (created, imported, edited) must not list industries it does not
     # enforce; what was stored before the rule still reads (MeasurePublic turns it off).
     check_industries: ClassVar[bool] = True
+
+    @model_validator(mode="after")
+    def _instrument_from_kind(self) -> Self:
+        """A financing benefit written without its instrument takes the measure's kind's (records before it)."""
+        if isinstance(self.benefit, FinancingBenefit) and self.benefit.instrument is None:
+            self.benefit = self.benefit.model_copy(update={"instrument": INSTRUMENT_OF_KIND.get(
+                self.kind, FinancingInstrument.loan)})
+        return self
 
     @model_validator(mode="after")
     def _industries_enforced(self) -> Self:

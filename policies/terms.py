@@ -5,7 +5,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from policies.vocabulary import BenefitBase, WindowMode
+from policies.vocabulary import BenefitBase, FinancingInstrument, TaxBase, TaxRelief, WindowMode
 
 # Ten trillion yuan: far above any support measure, far below what floats and databases hold.
 MAX_YUAN = 10**13
@@ -18,11 +18,15 @@ class _Benefit(BaseModel):
 
 
 class FixedBenefit(_Benefit):
-    """A lump sum in CNY; `up_to` when the text says 最高/不超过."""
+    """A sum in CNY: exactly `amount` (一次性奖励50万元), or at most it when `up_to` (最高/不超过).
+
+    `years` > 1 when the sum is paid over several years (e.g. 600万元 over 3 years).
+    """
 
     kind: Literal["fixed"]
-    amount: int = Field(gt=0, le=MAX_YUAN, description="CNY (yuan)")
-    up_to: bool = True
+    amount: int = Field(gt=0, le=MAX_YUAN, description="CNY (yuan), over all `years`")
+    up_to: bool = False
+    years: int = Field(default=1, ge=1, le=10)
 
 
 class PercentageBenefit(_Benefit):
@@ -49,10 +53,12 @@ class PercentageBenefit(_Benefit):
 
 
 class InterestSubsidyBenefit(_Benefit):
-    """Interest paid back as a rate on the loan principal (e.g. 1%/yr), capped per year."""
+    """Interest paid back, capped per year: either as a rate on the principal (贴息1个百分点) or as a share
+    of the interest paid (按实际利息的50%贴息); exactly one of `rate` and `share_of_interest`."""
 
     kind: Literal["interest_subsidy"]
-    rate: float = Field(gt=0, le=0.2, description="annual fraction of the principal")
+    rate: float | None = Field(default=None, gt=0, le=0.2, description="annual fraction of the principal")
+    share_of_interest: float | None = Field(default=None, gt=0, le=1, description="fraction of the interest paid")
     cap_per_year: int | None = Field(default=None, gt=0, le=MAX_YUAN, description="CNY per year")
     years: int = Field(default=1, ge=1, le=10)
     min_loan: int | None = Field(default=None, ge=0, le=MAX_YUAN, description="CNY")
@@ -61,15 +67,55 @@ class InterestSubsidyBenefit(_Benefit):
     def ceiling(self) -> int | None:
         return self.cap_per_year * self.years if self.cap_per_year else None
 
+    @model_validator(mode="after")
+    def _one_measure_of_interest(self) -> Self:
+        if (self.rate is None) == (self.share_of_interest is None):
+            raise ValueError("give exactly one of rate (of the principal) and share_of_interest (of the interest paid)")
+        return self
+
 
 class FinancingBenefit(_Benefit):
-    """Access to money rather than money given: a loan, guarantee or equity up to a ceiling."""
+    """Access to money rather than money given: a loan, guarantee or equity up to a ceiling.
+
+    Worth to the firm what it saves: a loan the interest below the market rate, a
+    guarantee the fee below the market fee, over `years`; equity is an investment
+    the firm pays for with shares, not income. When a record leaves `instrument`
+    out, the measure's kind gives it (`schemas.MeasureCreate`).
+    """
 
     kind: Literal["financing"]
+    instrument: FinancingInstrument | None = None
     max_amount: int = Field(gt=0, le=MAX_YUAN, description="largest loan, guarantee or investment, CNY")
     rate: float | None = Field(
         default=None, ge=0, le=0.3, description="loan rate or guarantee fee, annual fraction"
     )
+    years: int = Field(default=1, ge=1, le=10, description="term of the loan or guarantee")
+
+
+class TaxBenefit(_Benefit):
+    """Tax not paid: valued at the firm's own income-tax rate, and nothing this year for a loss-making firm.
+
+    `rate` reads by `relief`: `extra_deduction`, the extra share of the base deducted
+    (1.0 for 100% 加计扣除); `reduced_rate`, the rate paid instead of 25% (0.15 for a
+    high-tech enterprise); `exemption`, the share of the base exempt; `credit`, the
+    share of the base credited against tax (0.05 of creditable input VAT).
+    """
+
+    kind: Literal["tax"]
+    relief: TaxRelief
+    rate: float = Field(gt=0, le=5)
+    base: TaxBase
+    base_cap: int | None = Field(default=None, gt=0, le=MAX_YUAN, description="the part of the base covered, CNY a year")
+    cap_per_year: int | None = Field(default=None, gt=0, le=MAX_YUAN, description="CNY of tax a year")
+    years: int = Field(default=1, ge=1, le=10)
+
+    @model_validator(mode="after")
+    def _rate_reads(self) -> Self:
+        if self.relief is TaxRelief.reduced_rate and not self.rate < 0.25:
+            raise ValueError("a reduced_rate is the income-tax rate paid instead of 25%, so below 0.25")
+        if self.relief is TaxRelief.reduced_rate and self.base is not TaxBase.taxable_income:
+            raise ValueError("a reduced_rate applies to taxable_income")
+        return self
 
 
 class InKindBenefit(_Benefit):
@@ -81,7 +127,7 @@ class InKindBenefit(_Benefit):
 
 
 Benefit = Annotated[
-    FixedBenefit | PercentageBenefit | InterestSubsidyBenefit | FinancingBenefit | InKindBenefit,
+    FixedBenefit | PercentageBenefit | InterestSubsidyBenefit | FinancingBenefit | TaxBenefit | InKindBenefit,
     Field(discriminator="kind"),
 ]
 

@@ -197,6 +197,33 @@ class BenefitBase(StrEnum):
     guarantee_fee = "guarantee_fee"
 
 
+class FinancingInstrument(StrEnum):
+    """What a financing measure gives access to."""
+
+    loan = "loan"
+    guarantee = "guarantee"
+    equity = "equity"
+
+
+class TaxRelief(StrEnum):
+    """How a tax measure lowers the tax paid (`terms.TaxBenefit`)."""
+
+    extra_deduction = "extra_deduction"  # 加计扣除: more of the base is deducted from taxable income
+    reduced_rate = "reduced_rate"  # 减按15%/5%征收: a lower income-tax rate
+    exemption = "exemption"  # 免征/减半: part of an income is not taxed
+    credit = "credit"  # 加计抵减: a share of the base is credited against tax owed
+
+
+class TaxBase(StrEnum):
+    """What a tax relief is a share of."""
+
+    rd_expense = "rd_expense"
+    taxable_income = "taxable_income"
+    tech_transfer_income = "tech_transfer_income"
+    input_vat = "input_vat"
+    land_use_tax = "land_use_tax"
+
+
 class WindowMode(StrEnum):
     rolling = "rolling"  # open all year while the measure is in force
     batch = "batch"  # one call with opening and closing dates
