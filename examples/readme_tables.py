@@ -33,11 +33,21 @@ WINDOWS = {"open": "open", "closing_soon": "closing soon", "not_yet_open": "not 
 
 
 def _amount(item: dict[str, Any]) -> str:
+    """A point where the base is known; else the range and the prior the ranking reads; named by its kind."""
     benefit = item["estimated_benefit"]
-    if benefit["amount"] is None:
-        return "—"
-    shown = f"{benefit['amount']:,}"
-    return f"{shown} (financing)" if benefit["kind"] == "financing" else shown
+    if benefit["kind"] == "equity":
+        return f"equity up to {benefit['principal']:,} (not income)"
+    if benefit["amount"] is not None:
+        shown = f"{benefit['amount']:,}"
+    elif benefit["high"] is not None:
+        shown = f"{benefit['low'] or 0:,}–{benefit['high']:,}, ≈ {benefit['expected']:,}"
+    else:
+        shown = f"≈ {benefit['expected']:,}" if benefit["expected"] else "—"
+    suffix = {"tax_saved": " tax saved", "interest_saved": " interest saved", "fee_saved": " fee saved"}.get(
+        benefit["kind"], "")
+    if benefit.get("principal") and benefit["kind"] in ("interest_saved", "fee_saved"):
+        suffix += f" on {benefit['principal']:,}"
+    return shown + suffix
 
 
 def section(client: TestClient, portal: dict[str, str], slug: str) -> str:

@@ -17,29 +17,84 @@ import numpy.typing as npt
 
 from matching.catalogue.view import MeasureView
 from matching.firm.facts import Facts
-from matching.ranking.benefit import ASSUMED_LOAN_RATE, FINANCING_WEIGHT
+from matching.ranking import priors
+from matching.ranking.benefit import (
+    HIGH_TECH_TAX_RATE,
+    MARKET_LOAN_RATE,
+    SMALL_LOW_PROFIT_ASSETS,
+    SMALL_LOW_PROFIT_INCOME,
+    SMALL_LOW_PROFIT_RATE,
+    SMALL_LOW_PROFIT_STAFF,
+    STANDARD_TAX_RATE,
+    financing_spread,
+)
 from matching.ranking.fusion import LEVEL_SPECIFICITY
 from matching.ranking.windows import WindowStatus
 from policies import reference
 from policies.criteria import AllOfCriterion, AnyOfCriterion, Criterion, DesignationCriterion
-from policies.terms import FinancingBenefit, FixedBenefit, InKindBenefit, InterestSubsidyBenefit, PercentageBenefit
-from policies.vocabulary import BenefitBase, Designation, Level, MeasureKind, NumericField, WindowMode
+from policies.terms import (
+    FinancingBenefit,
+    FixedBenefit,
+    InKindBenefit,
+    InterestSubsidyBenefit,
+    PercentageBenefit,
+    TaxBenefit,
+)
+from policies.vocabulary import (
+    BenefitBase,
+    Designation,
+    Level,
+    MeasureKind,
+    NumericField,
+    SizeClass,
+    TaxBase,
+    TaxRelief,
+    WindowMode,
+)
 
 Floats = npt.NDArray[np.float64]
 KINDS = list(MeasureKind)
 LEVELS = list(Level)
 WINDOW_CODES: tuple[WindowStatus, ...] = ("closed", "not_yet_open", "automatic", "closing_soon", "open")
 _LOW, _HIGH = -(2**40), 2**40
-_FIXED, _PERCENT, _INTEREST, _FINANCING, _IN_KIND = range(5)
+_FIXED, _PERCENT, _INTEREST, _FINANCING, _IN_KIND, _DEDUCTION, _REDUCED_RATE, _OTHER_TAX = range(8)
 # Which fact a percentage is taken of: 0 R&D expense, 1 planned investment, 2 interest on the loan, 3 none known.
 _BASES = {
     BenefitBase.rd_expense: 0, BenefitBase.investment: 1, BenefitBase.equipment_purchase: 1,
     BenefitBase.interest_paid: 2,
 }
+_PRIOR_FIELDS = (NumericField.rd_expense, NumericField.planned_investment, NumericField.loan_need,
+                 priors.TAXABLE_INCOME)
+# Size classes by prior row: 0 small (and micro), 1 medium (and large), 2 unknown.
+_PRIOR_ROW = {SizeClass.micro: 0, SizeClass.small: 0, SizeClass.medium: 1, SizeClass.large: 1}
+_PRIORS = np.array([[priors.prior(field, size) for field in _PRIOR_FIELDS]
+                    for size in (SizeClass.small, SizeClass.medium, None)], dtype=np.float64)
+
+# The firm facts a benefit's value reads, in the order `_value` reads them, before the two
+# columns `firm_inputs` adds: holds a high-tech certificate (0/1) and the prior row.
+BASE_FIELDS = (NumericField.rd_expense, NumericField.planned_investment, NumericField.loan_need,
+               NumericField.operating_revenue, NumericField.net_profit_margin, NumericField.employees,
+               NumericField.total_assets)
 
 
-# The firm facts a benefit can be a share of, in the order `_value` reads them.
-BASE_FIELDS = (NumericField.rd_expense, NumericField.planned_investment, NumericField.loan_need)
+# Prior row by size class number (`list(SizeClass)` order, as FirmColumns numbers them); -1, unknown, reads the last.
+_ROW_OF_SIZE = np.array([_PRIOR_ROW[size] for size in SizeClass] + [2], dtype=np.float64)
+
+
+def firm_inputs(numbers: Floats, high_tech: npt.NDArray[np.bool_], sizes: npt.NDArray[np.int8]) -> Floats:
+    """Firms × what `_value` reads: BASE_FIELDS (NaN when unknown), the high-tech flag, the prior row.
+
+    `sizes` numbers each firm's size class in `list(SizeClass)` order, -1 when unknown.
+    """
+    return np.column_stack([numbers, high_tech.astype(np.float64), _ROW_OF_SIZE[sizes]])
+
+
+def facts_inputs(facts: Facts) -> Floats:
+    """`firm_inputs` for one firm."""
+    numbers = np.array([[_nan_if_none(facts.numbers[field]) for field in BASE_FIELDS]])
+    size = -1 if facts.size_class is None else list(SizeClass).index(facts.size_class)
+    return firm_inputs(numbers, np.array([Designation.high_tech_enterprise in facts.designations]),
+                       np.array([size], dtype=np.int8))
 
 
 def _capped(value: Floats, cap: Floats) -> Floats:
@@ -70,6 +125,7 @@ class MeasureColumns:
     cap_per_year: Floats
     years: Floats
     minimum: Floats  # min_base or min_loan
+    flag: Floats  # a fixed sum's up_to; a tax relief's base being an income (1.0 or 0.0)
     group: npt.NDArray[np.int64]  # exclusivity group number, -1 for none
     headline: Floats  # the amount a person reads first: the sum, cap or ceiling; NaN when none
     requires: dict[Designation, npt.NDArray[np.bool_]]  # measures whose criteria ask for the title held
@@ -84,7 +140,8 @@ class MeasureColumns:
         n = len(views)
         opens = np.full(n, _LOW, dtype=np.int64)
         closes = np.full(n, _HIGH, dtype=np.int64)
-        columns: dict[str, list[float]] = {k: [] for k in ("amount", "rate", "cap", "cap_per_year", "years", "minimum")}
+        columns: dict[str, list[float]] = {k: [] for k in ("amount", "rate", "cap", "cap_per_year", "years", "minimum",
+                                                            "flag")}
         types: list[int] = []
         bases: list[int] = []
         for i, view in enumerate(views):
@@ -134,7 +191,7 @@ class MeasureColumns:
             place_codes=np.array([code for _, code in places], dtype=np.int64),
             place_measure=np.array([i for i, _ in places], dtype=np.int64),
             amount=floats("amount"), rate=floats("rate"), cap=floats("cap"), cap_per_year=floats("cap_per_year"),
-            years=floats("years"), minimum=floats("minimum"),
+            years=floats("years"), minimum=floats("minimum"), flag=floats("flag"),
         )
 
     def window_codes(self, day: int, soon_days: int) -> npt.NDArray[np.int8]:
@@ -180,40 +237,88 @@ class MeasureColumns:
     def values(self, facts: Facts, subset: npt.NDArray[np.int64] | None = None) -> Floats:
         """The ranking value of each measure (or of those at `subset`, in that order) for this firm,
         as `benefit.ranking_value(benefit.estimate(...))`."""
-        numbers = facts.numbers
-        firm = np.array([[_nan_if_none(numbers[field]) for field in BASE_FIELDS]])
-        row: Floats = self._value(np.arange(len(self.kind)) if subset is None else subset, firm)[0]
+        row: Floats = self._value(np.arange(len(self.kind)) if subset is None else subset, facts_inputs(facts))[0]
         return row
 
-    def firm_values(self, index: int, bases: Floats) -> Floats:
-        """Measure `index`'s ranking value for each of many firms: reverse matching ranks firms by it.
-
-        `bases` holds each firm's BASE_FIELDS, one row per firm (NaN when unknown).
-        """
-        return self._value(np.array([index]), bases)[:, 0]
+    def firm_values(self, index: int, firms: Floats) -> Floats:
+        """Measure `index`'s ranking value for each of many firms (`firm_inputs` rows): reverse matching ranks by it."""
+        return self._value(np.array([index]), firms)[:, 0]
 
     def _value(self, measures: npt.NDArray[np.int64], firms: Floats) -> Floats:
-        """Firms × measures: the one formula behind both directions, broadcasting a firm axis over a measure axis."""
-        loan = firms[:, 2:3]
-        by_base = np.concatenate([firms[:, 0:2], loan * ASSUMED_LOAN_RATE, np.full_like(loan, np.nan)], axis=1)
+        """Firms × measures: `benefit.estimate(...).expected`, the one formula behind both directions.
+
+        Each branch repeats the scalar module's arithmetic in its order, so the two agree to
+        the yuan (tests/matching/catalogue/test_columns.py holds them to it).
+        """
+        rd, investment, loan, revenue, margin, staff, assets = (firms[:, i:i + 1] for i in range(7))
+        high_tech = firms[:, 7:8] > 0
+        prior = _PRIORS[firms[:, 8].astype(np.int64)]  # firms × (rd, investment, loan, taxable income)
         kind, amount = self.benefit_type[measures], self.amount[measures]
         rate, cap, cap_per_year = self.rate[measures], self.cap[measures], self.cap_per_year[measures]
-        years, minimum = self.years[measures], self.minimum[measures]
+        years, minimum, flag = self.years[measures], self.minimum[measures], self.flag[measures]
+        base_index = self.base[measures]
         with np.errstate(invalid="ignore"):
-            base = by_base[:, self.base[measures]]
+            fixed = np.where(flag > 0, amount / 2, amount)
+            # Percentages of a profile fact: the fact, else its prior; of anything else: the range's midpoint.
+            by_base = np.concatenate([rd, investment, loan * MARKET_LOAN_RATE, np.full_like(rd, np.nan)], axis=1)
+            guessed = np.concatenate([prior[:, 0:2], prior[:, 2:3] * MARKET_LOAN_RATE,
+                                      np.full_like(rd, np.nan)], axis=1)
+            base = by_base[:, base_index]
+            known_pct = np.where(~np.isnan(minimum) & (base < minimum), 0.0,
+                                 _capped(_capped(rate * base, cap_per_year) * years, cap))
+            prior_pct = _capped(_capped(rate * guessed[:, base_index], cap_per_year) * years, cap)
             ceiling = np.where(~np.isnan(cap), cap, cap_per_year * years)
-            per_year = _capped(rate * base, cap_per_year)
-            total = _capped(per_year * years, cap)
-            known = np.where(~np.isnan(minimum) & (base < minimum), 0.0, np.round(total))
-            percentage = np.where(np.isnan(base), np.nan_to_num(ceiling, nan=0.0), known)
-            owed = np.where(~np.isnan(minimum) & (loan < minimum), 0.0, np.round(_capped(rate * loan, cap_per_year) * years))
-            interest = np.where(np.isnan(loan), np.nan_to_num(cap_per_year * years, nan=0.0), owed)
-            financing = np.round(np.where(np.isnan(loan), amount, np.minimum(loan, amount))) * FINANCING_WEIGHT
-            return np.select(
-                [kind == _FIXED, kind == _PERCENT, kind == _INTEREST, kind == _FINANCING],
-                [np.broadcast_to(amount, base.shape), percentage, interest, financing],
+            midpoint = np.nan_to_num(ceiling / 2, nan=0.0)
+            percentage = np.where(~np.isnan(base), known_pct, np.where(base_index < 3, prior_pct, midpoint))
+            # Interest subsidies: `rate` is per yuan of loan a year.
+            owed = np.where(~np.isnan(minimum) & (loan < minimum), 0.0, _capped(rate * loan, cap_per_year) * years)
+            interest = np.where(np.isnan(loan), _capped(rate * prior[:, 2:3], cap_per_year) * years, owed)
+            # Financing: `rate` is the spread saved against the market, `amount` the largest principal.
+            principal = np.where(np.isnan(loan), np.minimum(prior[:, 2:3], amount), np.minimum(loan, amount))
+            financing = principal * rate * years
+            taxes = self._tax(kind, rate, cap, cap_per_year, years, flag, rd, revenue, margin, staff, assets,
+                              high_tech, prior)
+            value = np.select(
+                [kind == _FIXED, kind == _PERCENT, kind == _INTEREST, kind == _FINANCING, kind >= _DEDUCTION],
+                [np.broadcast_to(fixed, base.shape), percentage, interest, financing, taxes],
                 default=np.broadcast_to(np.nan_to_num(amount, nan=0.0), base.shape),
             )
+        return np.round(value)
+
+    @staticmethod
+    def _tax(kind: npt.NDArray[np.int8], rate: Floats, cap: Floats, cap_per_year: Floats, years: Floats,
+             on_income: Floats, rd: Floats, revenue: Floats, margin: Floats, staff: Floats, assets: Floats,
+             high_tech: npt.NDArray[np.bool_], prior: Floats) -> Floats:
+        """Tax saved, as `benefit.tax_position` and the tax branches of `benefit.estimate` reckon it."""
+        income = revenue * margin
+        small = ((income <= SMALL_LOW_PROFIT_INCOME) & (staff <= SMALL_LOW_PROFIT_STAFF)
+                 & (assets <= SMALL_LOW_PROFIT_ASSETS))
+        firm_rate = np.where(high_tech, HIGH_TECH_TAX_RATE,
+                             np.where(np.isnan(income), np.nan, np.where(small, SMALL_LOW_PROFIT_RATE,
+                                                                          STANDARD_TAX_RATE)))
+        loss = income < 0
+        top_rate = np.where(np.isnan(firm_rate), STANDARD_TAX_RATE, firm_rate)
+        # Extra deductions of R&D expense.
+        used = np.minimum(rate * rd, income)
+        exact = _capped(used * firm_rate, cap_per_year) * years
+        spend_known = rate * rd * top_rate * years / 2
+        spend_unknown = rate * prior[:, 0:1] * top_rate / 2
+        deduction = np.where(~np.isnan(rd) & ~np.isnan(income) & ~np.isnan(firm_rate), exact,
+                             np.where(np.isnan(rd), spend_unknown, spend_known))
+        # Reduced rates on taxable income, up to `cap` of it.
+        gap = STANDARD_TAX_RATE - rate
+        def covered(base: Floats) -> Floats:
+            return np.where(np.isnan(cap), base, np.minimum(base, cap))
+        reduced = np.where(np.isnan(income), _capped(gap * covered(prior[:, 3:4]), cap_per_year) * years,
+                           _capped(gap * covered(income), cap_per_year) * years)
+        # Exemptions and credits on bases no profile holds: the midpoint of what `cap` of the base is worth.
+        per_year = rate * cap * np.where(on_income > 0, STANDARD_TAX_RATE, 1.0)
+        per_year = np.where(np.isnan(cap_per_year), per_year,
+                            np.where(np.isnan(per_year), cap_per_year, np.minimum(per_year, cap_per_year)))
+        other = np.nan_to_num(per_year * years / 2, nan=0.0)
+        by_relief = np.select([kind == _DEDUCTION, kind == _REDUCED_RATE], [deduction, reduced], default=other)
+        lost = loss & ((kind == _DEDUCTION) | (kind == _REDUCED_RATE) | (on_income > 0))
+        return np.where(lost, 0.0, by_relief)
 
     @cached_property
     def _industry_rows(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -246,21 +351,31 @@ class MeasureColumns:
 
 def _benefit_row(view: MeasureView) -> tuple[int, dict[str, float], int]:
     benefit = view.benefit
-    row = {"amount": np.nan, "rate": np.nan, "cap": np.nan, "cap_per_year": np.nan, "years": 1.0, "minimum": np.nan}
+    row = {"amount": np.nan, "rate": np.nan, "cap": np.nan, "cap_per_year": np.nan, "years": 1.0, "minimum": np.nan,
+           "flag": 0.0}
     if isinstance(benefit, FixedBenefit):
-        return _FIXED, row | {"amount": float(benefit.amount)}, 3
+        return _FIXED, row | {"amount": float(benefit.amount), "flag": float(benefit.up_to)}, 3
     if isinstance(benefit, PercentageBenefit):
         return _PERCENT, row | {
             "rate": benefit.rate, "cap": _nan_if_none(benefit.cap), "cap_per_year": _nan_if_none(benefit.cap_per_year),
             "years": float(benefit.years), "minimum": _nan_if_none(benefit.min_base),
         }, _BASES.get(benefit.base, 3)
     if isinstance(benefit, InterestSubsidyBenefit):
+        per_yuan = (benefit.share_of_interest * MARKET_LOAN_RATE if benefit.share_of_interest is not None
+                    else benefit.rate or 0.0)
         return _INTEREST, row | {
-            "rate": benefit.rate, "cap_per_year": _nan_if_none(benefit.cap_per_year), "years": float(benefit.years),
+            "rate": per_yuan, "cap_per_year": _nan_if_none(benefit.cap_per_year), "years": float(benefit.years),
             "minimum": _nan_if_none(benefit.min_loan),
         }, 3
     if isinstance(benefit, FinancingBenefit):
-        return _FINANCING, row | {"amount": float(benefit.max_amount)}, 3
+        return _FINANCING, row | {"amount": float(benefit.max_amount), "rate": financing_spread(benefit),
+                                  "years": float(benefit.years)}, 3
+    if isinstance(benefit, TaxBenefit):
+        kind = {TaxRelief.extra_deduction: _DEDUCTION, TaxRelief.reduced_rate: _REDUCED_RATE}.get(
+            benefit.relief, _OTHER_TAX)
+        return kind, row | {"rate": benefit.rate, "cap": _nan_if_none(benefit.base_cap),
+                            "cap_per_year": _nan_if_none(benefit.cap_per_year), "years": float(benefit.years),
+                            "flag": float(benefit.base is TaxBase.tech_transfer_income)}, 3
     if isinstance(benefit, InKindBenefit):
         return _IN_KIND, row | {"amount": _nan_if_none(benefit.estimated_value)}, 3
     assert_never(benefit)
@@ -287,4 +402,6 @@ def _headline(view: MeasureView) -> float:
         return _nan_if_none(benefit.ceiling)
     if isinstance(benefit, FinancingBenefit):
         return float(benefit.max_amount)
+    if isinstance(benefit, TaxBenefit):
+        return np.nan
     return _nan_if_none(benefit.estimated_value)

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, Field, ValidationError
 
-from matching.catalogue.columns import BASE_FIELDS, MeasureColumns
+from matching.catalogue.columns import BASE_FIELDS, MeasureColumns, firm_inputs
 from matching.catalogue.verdict import ToConfirm, judge
 from matching.catalogue.view import MeasureView
 from matching.eligibility.columnar import CompiledCriteria, FirmColumns, tiers
@@ -23,6 +23,7 @@ from matching.firm.profile import FirmProfile
 from matching.ranking.benefit import Estimate
 from matching.reverse.population import Population
 from policies.criteria import NumericCriterion
+from policies.vocabulary import Designation
 
 TIERS = {Verdict.eligible: 0, Verdict.possibly_eligible: 1, Verdict.ineligible: 2}  # the order results come in
 
@@ -61,7 +62,9 @@ def verdicts_for(view: MeasureView, columns: FirmColumns, as_of: dt.date) -> npt
 
 def firm_values(view: MeasureView, columns: FirmColumns) -> npt.NDArray[np.float64]:
     """The measure's ranking value for every firm, as `ranking_value(estimate(...))` gives it for one."""
-    return MeasureColumns.from_views([view]).firm_values(0, columns.numbers_of(BASE_FIELDS))
+    high_tech = columns.held[:, list(Designation).index(Designation.high_tech_enterprise)]
+    return MeasureColumns.from_views([view]).firm_values(
+        0, firm_inputs(columns.numbers_of(BASE_FIELDS), high_tech, columns.size))
 
 
 RELEVANCE_DECIMALS = 6  # relevance is rounded before it orders firms, so equal texts tie exactly

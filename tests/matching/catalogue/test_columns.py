@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.catalogue.columns import BASE_FIELDS, WINDOW_CODES, MeasureColumns
+from matching.catalogue.columns import WINDOW_CODES, MeasureColumns, facts_inputs
 from matching.catalogue.view import MeasureView
 from matching.eligibility.columnar import CompiledCriteria, FirmColumns
 from matching.eligibility.rules import Verdict, decisive, evaluate
@@ -22,31 +22,61 @@ from policies.terms import (
     InKindBenefit,
     InterestSubsidyBenefit,
     PercentageBenefit,
+    TaxBenefit,
     Window,
 )
-from policies.vocabulary import BenefitBase, Level, MeasureKind, NumericField, WindowMode
+from policies.vocabulary import (
+    BenefitBase,
+    Designation,
+    FinancingInstrument,
+    Level,
+    MeasureKind,
+    NumericField,
+    TaxBase,
+    TaxRelief,
+    WindowMode,
+)
 from tests.matching.strategies import CODES, criteria, facts
 
 DAYS = st.sampled_from([None, dt.date(2026, 1, 1), dt.date(2026, 11, 22), dt.date(2026, 12, 10),
                         dt.date(2026, 12, 31), dt.date(2027, 3, 1)])
 MONEY = st.sampled_from([None, 1, 100_000, 350_000, 1_000_000, 20_000_000])
+MARGINS = st.sampled_from([None, -0.2, 0.0, 0.03, 0.12])
+ASSETS = st.sampled_from([None, 8_000_000, 60_000_000])
+
+
+def with_money(firm: Facts, high_tech: bool, **numbers: float | None) -> Facts:
+    """A drawn firm with the facts a benefit's value reads set: bases, profit, assets, a high-tech title."""
+    held = dict(firm.designations) | ({Designation.high_tech_enterprise: None} if high_tech else {})
+    return Facts(**(vars(firm) | {"numbers": dict(firm.numbers) | {NumericField(k): v for k, v in numbers.items()},
+                                  "designations": held}))
 RATES = st.sampled_from([0.01, 0.1, 0.3, 1.5])
 
 
 def benefits() -> st.SearchStrategy[Benefit]:
     return st.one_of(
-        st.builds(lambda a, u: FixedBenefit(kind="fixed", amount=a, up_to=u), st.sampled_from([1, 200_000]),
-                  st.booleans()),
+        st.builds(lambda a, u, y: FixedBenefit(kind="fixed", amount=a, up_to=u, years=y),
+                  st.sampled_from([1, 200_000, 999_999]), st.booleans(), st.integers(1, 3)),
         st.builds(
             lambda r, b, cap, cpy, years, mb: PercentageBenefit(
                 kind="percentage", rate=r, base=b, cap=cap if not (cap and cpy and cpy > cap) else None,
                 cap_per_year=cpy, years=years, min_base=mb),
             RATES, st.sampled_from(list(BenefitBase)), MONEY, MONEY, st.integers(1, 3), MONEY,
         ),
-        st.builds(lambda r, cpy, years, ml: InterestSubsidyBenefit(
-            kind="interest_subsidy", rate=r / 10, cap_per_year=cpy, years=years, min_loan=ml),
-            RATES, MONEY, st.integers(1, 3), MONEY),
-        st.builds(lambda m: FinancingBenefit(kind="financing", max_amount=m), st.sampled_from([5_000_000, 30_000_000])),
+        st.builds(lambda r, share, cpy, years, ml: InterestSubsidyBenefit(
+            kind="interest_subsidy", rate=None if share else r / 10, share_of_interest=min(r, 1.0) if share else None,
+            cap_per_year=cpy, years=years, min_loan=ml),
+            RATES, st.booleans(), MONEY, st.integers(1, 3), MONEY),
+        st.builds(lambda m, instrument, r, years: FinancingBenefit(kind="financing", max_amount=m,
+                                                                   instrument=instrument, rate=r, years=years),
+                  st.sampled_from([5_000_000, 30_000_000]), st.none() | st.sampled_from(list(FinancingInstrument)),
+                  st.sampled_from([None, 0.008, 0.028, 0.05]), st.integers(1, 3)),
+        st.builds(lambda relief, rate, base, base_cap, cpy, years: TaxBenefit(
+            kind="tax", relief=relief, rate=min(rate, 0.2) if relief is TaxRelief.reduced_rate else rate,
+            base=TaxBase.taxable_income if relief is TaxRelief.reduced_rate else base,
+            base_cap=base_cap, cap_per_year=cpy, years=years),
+            st.sampled_from(list(TaxRelief)), st.sampled_from([0.05, 0.15, 1.0, 1.2]), st.sampled_from(list(TaxBase)),
+            MONEY, MONEY, st.integers(1, 2)),
         st.builds(lambda v: InKindBenefit(kind="in_kind", description="A free service", estimated_value=v), MONEY),
     )
 
@@ -71,12 +101,13 @@ def views(draw: st.DrawFn) -> MeasureView:
 
 @settings(max_examples=150, deadline=None)
 @given(catalogue=st.lists(views(), min_size=1, max_size=8), firm=facts(),
-       loan=MONEY, rd=MONEY, invest=MONEY, soon=st.sampled_from([0, 14, 30]))
+       loan=MONEY, rd=MONEY, invest=MONEY, margin=MARGINS, assets=ASSETS, high_tech=st.booleans(),
+       soon=st.sampled_from([0, 14, 30]))
 def test_columns_agree_with_the_references(catalogue: list[MeasureView], firm: Facts, loan: int | None,
-                                           rd: int | None, invest: int | None, soon: int) -> None:
-    numbers = dict(firm.numbers) | {NumericField.loan_need: loan, NumericField.rd_expense: rd,
-                                    NumericField.planned_investment: invest}
-    firm = Facts(**(vars(firm) | {"numbers": numbers}))
+                                           rd: int | None, invest: int | None, margin: float | None,
+                                           assets: int | None, high_tech: bool, soon: int) -> None:
+    firm = with_money(firm, high_tech, loan_need=loan, rd_expense=rd, planned_investment=invest,
+                      net_profit_margin=margin, total_assets=assets)
     columns = MeasureColumns.from_views(catalogue)
     codes = columns.window_codes(firm.as_of.toordinal(), soon)
     values = columns.values(firm)
@@ -105,16 +136,16 @@ def test_blocking_matches_the_scalar_missing_and_unconfirmed(catalogue: list[lis
 
 @settings(max_examples=150, deadline=None)
 @given(catalogue=st.lists(views(), min_size=1, max_size=4), firms=st.lists(facts(), min_size=1, max_size=5),
-       loans=st.lists(MONEY, min_size=5, max_size=5), rds=st.lists(MONEY, min_size=5, max_size=5))
+       loans=st.lists(MONEY, min_size=5, max_size=5), rds=st.lists(MONEY, min_size=5, max_size=5),
+       margins=st.lists(MARGINS, min_size=5, max_size=5), high_tech=st.lists(st.booleans(), min_size=5, max_size=5))
 def test_values_per_firm_agree_with_the_reference(catalogue: list[MeasureView], firms: list[Facts],
-                                                  loans: list[int | None], rds: list[int | None]) -> None:
+                                                  loans: list[int | None], rds: list[int | None],
+                                                  margins: list[float | None], high_tech: list[bool]) -> None:
     """Reverse matching ranks many firms by one measure's value: the same figure the scalar estimate gives."""
-    firms = [Facts(**(vars(firm) | {"numbers": dict(firm.numbers) | {NumericField.loan_need: loan,
-                                                                     NumericField.rd_expense: rd}}))
-             for firm, loan, rd in zip(firms, loans, rds, strict=False)]
+    firms = [with_money(firm, tech, loan_need=loan, rd_expense=rd, net_profit_margin=margin)
+             for firm, loan, rd, margin, tech in zip(firms, loans, rds, margins, high_tech, strict=False)]
     columns = MeasureColumns.from_views(catalogue)
-    bases = np.array([[np.nan if firm.numbers[f] is None else float(firm.numbers[f]) for f in BASE_FIELDS]
-                      for firm in firms])
+    inputs = np.vstack([facts_inputs(firm) for firm in firms])
     for index, view in enumerate(catalogue):
-        values = columns.firm_values(index, bases)
+        values = columns.firm_values(index, inputs)
         assert list(values) == [ranking_value(estimate(view.benefit, firm)) for firm in firms]

@@ -6,7 +6,7 @@ Seven firms written by hand (tests/matching/handmade.py for the measure), each v
 |----|---------|-----------------|-----------------|-------|---------------------|------------------|
 | 1  | ningbo  | Yinzhou         | 3M / 60M (5%)   | 120   | eligible            | 300,000          |
 | 2  | ningbo  | Yinzhou         | 8M / 100M (8%)  | 200   | eligible            | 500,000 (capped) |
-| 3  | ningbo  | Yinzhou         | unknown / 60M   | 120   | possibly eligible   | 500,000 (the cap)|
+| 3  | ningbo  | Yinzhou         | unknown / 60M   | 120   | possibly eligible   | 0–500,000, expected 500,000 (prior) |
 | 4  | ningbo  | Yinzhou         | 3M / 60M        | 800   | ineligible (staff)  |                  |
 | 5  | park    | Haishu (Ningbo) | 2M / 40M (5%)   | 90    | eligible            | 200,000          |
 | 6  | chengdu | Jinjiang        | 1M / 60M (1.7%) | 900   | ineligible (3 ways) |                  |
@@ -72,7 +72,10 @@ def test_eligible_firms_by_value_then_relevance_before_a_possibly_eligible_one_w
     found = _candidates()
     assert [item.firm_id for item in found.items] == ORDER
     assert [item.verdict for item in found.items] == [Verdict.eligible] * 4 + [Verdict.possibly_eligible]
-    assert [item.estimated_benefit.amount for item in found.items] == [500_000, 300_000, 300_000, 200_000, 500_000]
+    assert [item.estimated_benefit.amount for item in found.items] == [500_000, 300_000, 300_000, 200_000, None]
+    # Firm 3's R&D spend is unknown: a range up to the cap, ranked on the small firms' median R&D (6.1 m × 10%).
+    unknown = found.items[4].estimated_benefit
+    assert (unknown.low, unknown.high, unknown.expected, unknown.settle) == (0, 500_000, 500_000, ["rd_expense"])
     seven, one = found.items[1], found.items[2]
     assert seven.relevance > one.relevance  # the only thing that separates them
     assert found.counts == {Verdict.eligible: 4, Verdict.possibly_eligible: 1, Verdict.ineligible: 2}
@@ -83,7 +86,8 @@ def test_each_candidate_says_who_it_is_and_what_is_missing() -> None:
     items = {item.firm_id: item for item in _candidates().items}
     assert (items[5].name, items[5].region, items[5].external_ref) == ("宁波海曙五号精密机械有限公司", "330203", "crm-5")
     assert items[3].missing == ["rd_ratio"]  # R&D spend unknown: the ratio cannot be derived
-    assert items[3].estimated_benefit.capped and items[2].estimated_benefit.capped and not items[1].estimated_benefit.capped
+    assert items[2].estimated_benefit.capped and not items[1].estimated_benefit.capped
+    assert items[3].estimated_benefit.amount is None  # a range, not the cap standing in
     assert all(item.missing == [] for firm_id, item in items.items() if firm_id != 3)
 
 
