@@ -21,10 +21,10 @@ from api.middleware import Plumbing
 from api.ratelimit import VerifiedKeys
 from api.routes import api_router, health
 from api.routes.transfer import MAX_IMPORT_BYTES
-from matching.config import MatchingSettings, get_matching_settings
+from matching.config import get_matching_settings
 from matching.notifications.delivery import DeliveryPolicy
 from matching.notifications.dispatcher import Dispatcher, run_once
-from matching.ranking.fusion import Fusion, Weights
+from matching.ranking.fusion import Fusion
 from matching.store.catalogue import CatalogueHolder
 from matching.store.population import PopulationHolder
 from matching.text.embeddings import Encoder
@@ -45,13 +45,6 @@ class State(TypedDict):
     verified_keys: VerifiedKeys
     database_identity: str
     delivery_policy: DeliveryPolicy
-
-
-def _weights(settings: MatchingSettings) -> Weights:
-    return Weights(
-        relevance=settings.weight_relevance, value=settings.weight_value,
-        timeliness=settings.weight_timeliness, specificity=settings.weight_specificity,
-    )
 
 
 def create_app(
@@ -86,7 +79,7 @@ def create_app(
             holder.current(session)  # embed and index before the first request, not during it
         tokenize("专精特新")  # jieba loads its dictionary (over a second) now, not in the first search
         matcher = Matcher(encode=QueryEncoder(model, multilingual=matching_settings.multilingual_model),
-                          weights=_weights(matching_settings), fusion=Fusion(matching_settings.fusion),
+                          weights=matching_settings.weights(), fusion=Fusion(matching_settings.fusion),
                           closing_soon_days=matching_settings.closing_soon_days)
         services.engine, services.catalogue, services.matcher = active, holder, matcher
         # What start-up loaded (model, tokenizer, catalogue) lives as long as the process: keep it out of the

@@ -347,8 +347,7 @@ def compare(snapshot: CatalogueSnapshot, encode: QueryEncoder, firms: list[FirmP
 def run(sizes: list[int], rounds: int, *, k: int = DEFAULT_K, ivf_pq: bool = False,
         encoder: Encoder | None = None) -> list[dict[str, Any]]:
     settings = MatchingSettings()
-    weights = Weights(settings.weight_relevance, settings.weight_value, settings.weight_timeliness,
-                      settings.weight_specificity)
+    weights = settings.weights()
     set_threads(settings.encoder_threads)
     encoder = encoder or SentenceTransformerEncoder(threads=settings.encoder_threads)
     firms = example_firms()

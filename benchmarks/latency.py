@@ -28,7 +28,7 @@ from benchmarks.report import machine, percentile, replace_section
 from benchmarks.synthetic import example_firms, synthetic_snapshot
 from matching.config import MatchingSettings
 from matching.firm.profile import query_text
-from matching.ranking.fusion import Fusion, Weights
+from matching.ranking.fusion import Fusion
 from matching.text.embeddings import SentenceTransformerEncoder
 from matching.text.queries import QueryEncoder
 from matching.text.vectors import set_threads
@@ -44,8 +44,7 @@ def rss_mb() -> float:
 
 def run(sizes: list[int], rounds: int) -> list[dict[str, float]]:
     settings = MatchingSettings()
-    weights = Weights(settings.weight_relevance, settings.weight_value, settings.weight_timeliness,
-                      settings.weight_specificity)
+    weights = settings.weights()
     set_threads(settings.encoder_threads)
     encoder = SentenceTransformerEncoder(threads=settings.encoder_threads)
     firms = example_firms()

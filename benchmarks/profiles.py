@@ -28,7 +28,7 @@ from benchmarks.report import machine, replace_section
 from benchmarks.synthetic import example_firms, synthetic_measures, synthetic_vectors
 from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.config import MatchingSettings
-from matching.ranking.fusion import Fusion, Weights
+from matching.ranking.fusion import Fusion
 from matching.store import snapshots as snapshot_store
 from matching.text.embeddings import SentenceTransformerEncoder
 from matching.text.queries import QueryEncoder
@@ -59,8 +59,7 @@ def profile(action: Callable[[], object]) -> tuple[float, str]:
 def run(size: int) -> list[tuple[str, float, str]]:
     settings = MatchingSettings()
     encoder = SentenceTransformerEncoder()
-    weights = Weights(settings.weight_relevance, settings.weight_value, settings.weight_timeliness,
-                      settings.weight_specificity)
+    weights = settings.weights()
     with console.status(f"drawing {size:,} synthetic measures"):
         views, origins = synthetic_measures(size)
         vectors = VectorIndex(synthetic_vectors(origins, encoder))

@@ -144,9 +144,7 @@ def load_labels(
 
 def default_weights() -> Weights:
     """The ranking weights the service uses, as `api.main` builds them from MATCHING_* settings."""
-    settings = MatchingSettings()
-    return Weights(relevance=settings.weight_relevance, value=settings.weight_value,
-                   timeliness=settings.weight_timeliness, specificity=settings.weight_specificity)
+    return MatchingSettings().weights()
 
 
 # ---------------------------------------------------------------- metrics

@@ -54,10 +54,12 @@ def section(client: TestClient, portal: dict[str, str], slug: str) -> str:
     path = ROOT / "examples" / "firms" / f"{slug}.yaml"
     profile = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
     result = client.post("/v1/match", json={"profile": profile, "as_of": AS_OF, "limit": 5}, headers=portal).json()
-    counts = result["counts"]
+    counts, bundle = result["counts"], result["bundle"]
     lines = [f"**{profile.get('name_en') or profile['name']}** — `examples/firms/{slug}.yaml`: "
              f"{counts['eligible']} eligible, {counts['possibly_eligible']} possibly eligible; "
-             f"best combinable bundle ≈ {result['bundle']['total_value']:,} yuan.", "",
+             f"a bundle it can bank on of {len(bundle['codes'])} eligible measures ≈ {bundle['total_value']:,} yuan "
+             f"({len(bundle['left_out'])} left out as the same scheme or not combinable; {bundle['pending']} possibly "
+             f"eligible ones ≈ {bundle['pending_value']:,} more once settled).", "",
              "| # | measure | verdict | est. value (yuan) | window | still to settle |",
              "|---:|---|---|---:|---|---|"]
     for item in result["items"]:

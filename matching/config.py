@@ -5,6 +5,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from matching.ranking.fusion import Weights
+
 
 class MatchingSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MATCHING_", extra="ignore")
@@ -23,6 +25,12 @@ class MatchingSettings(BaseSettings):
     weight_value: float = 0.15
     weight_timeliness: float = 0.15
     weight_specificity: float = 0.20
+    weight_redundancy: float = 0.0  # taken off a measure its scheme's or exclusivity group's better one outranks
+
+    def weights(self) -> Weights:
+        """The ranking weights these settings give: every caller (API, benchmarks) reads them here."""
+        return Weights(relevance=self.weight_relevance, value=self.weight_value, timeliness=self.weight_timeliness,
+                       specificity=self.weight_specificity, redundancy=self.weight_redundancy)
     fusion: str = "linear"
 
 

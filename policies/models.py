@@ -37,6 +37,7 @@ class SupportMeasure(SQLModel, table=True):
     legal_basis: str | None = Field(default=None, sa_column=Column(String(500)))
     source_url: str | None = Field(default=None, sa_column=Column(String(2000)))
     exclusivity_group: str | None = Field(default=None, sa_column=Column(String(64), index=True))
+    implements: str | None = Field(default=None, sa_column=Column(String(64), index=True))
     status: str = Field(sa_column=Column(String(16), nullable=False, index=True))
     revision: int = Field(sa_column=Column(Integer, nullable=False))
     created_at: dt.datetime = Field(sa_column=Column(DateTime, nullable=False))

@@ -48,6 +48,10 @@ class MeasureFields(BaseModel):
     legal_basis: str | None = Field(default=None, max_length=500)
     source_url: StoredUrl | None = None
     exclusivity_group: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")
+    implements: str | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,63}$",
+        description="the scheme this measure carries out (a central facility, a national plan): measures naming "
+                    "the same scheme pay the same money, so a firm's bundle counts it once")
 
     @model_validator(mode="after")
     def _effective_in_order(self) -> Self:
@@ -59,7 +63,7 @@ class MeasureFields(BaseModel):
 
 
 NULLABLE_FIELDS = frozenset({"body", "effective_from", "effective_to", "legal_basis", "source_url",
-                             "exclusivity_group"})
+                             "exclusivity_group", "implements"})
 
 
 class MeasureUpdate(MeasureFields):
@@ -106,6 +110,13 @@ INSTRUMENT_OF_KIND = {MeasureKind.credit_guarantee: FinancingInstrument.guarante
                       MeasureKind.guidance_fund_equity: FinancingInstrument.equity}
 
 
+def with_instrument(benefit: Benefit, kind: MeasureKind) -> Benefit:
+    """A financing benefit written without its instrument (records before it had one) takes its measure kind's."""
+    if isinstance(benefit, FinancingBenefit) and benefit.instrument is None:
+        return benefit.model_copy(update={"instrument": INSTRUMENT_OF_KIND.get(kind, FinancingInstrument.loan)})
+    return benefit
+
+
 class MeasureCreate(MeasureFields):
     """A new measure; the fields a catalogue entry cannot do without are required."""
 
@@ -130,10 +141,7 @@ class MeasureCreate(MeasureFields):
 
     @model_validator(mode="after")
     def _instrument_from_kind(self) -> Self:
-        """A financing benefit written without its instrument takes the measure's kind's (records before it)."""
-        if isinstance(self.benefit, FinancingBenefit) and self.benefit.instrument is None:
-            self.benefit = self.benefit.model_copy(update={"instrument": INSTRUMENT_OF_KIND.get(
-                self.kind, FinancingInstrument.loan)})
+        self.benefit = with_instrument(self.benefit, self.kind)
         return self
 
     @model_validator(mode="after")

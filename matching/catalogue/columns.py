@@ -127,6 +127,7 @@ class MeasureColumns:
     minimum: Floats  # min_base or min_loan
     flag: Floats  # a fixed sum's up_to; a tax relief's base being an income (1.0 or 0.0)
     group: npt.NDArray[np.int64]  # exclusivity group number, -1 for none
+    scheme: npt.NDArray[np.int64]  # number of the scheme it implements, -1 for none
     headline: Floats  # the amount a person reads first: the sum, cap or ceiling; NaN when none
     requires: dict[Designation, npt.NDArray[np.bool_]]  # measures whose criteria ask for the title held
     place_codes: npt.NDArray[np.int64]  # jurisdiction codes, flat
@@ -164,6 +165,7 @@ class MeasureColumns:
         vocab = {code: n for n, code in enumerate(sorted({code for _, code in flat}))}
         group_names = {name: n for n, name in enumerate(sorted({v.exclusivity_group for v in views
                                                                   if v.exclusivity_group}))}
+        scheme_names = {name: n for n, name in enumerate(sorted({v.implements for v in views if v.implements}))}
         places = [(i, int(code)) for i, view in enumerate(views) for code in view.jurisdiction]
         requires = {d: np.zeros(n, dtype=bool) for d in Designation}
         for i, view in enumerate(views):
@@ -185,6 +187,7 @@ class MeasureColumns:
             benefit_type=np.array(types, dtype=np.int8),
             base=np.array(bases, dtype=np.int8),
             group=np.array([group_names.get(v.exclusivity_group or "", -1) for v in views], dtype=np.int64),
+            scheme=np.array([scheme_names.get(v.implements or "", -1) for v in views], dtype=np.int64),
             code_rank=code_rank,
             headline=np.array([_headline(v) for v in views], dtype=np.float64),
             requires=requires,

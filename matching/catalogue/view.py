@@ -41,6 +41,7 @@ class MeasureView:
     exclusivity_group: str | None
     source_url: str | None
     legal_basis: str | None
+    implements: str | None = None  # the scheme it carries out: a bundle counts one scheme once
 
     @classmethod
     def from_record(cls, record: MeasureCreate) -> "MeasureView":
@@ -52,6 +53,7 @@ class MeasureView:
             benefit=record.benefit, window=record.window, effective_from=record.effective_from,
             effective_to=record.effective_to, exclusivity_group=record.exclusivity_group,
             source_url=str(record.source_url) if record.source_url else None, legal_basis=record.legal_basis,
+            implements=record.implements,
         )
 
     @property

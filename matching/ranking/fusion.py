@@ -5,6 +5,7 @@ weights mean what they say; each part is returned beside the total, so a portal
 can show why one measure outranks another.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -32,6 +33,7 @@ class Weights:
     value: float
     timeliness: float
     specificity: float
+    redundancy: float = 0.0  # taken off a measure another of its scheme or exclusivity group outranks
 
 
 LEVEL_SPECIFICITY: dict[Level, float] = {
@@ -86,10 +88,27 @@ def specificity(level: Level, measure_industries: tuple[str, ...], firm_industri
     return score / 1.25
 
 
-def total(relevance: Floats, value: Floats, timeliness: Floats, specific: Floats, weights: Weights) -> Floats:
-    return (
+def total(relevance: Floats, value: Floats, timeliness: Floats, specific: Floats, weights: Weights,
+          redundant: Floats | None = None) -> Floats:
+    score = (
         weights.relevance * relevance
         + weights.value * value
         + weights.timeliness * timeliness
         + weights.specificity * specific
     )
+    return score if redundant is None else score - weights.redundancy * redundant
+
+
+def redundancy(keys: Sequence[npt.NDArray[np.int64]], tier: npt.NDArray[np.int8], values: Floats,
+               code_rank: npt.NDArray[np.int64]) -> Floats:
+    """1.0 for a candidate that another with the same key (scheme, exclusivity group; -1 for none) outranks:
+    a better verdict, else more value, else an earlier code. A firm gets one of them, so the rest add nothing."""
+    found = np.zeros(len(tier))
+    for key in keys:
+        rows = np.flatnonzero(key >= 0)
+        if not len(rows):
+            continue
+        order = rows[np.lexsort((code_rank[rows], -values[rows], tier[rows], key[rows]))]
+        ordered = key[order]
+        found[order[1:][ordered[1:] == ordered[:-1]]] = 1.0
+    return found

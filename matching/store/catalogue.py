@@ -13,6 +13,7 @@ from matching.text.embeddings import Encoder
 from matching.text.vectors import VectorIndex
 from policies import repository
 from policies.models import SupportMeasure
+from policies.schemas import with_instrument
 from policies.terms import Window
 from policies.vocabulary import Level, MeasureKind
 
@@ -22,10 +23,10 @@ def view_of(row: SupportMeasure) -> MeasureView:
         code=row.code, title_en=row.title_en, title_zh=row.title_zh, summary=row.summary, body=row.body or "",
         kind=MeasureKind(row.kind), level=Level(row.level), authority=row.authority,
         jurisdiction=tuple(row.jurisdiction), industries=tuple(row.industries),
-        criteria=CRITERIA.validate_python(row.criteria), benefit=BENEFIT.validate_python(row.benefit),
+        criteria=CRITERIA.validate_python(row.criteria), benefit=with_instrument(BENEFIT.validate_python(row.benefit), MeasureKind(row.kind)),
         window=Window.model_validate(row.window), effective_from=row.effective_from,
         effective_to=row.effective_to, exclusivity_group=row.exclusivity_group, source_url=row.source_url,
-        legal_basis=row.legal_basis,
+        legal_basis=row.legal_basis, implements=row.implements,
     )
 
 

@@ -23,7 +23,7 @@ from matching.eligibility.rules import Outcome, Verdict
 from matching.firm.facts import apply_overrides, derive
 from matching.firm.profile import FirmProfile, query_text
 from matching.ranking.benefit import Estimate
-from matching.ranking.fusion import Fusion, Weights, fuse, total, value_scores
+from matching.ranking.fusion import Fusion, Weights, fuse, redundancy, total, value_scores
 from matching.ranking.windows import TIMELINESS, WindowState
 from matching.text.embeddings import Vectors
 from matching.text.queries import QueryEncoder
@@ -53,6 +53,7 @@ class ScoreParts(BaseModel):
     value: float
     timeliness: float
     specificity: float
+    redundant: float = Field(description="1 when a measure of the same scheme or exclusivity group ranks ahead")
 
 
 class MatchItem(BaseModel):
@@ -77,11 +78,27 @@ class MatchItem(BaseModel):
     source_url: str | None
 
 
+class LeftOut(BaseModel):
+    """An eligible measure the bundle does not count, and the one it counts instead."""
+
+    code: str
+    instead: str
+    reason: str
+    reason_zh: str
+
+
 class Bundle(BaseModel):
-    """The most valuable set of measures that can be combined (one per exclusivity group)."""
+    """What the firm can bank on: the eligible measures that combine, each scheme and exclusivity group once.
+
+    `total_value` sums their expected values; possibly-eligible measures are not
+    counted until settled (`pending`).
+    """
 
     codes: list[str]
     total_value: int
+    left_out: list[LeftOut]
+    pending: int = Field(description="possibly-eligible measures worth something, not counted until settled")
+    pending_value: int
 
 
 class MatchResult(BaseModel):
@@ -179,9 +196,11 @@ def match(
     value = value_scores(values)
     timely = np.array([TIMELINESS[status_name] for status_name in WINDOW_CODES])[windows[candidates]]
     specific = snapshot.columns.specificity(facts.industries, candidates)
-    scores = total(relevance, value, timely, specific, weights)
-    # Tier first, then score (rounded, so float noise cannot reorder), then code: a stable, total order.
     columns = snapshot.columns
+    redundant = redundancy((columns.scheme[candidates], columns.group[candidates]), tier[candidates], values,
+                           columns.code_rank[candidates])
+    scores = total(relevance, value, timely, specific, weights, redundant)
+    # Tier first, then score (rounded, so float noise cannot reorder), then code: a stable, total order.
     order = np.lexsort((columns.code_rank[candidates], -np.round(scores, 9), tier[candidates]))
     page = order[options.offset : options.offset + options.limit]
     bm25_top = float(bm25.max()) if len(bm25) and bm25.max() > 0 else 1.0
@@ -199,7 +218,8 @@ def match(
             estimated_benefit=verdict.estimated_benefit, window=state, score=round(float(scores[j]), 6),
             parts=ScoreParts(relevance=round(float(relevance[j]), 6), dense=round(float(dense[j]), 6),
                              bm25=round(float(bm25[j]) / bm25_top, 6), value=round(float(value[j]), 6),
-                             timeliness=float(timely[j]), specificity=round(float(specific[j]), 6)),
+                             timeliness=float(timely[j]), specificity=round(float(specific[j]), 6),
+                             redundant=float(redundant[j])),
             exclusivity_group=view.exclusivity_group,
             conflicts_with=[] if columns.group[index] < 0 else [
                 snapshot.codes[int(other)]
@@ -210,10 +230,11 @@ def match(
     possibly = candidates[tier[candidates] == 1]
     questions = ask_next(snapshot, nodes, possibly, values[tier[candidates] == 1], prior or Prior.default())
     counts = {name: int(np.count_nonzero(tier[candidates] == code)) for code, name in enumerate(TIER_NAMES)}
-    qualifying = tier[candidates] < 2
+    eligible = tier[candidates] == 0
     return MatchResult(
         as_of=options.as_of, catalogue_version=snapshot.version, total=len(candidates), counts=counts,
-        items=items, bundle=best_bundle(snapshot, candidates[qualifying], values[qualifying]),
+        items=items, bundle=best_bundle(snapshot, candidates[eligible], values[eligible],
+                                        values[tier[candidates] == 1]),
         next_question=questions[0] if questions else None, next_questions=questions,
         coverage=snapshot.coverage(effective.region),
     )
@@ -223,20 +244,47 @@ TIER_NAMES = ("eligible", "possibly_eligible", "near_miss")
 
 
 
-def best_bundle(snapshot: CatalogueSnapshot, indices: npt.NDArray[np.int64], values: npt.NDArray[np.float64]) -> Bundle:
-    """Take every ungrouped measure worth something and the most valuable of each exclusivity group.
+def best_bundle(snapshot: CatalogueSnapshot, eligible: npt.NDArray[np.int64], values: npt.NDArray[np.float64],
+                possibly_values: npt.NDArray[np.float64]) -> Bundle:
+    """Take every eligible measure worth something, most valuable first, unless one already taken implements
+    the same scheme or shares its exclusivity group.
 
-    Groups partition the measures, so choosing the best of each group is optimal.
+    Most valuable first is optimal for groups alone (they partition the measures); with
+    schemes as well it is a greedy choice, which on real catalogues (a scheme's national
+    and provincial versions, a title's award at each level) takes the same measures.
     """
     columns = snapshot.columns
     worth = values > 0
-    indices, values = indices[worth], values[worth]
-    groups = columns.group[indices]
-    # Most valuable first (code order on ties), then keep the first of each group.
+    indices, values = eligible[worth], values[worth]
     order = np.lexsort((columns.code_rank[indices], -values))
-    indices, values, groups = indices[order], values[order], groups[order]
-    _, first = np.unique(groups, return_index=True)
-    keep = groups < 0
-    keep[first[groups[first] >= 0]] = True
-    return Bundle(codes=snapshot.code_array[indices[keep]].tolist(),
-                  total_value=round(float(values[keep].sum())))
+    indices, values = indices[order], values[order]
+    groups, schemes = columns.group[indices], columns.scheme[indices]
+    keep = (groups < 0) & (schemes < 0)
+    left_out: list[LeftOut] = []
+    taken_group: dict[int, int] = {}
+    taken_scheme: dict[int, int] = {}
+    for row in np.flatnonzero(~keep).tolist():  # the few with a group or a scheme, best first
+        group, scheme = int(groups[row]), int(schemes[row])
+        rival = taken_scheme.get(scheme) if scheme >= 0 else None
+        if rival is None and group >= 0:
+            rival = taken_group.get(group)
+        if rival is None:
+            keep[row] = True
+            if group >= 0:
+                taken_group[group] = row
+            if scheme >= 0:
+                taken_scheme[scheme] = row
+            continue
+        code, instead = snapshot.codes[int(indices[row])], snapshot.codes[int(indices[rival])]
+        view = snapshot.measures[int(indices[row])]
+        if scheme >= 0 and taken_scheme.get(scheme) == rival:
+            reason = f"implements the same scheme ({view.implements}) as {instead}, which is worth more"
+            reason_zh = f"与{instead}同属一项政策（{view.implements}），不重复计算，取金额较高者"
+        else:
+            reason = f"cannot be combined with {instead} (exclusivity group {view.exclusivity_group})"
+            reason_zh = f"与{instead}不可同时享受（互斥组{view.exclusivity_group}），取金额较高者"
+        left_out.append(LeftOut(code=code, instead=instead, reason=reason, reason_zh=reason_zh))
+    pending = possibly_values[possibly_values > 0]
+    return Bundle(codes=snapshot.code_array[indices[keep]].tolist(), total_value=round(float(values[keep].sum())),
+                  left_out=left_out, pending=len(pending),
+                  pending_value=round(float(pending.sum())))
