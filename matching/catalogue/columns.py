@@ -240,15 +240,26 @@ class MeasureColumns:
     def values(self, facts: Facts, subset: npt.NDArray[np.int64] | None = None) -> Floats:
         """The ranking value of each measure (or of those at `subset`, in that order) for this firm,
         as `benefit.ranking_value(benefit.estimate(...))`."""
-        row: Floats = self._value(np.arange(len(self.kind)) if subset is None else subset, facts_inputs(facts))[0]
-        return row
+        return self.worth(facts, subset)[0]
+
+    def worth(self, facts: Facts, subset: npt.NDArray[np.int64] | None = None
+              ) -> tuple[Floats, npt.NDArray[np.bool_]]:
+        """`values`, and which of them are known to be nothing: money or tax the firm's own facts put at
+        zero (a loss-making firm's tax relief, a base below the minimum). Equity and in-kind help are never."""
+        value, point = self._value_point(np.arange(len(self.kind)) if subset is None else subset,
+                                         facts_inputs(facts))
+        return value[0], (point & (value == 0))[0]
 
     def firm_values(self, index: int, firms: Floats) -> Floats:
         """Measure `index`'s ranking value for each of many firms (`firm_inputs` rows): reverse matching ranks by it."""
         return self._value(np.array([index]), firms)[:, 0]
 
     def _value(self, measures: npt.NDArray[np.int64], firms: Floats) -> Floats:
-        """Firms × measures: `benefit.estimate(...).expected`, the one formula behind both directions.
+        return self._value_point(measures, firms)[0]
+
+    def _value_point(self, measures: npt.NDArray[np.int64], firms: Floats) -> tuple[Floats, npt.NDArray[np.bool_]]:
+        """Firms × measures: `benefit.estimate(...).expected`, the one formula behind both directions, and
+        whether it is a point estimate of money or tax (not a range, not financing or in-kind help).
 
         Each branch repeats the scalar module's arithmetic in its order, so the two agree to
         the yuan (tests/matching/catalogue/test_columns.py holds them to it).
@@ -279,20 +290,23 @@ class MeasureColumns:
             # Financing: `rate` is the spread saved against the market, `amount` the largest principal.
             principal = np.where(np.isnan(loan), np.minimum(prior[:, 2:3], amount), np.minimum(loan, amount))
             financing = principal * rate * years
-            taxes = self._tax(kind, rate, cap, cap_per_year, years, flag, rd, revenue, margin, staff, assets,
-                              high_tech, prior)
+            taxes, tax_point = self._tax(kind, rate, cap, cap_per_year, years, flag, rd, revenue, margin, staff,
+                                         assets, high_tech, prior)
             value = np.select(
                 [kind == _FIXED, kind == _PERCENT, kind == _INTEREST, kind == _FINANCING, kind >= _DEDUCTION],
                 [np.broadcast_to(fixed, base.shape), percentage, interest, financing, taxes],
                 default=np.broadcast_to(np.nan_to_num(amount, nan=0.0), base.shape),
             )
-        return np.round(value)
+            point = (((kind == _PERCENT) & ~np.isnan(base)) | ((kind == _INTEREST) & ~np.isnan(loan))
+                     | ((kind >= _DEDUCTION) & tax_point))
+        return np.round(value), point
 
     @staticmethod
     def _tax(kind: npt.NDArray[np.int8], rate: Floats, cap: Floats, cap_per_year: Floats, years: Floats,
              on_income: Floats, rd: Floats, revenue: Floats, margin: Floats, staff: Floats, assets: Floats,
-             high_tech: npt.NDArray[np.bool_], prior: Floats) -> Floats:
-        """Tax saved, as `benefit.tax_position` and the tax branches of `benefit.estimate` reckon it."""
+             high_tech: npt.NDArray[np.bool_], prior: Floats) -> tuple[Floats, npt.NDArray[np.bool_]]:
+        """Tax saved, as `benefit.tax_position` and the tax branches of `benefit.estimate` reckon it, and
+        whether that is a point estimate."""
         income = revenue * margin
         small = ((income <= SMALL_LOW_PROFIT_INCOME) & (staff <= SMALL_LOW_PROFIT_STAFF)
                  & (assets <= SMALL_LOW_PROFIT_ASSETS))
@@ -321,7 +335,9 @@ class MeasureColumns:
         other = np.nan_to_num(per_year * years / 2, nan=0.0)
         by_relief = np.select([kind == _DEDUCTION, kind == _REDUCED_RATE], [deduction, reduced], default=other)
         lost = loss & ((kind == _DEDUCTION) | (kind == _REDUCED_RATE) | (on_income > 0))
-        return np.where(lost, 0.0, by_relief)
+        exact_deduction = ~np.isnan(rd) & ~np.isnan(income) & ~np.isnan(firm_rate)
+        point = lost | ((kind == _DEDUCTION) & exact_deduction) | ((kind == _REDUCED_RATE) & ~np.isnan(income))
+        return np.where(lost, 0.0, by_relief), point
 
     @cached_property
     def _industry_rows(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:

@@ -192,7 +192,7 @@ def match(
     else:
         dense = bm25 = np.zeros(len(candidates))
     relevance = fuse(dense, bm25, fusion)
-    values = snapshot.columns.values(facts, candidates)
+    values, nothing = snapshot.columns.worth(facts, candidates)
     value = value_scores(values)
     timely = np.array([TIMELINESS[status_name] for status_name in WINDOW_CODES])[windows[candidates]]
     specific = snapshot.columns.specificity(facts.industries, candidates)
@@ -200,8 +200,11 @@ def match(
     redundant = redundancy((columns.scheme[candidates], columns.group[candidates]), tier[candidates], values,
                            columns.code_rank[candidates])
     scores = total(relevance, value, timely, specific, weights, redundant)
-    # Tier first, then score (rounded, so float noise cannot reorder), then code: a stable, total order.
-    order = np.lexsort((columns.code_rank[candidates], -np.round(scores, 9), tier[candidates]))
+    # Tier first, then score (rounded, so float noise cannot reorder), then code: a stable, total order. An
+    # eligible measure the firm's own facts put at nothing this year (tax relief for a loss-making firm) comes
+    # after the possibly-eligible ones: certain, but nothing to bank on (advisors grade it 0).
+    placed = 2 * tier[candidates] + np.where((tier[candidates] == 0) & nothing, 3, 0)
+    order = np.lexsort((columns.code_rank[candidates], -np.round(scores, 9), placed))
     page = order[options.offset : options.offset + options.limit]
     bm25_top = float(bm25.max()) if len(bm25) and bm25.max() > 0 else 1.0
     candidate_groups = columns.group[candidates]

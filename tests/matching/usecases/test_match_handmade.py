@@ -88,18 +88,20 @@ def test_the_bundle_keeps_the_most_valuable_of_an_exclusivity_group_and_adds_up_
     result = _match(designations=LITTLE_GIANT)
     items = _by_code(result)
     assert items["NB-LG-AWARD"].verdict == items["NB-LG-TOPUP"].verdict == "eligible"
-    # Most valuable first; NB-LG-TOPUP (300,000) loses its group to NB-LG-AWARD (1,000,000).
-    # The possibly-eligible YZ-IMPLANT-AWARD is banked too: only near misses are left out.
-    assert result.bundle.codes == ["YZ-IMPLANT-AWARD", "NB-LG-AWARD", "NB-RD-GRANT", "NB-SMART-FACTORY"]
-    assert result.bundle.total_value == 2_000_000 + 1_000_000 + 300_000 + 200_000
+    # Most valuable first; NB-LG-TOPUP (300,000) loses its group to NB-LG-AWARD (1,000,000). The bundle is what
+    # the firm can bank on: the possibly-eligible YZ-IMPLANT-AWARD and NB-SMART-FACTORY wait, counted apart.
+    assert result.bundle.codes == ["NB-LG-AWARD", "NB-RD-GRANT"]
+    assert result.bundle.total_value == 1_000_000 + 300_000
+    assert [(left.code, left.instead) for left in result.bundle.left_out] == [("NB-LG-TOPUP", "NB-LG-AWARD")]
+    assert (result.bundle.pending, result.bundle.pending_value) == (2, 2_000_000 + 200_000)
     assert items["NB-LG-TOPUP"].conflicts_with == ["NB-LG-AWARD"]
 
 
 def test_the_bundle_is_made_of_what_the_filters_let_through() -> None:
     district = _match(MatchOptions(as_of=AS_OF, levels=[Level.district]), designations=LITTLE_GIANT)
     assert [item.code for item in district.items] == ["NB-LG-TOPUP", "YZ-IMPLANT-AWARD"]  # eligible, then possibly
-    assert district.bundle.codes == ["YZ-IMPLANT-AWARD", "NB-LG-TOPUP"]  # its group's winner was filtered out
-    assert district.bundle.total_value == 2_300_000
+    assert district.bundle.codes == ["NB-LG-TOPUP"]  # its group's winner was filtered out
+    assert (district.bundle.total_value, district.bundle.pending_value) == (300_000, 2_000_000)
 
 
 def test_kind_and_level_filters_combine() -> None:
