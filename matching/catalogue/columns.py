@@ -267,38 +267,57 @@ class MeasureColumns:
         rd, investment, loan, revenue, margin, staff, assets = (firms[:, i:i + 1] for i in range(7))
         high_tech = firms[:, 7:8] > 0
         prior = _PRIORS[firms[:, 8].astype(np.int64)]  # firms × (rd, investment, loan, taxable income)
-        kind, amount = self.benefit_type[measures], self.amount[measures]
-        rate, cap, cap_per_year = self.rate[measures], self.cap[measures], self.cap_per_year[measures]
-        years, minimum, flag = self.years[measures], self.minimum[measures], self.flag[measures]
-        base_index = self.base[measures]
-        with np.errstate(invalid="ignore"):
-            fixed = np.where(flag > 0, amount / 2, amount)
-            # Percentages of a profile fact: the fact, else its prior; of anything else: the range's midpoint.
-            by_base = np.concatenate([rd, investment, loan * MARKET_LOAN_RATE, np.full_like(rd, np.nan)], axis=1)
-            guessed = np.concatenate([prior[:, 0:2], prior[:, 2:3] * MARKET_LOAN_RATE,
-                                      np.full_like(rd, np.nan)], axis=1)
-            base = by_base[:, base_index]
-            known_pct = np.where(~np.isnan(minimum) & (base < minimum), 0.0,
-                                 _capped(_capped(rate * base, cap_per_year) * years, cap))
-            prior_pct = _capped(_capped(rate * guessed[:, base_index], cap_per_year) * years, cap)
-            ceiling = np.where(~np.isnan(cap), cap, cap_per_year * years)
-            midpoint = np.nan_to_num(ceiling / 2, nan=0.0)
-            percentage = np.where(~np.isnan(base), known_pct, np.where(base_index < 3, prior_pct, midpoint))
-            # Interest subsidies: `rate` is per yuan of loan a year.
-            owed = np.where(~np.isnan(minimum) & (loan < minimum), 0.0, _capped(rate * loan, cap_per_year) * years)
-            interest = np.where(np.isnan(loan), _capped(rate * prior[:, 2:3], cap_per_year) * years, owed)
-            # Financing: `rate` is the spread saved against the market, `amount` the largest principal.
-            principal = np.where(np.isnan(loan), np.minimum(prior[:, 2:3], amount), np.minimum(loan, amount))
-            financing = principal * rate * years
-            taxes, tax_point = self._tax(kind, rate, cap, cap_per_year, years, flag, rd, revenue, margin, staff,
-                                         assets, high_tech, prior)
-            value = np.select(
-                [kind == _FIXED, kind == _PERCENT, kind == _INTEREST, kind == _FINANCING, kind >= _DEDUCTION],
-                [np.broadcast_to(fixed, base.shape), percentage, interest, financing, taxes],
-                default=np.broadcast_to(np.nan_to_num(amount, nan=0.0), base.shape),
-            )
-            point = (((kind == _PERCENT) & ~np.isnan(base)) | ((kind == _INTEREST) & ~np.isnan(loan))
-                     | ((kind >= _DEDUCTION) & tax_point))
+        kind = self.benefit_type[measures]
+        value = np.zeros((len(firms), len(measures)))
+        point = np.zeros((len(firms), len(measures)), dtype=bool)
+        present = np.bincount(kind, minlength=_OTHER_TAX + 1)
+        # Each kind's formula runs on its own measures only: most requests see a few kinds in number.
+        for group in (_FIXED, _PERCENT, _INTEREST, _FINANCING, _IN_KIND, _DEDUCTION):
+            if group == _DEDUCTION:  # the three tax kinds share one pass
+                if not present[_DEDUCTION:].any():
+                    continue
+                cols = np.flatnonzero(kind >= _DEDUCTION)
+            elif not present[group]:
+                continue
+            else:
+                cols = np.flatnonzero(kind == group)
+            at = measures[cols]
+            amount, rate, cap, cap_per_year = self.amount[at], self.rate[at], self.cap[at], self.cap_per_year[at]
+            years, minimum, flag = self.years[at], self.minimum[at], self.flag[at]
+            with np.errstate(invalid="ignore"):
+                if group == _FIXED:
+                    value[:, cols] = np.where(flag > 0, amount / 2, amount)
+                elif group == _PERCENT:
+                    # Percentages of a profile fact: the fact, else its prior; of anything else: the midpoint.
+                    base_index = self.base[at]
+                    by_base = np.concatenate([rd, investment, loan * MARKET_LOAN_RATE, np.full_like(rd, np.nan)],
+                                             axis=1)
+                    guessed = np.concatenate([prior[:, 0:2], prior[:, 2:3] * MARKET_LOAN_RATE,
+                                              np.full_like(rd, np.nan)], axis=1)
+                    base = by_base[:, base_index]
+                    known_pct = np.where(~np.isnan(minimum) & (base < minimum), 0.0,
+                                         _capped(_capped(rate * base, cap_per_year) * years, cap))
+                    prior_pct = _capped(_capped(rate * guessed[:, base_index], cap_per_year) * years, cap)
+                    ceiling = np.where(~np.isnan(cap), cap, cap_per_year * years)
+                    midpoint = np.nan_to_num(ceiling / 2, nan=0.0)
+                    value[:, cols] = np.where(~np.isnan(base), known_pct,
+                                              np.where(base_index < 3, prior_pct, midpoint))
+                    point[:, cols] = ~np.isnan(base)
+                elif group == _INTEREST:  # `rate` is per yuan of loan a year
+                    owed = np.where(~np.isnan(minimum) & (loan < minimum), 0.0,
+                                    _capped(rate * loan, cap_per_year) * years)
+                    value[:, cols] = np.where(np.isnan(loan), _capped(rate * prior[:, 2:3], cap_per_year) * years,
+                                              owed)
+                    point[:, cols] = ~np.isnan(loan)
+                elif group == _FINANCING:  # `rate` is the spread saved, `amount` the largest principal
+                    principal = np.where(np.isnan(loan), np.minimum(prior[:, 2:3], amount), np.minimum(loan, amount))
+                    value[:, cols] = principal * rate * years
+                elif group == _IN_KIND:
+                    value[:, cols] = np.nan_to_num(amount, nan=0.0)
+                else:
+                    value[:, cols], point[:, cols] = self._tax(
+                        kind[cols], rate, cap, cap_per_year, years, flag, rd, revenue, margin, staff, assets,
+                        high_tech, prior)
         return np.round(value), point
 
     @staticmethod

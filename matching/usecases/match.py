@@ -249,45 +249,41 @@ TIER_NAMES = ("eligible", "possibly_eligible", "near_miss")
 
 def best_bundle(snapshot: CatalogueSnapshot, eligible: npt.NDArray[np.int64], values: npt.NDArray[np.float64],
                 possibly_values: npt.NDArray[np.float64]) -> Bundle:
-    """Take every eligible measure worth something, most valuable first, unless one already taken implements
-    the same scheme or shares its exclusivity group.
+    """Take every eligible measure worth something: of each scheme the most valuable, then of each
+    exclusivity group the most valuable of those left.
 
-    Most valuable first is optimal for groups alone (they partition the measures); with
-    schemes as well it is a greedy choice, which on real catalogues (a scheme's national
-    and provincial versions, a title's award at each level) takes the same measures.
+    Groups partition the measures, so for groups alone this is the best choice; a scheme
+    (a central facility and its provincial versions) keeps one measure before groups are
+    applied, which on real catalogues takes what a measure-by-measure choice would.
     """
     columns = snapshot.columns
     worth = values > 0
     indices, values = eligible[worth], values[worth]
     order = np.lexsort((columns.code_rank[indices], -values))
     indices, values = indices[order], values[order]
-    groups, schemes = columns.group[indices], columns.scheme[indices]
-    keep = (groups < 0) & (schemes < 0)
-    left_out: list[LeftOut] = []
-    taken_group: dict[int, int] = {}
-    taken_scheme: dict[int, int] = {}
-    for row in np.flatnonzero(~keep).tolist():  # the few with a group or a scheme, best first
-        group, scheme = int(groups[row]), int(schemes[row])
-        rival = taken_scheme.get(scheme) if scheme >= 0 else None
-        if rival is None and group >= 0:
-            rival = taken_group.get(group)
-        if rival is None:
-            keep[row] = True
-            if group >= 0:
-                taken_group[group] = row
-            if scheme >= 0:
-                taken_scheme[scheme] = row
+    kept = np.ones(len(indices), dtype=bool)
+    instead = np.full(len(indices), -1, dtype=np.int64)
+    by_scheme = np.zeros(len(indices), dtype=bool)
+    for key, scheme in ((columns.scheme[indices], True), (columns.group[indices], False)):
+        rows = np.flatnonzero((key >= 0) & kept)  # in value order
+        if not len(rows):
             continue
-        code, instead = snapshot.codes[int(indices[row])], snapshot.codes[int(indices[rival])]
-        view = snapshot.measures[int(indices[row])]
-        if scheme >= 0 and taken_scheme.get(scheme) == rival:
-            reason = f"implements the same scheme ({view.implements}) as {instead}, which is worth more"
-            reason_zh = f"与{instead}同属一项政策（{view.implements}），不重复计算，取金额较高者"
+        _, first, which = np.unique(key[rows], return_index=True, return_inverse=True)
+        winner = rows[first][which]
+        lost = winner != rows
+        kept[rows[lost]] = False
+        instead[rows[lost]] = winner[lost]
+        by_scheme[rows[lost]] = scheme
+    left_out: list[LeftOut] = []
+    for row in np.flatnonzero(~kept).tolist():
+        view, other = snapshot.measures[int(indices[row])], snapshot.codes[int(indices[instead[row]])]
+        if by_scheme[row]:
+            reason = f"implements the same scheme ({view.implements}) as {other}, which is worth more"
+            reason_zh = f"与{other}同属一项政策（{view.implements}），不重复计算，取金额较高者"
         else:
-            reason = f"cannot be combined with {instead} (exclusivity group {view.exclusivity_group})"
-            reason_zh = f"与{instead}不可同时享受（互斥组{view.exclusivity_group}），取金额较高者"
-        left_out.append(LeftOut(code=code, instead=instead, reason=reason, reason_zh=reason_zh))
+            reason = f"cannot be combined with {other} (exclusivity group {view.exclusivity_group})"
+            reason_zh = f"与{other}不可同时享受（互斥组{view.exclusivity_group}），取金额较高者"
+        left_out.append(LeftOut(code=view.code, instead=other, reason=reason, reason_zh=reason_zh))
     pending = possibly_values[possibly_values > 0]
-    return Bundle(codes=snapshot.code_array[indices[keep]].tolist(), total_value=round(float(values[keep].sum())),
-                  left_out=left_out, pending=len(pending),
-                  pending_value=round(float(pending.sum())))
+    return Bundle(codes=snapshot.code_array[indices[kept]].tolist(), total_value=round(float(values[kept].sum())),
+                  left_out=left_out, pending=len(pending), pending_value=round(float(pending.sum())))
