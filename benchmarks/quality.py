@@ -103,6 +103,16 @@ def build_sample_snapshot(encoder: Encoder) -> CatalogueSnapshot:
     return CatalogueSnapshot.build(1, views, VectorIndex(vectors))
 
 
+def encode_sample(settings: MatchingSettings) -> tuple[CatalogueSnapshot, QueryEncoder]:
+    """The sample catalogue encoded by the configured model, and a query encoder on the same model."""
+    from matching.text.embeddings import SentenceTransformerEncoder
+
+    # Every core for encoding the catalogue: the scores do not depend on the thread count.
+    encoder = SentenceTransformerEncoder(settings.model_path, threads=os.cpu_count() or 1,
+                                         batch_size=settings.encode_batch_size)
+    return build_sample_snapshot(encoder), QueryEncoder(encoder)
+
+
 def in_region_chain(view: MeasureView, region: str) -> bool:
     return any(reference.region_within(region, area) for area in view.jurisdiction)
 
@@ -313,15 +323,8 @@ def run(progress: Progress) -> Results:
     started = time.perf_counter()
     settings = MatchingSettings()
     defaults = default_weights()
-    task = progress.add_task("loading the encoder", total=None)
-    from matching.text.embeddings import SentenceTransformerEncoder
-
-    # Every core for encoding the catalogue: the scores do not depend on the thread count.
-    encoder = SentenceTransformerEncoder(settings.model_path, threads=os.cpu_count() or 1,
-                                         batch_size=settings.encode_batch_size)
-    progress.update(task, description="encoding the sample catalogue")
-    snapshot = build_sample_snapshot(encoder)
-    encode = QueryEncoder(encoder)
+    task = progress.add_task("loading the encoder and encoding the sample catalogue", total=None)
+    snapshot, encode = encode_sample(settings)
     as_of, firms, problems = load_labels(snapshot)
     progress.update(task, description=f"catalogue: {len(snapshot.measures)} published measures",
                     total=1, completed=1)
@@ -360,7 +363,7 @@ def run(progress: Progress) -> Results:
     default_score = scores[(best_fusion, DEFAULT)]
     default_fusion = MatchOptions.model_fields["fusion"].default
     return Results(
-        as_of=as_of, firms=firms, problems=problems, measures=len(snapshot.measures), encoder=encoder.name,
+        as_of=as_of, firms=firms, problems=problems, measures=len(snapshot.measures), encoder=encode.encoder.name,
         defaults=defaults, scores=scores, verdicts=verdicts, best_fusion=best_fusion, grid=graded,
         default_rank=1 + sum(1 for _, s in graded if round(s.ndcg, 6) > round(default_score.ndcg, 6)),
         fusion_diff=paired_ci(default_score, scores[(default_fusion, DEFAULT)]),

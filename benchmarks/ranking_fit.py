@@ -38,7 +38,6 @@ the `## Ranking quality (advisor labels)` section of `benchmarks/RESULTS.md`
 """
 
 import datetime as dt
-import os
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -64,8 +63,8 @@ from benchmarks.quality import (
     RELEVANCE_ONLY,
     SEED,
     Interval,
-    build_sample_snapshot,
     default_weights,
+    encode_sample,
     fmt_diff,
     in_region_chain,
     ndcg_at_k,
@@ -484,14 +483,8 @@ def run(progress: Progress) -> Results:
     settings = MatchingSettings()
     defaults = default_weights()
     default_fusion = Fusion(settings.fusion)
-    task = progress.add_task("loading the encoder", total=None)
-    from matching.text.embeddings import SentenceTransformerEncoder
-
-    encoder = SentenceTransformerEncoder(settings.model_path, threads=os.cpu_count() or 1,
-                                         batch_size=settings.encode_batch_size)
-    progress.update(task, description="encoding the sample catalogue")
-    snapshot = build_sample_snapshot(encoder)
-    encode = QueryEncoder(encoder)
+    task = progress.add_task("loading the encoder and encoding the sample catalogue", total=None)
+    snapshot, encode = encode_sample(settings)
     firms, problems = load_advisor_labels(snapshot)
     held_listed = load_held_aside()
     names_known = {firm.name for firm in firms}
@@ -544,7 +537,7 @@ def run(progress: Progress) -> Results:
     return Results(
         firms=len(firms), tuning=tuning, held=held, problems=problems, measures=len(snapshot.measures),
         labelled=sum(len(firm.grades) for firm in firms), served=sum(len(rows.codes) for rows in data.values()),
-        tuning_pairs=pairs(tuning), held_pairs=pairs(held), within_pairs=within_pairs, encoder=encoder.name, defaults=defaults,
+        tuning_pairs=pairs(tuning), held_pairs=pairs(held), within_pairs=within_pairs, encoder=encode.encoder.name, defaults=defaults,
         default_fusion=default_fusion, names=names, orders=orders, learned=learned, within_tier=within, ablations=ablations,
         data=data,
         elapsed=time.perf_counter() - started,
