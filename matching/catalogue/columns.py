@@ -65,20 +65,16 @@ _BASES = {
 }
 _PRIOR_FIELDS = (NumericField.rd_expense, NumericField.planned_investment, NumericField.loan_need,
                  priors.TAXABLE_INCOME)
-# Size classes by prior row: 0 small (and micro), 1 medium (and large), 2 unknown.
-_PRIOR_ROW = {SizeClass.micro: 0, SizeClass.small: 0, SizeClass.medium: 1, SizeClass.large: 1}
-_PRIORS = np.array([[priors.prior(field, size) for field in _PRIOR_FIELDS]
-                    for size in (SizeClass.small, SizeClass.medium, None)], dtype=np.float64)
+# One row per size class in `list(SizeClass)` order (as FirmColumns numbers them), then one for an unknown size.
+_PRIORS = np.array([[priors.prior(field, size) for field in _PRIOR_FIELDS] for size in [*SizeClass, None]],
+                   dtype=np.float64)
 
 # The firm facts a benefit's value reads, in the order `_value` reads them, before the two
-# columns `firm_inputs` adds: holds a high-tech certificate (0/1) and the prior row.
+# columns `firm_inputs` adds: holds a high-tech certificate (0/1) and the row of `_PRIORS`.
 BASE_FIELDS = (NumericField.rd_expense, NumericField.planned_investment, NumericField.loan_need,
                NumericField.operating_revenue, NumericField.net_profit_margin, NumericField.employees,
                NumericField.total_assets)
 
-
-# Prior row by size class number (`list(SizeClass)` order, as FirmColumns numbers them); -1, unknown, reads the last.
-_ROW_OF_SIZE = np.array([_PRIOR_ROW[size] for size in SizeClass] + [2], dtype=np.float64)
 
 
 def firm_inputs(numbers: Floats, high_tech: npt.NDArray[np.bool_], sizes: npt.NDArray[np.int8]) -> Floats:
@@ -86,7 +82,7 @@ def firm_inputs(numbers: Floats, high_tech: npt.NDArray[np.bool_], sizes: npt.ND
 
     `sizes` numbers each firm's size class in `list(SizeClass)` order, -1 when unknown.
     """
-    return np.column_stack([numbers, high_tech.astype(np.float64), _ROW_OF_SIZE[sizes]])
+    return np.column_stack([numbers, high_tech.astype(np.float64), np.where(sizes >= 0, sizes, len(SizeClass))])
 
 
 def facts_inputs(facts: Facts) -> Floats:
