@@ -545,7 +545,7 @@ def main() -> int:
         results = run(progress)
     print_report(console, results)
     replace_section(SECTION, markdown(results))
-    console.print(f"Wrote the '{SECTION}' section of {RESULTS.relative_to(ROOT)}.")
+    console.print(f"Wrote the '{SECTION}' section of {RESULTS}.")
     return 0
 
 
