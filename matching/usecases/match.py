@@ -197,14 +197,15 @@ def match(
     timely = np.array([TIMELINESS[status_name] for status_name in WINDOW_CODES])[windows[candidates]]
     specific = snapshot.columns.specificity(facts.industries, candidates)
     columns = snapshot.columns
-    redundant = redundancy((columns.scheme[candidates], columns.group[candidates]), tier[candidates], values,
-                           columns.code_rank[candidates])
+    chosen_tier, code_rank = tier[candidates], columns.code_rank[candidates]
+    redundant = redundancy((columns.scheme[candidates], columns.group[candidates]), chosen_tier, values,
+                           code_rank)
     scores = total(relevance, value, timely, specific, weights, redundant)
     # Tier first, then score (rounded, so float noise cannot reorder), then code: a stable, total order. An
     # eligible measure the firm's own facts put at nothing this year (tax relief for a loss-making firm) comes
     # after the possibly-eligible ones: certain, but nothing to bank on (advisors grade it 0).
-    placed = 2 * tier[candidates] + np.where((tier[candidates] == 0) & nothing, 3, 0)
-    order = np.lexsort((columns.code_rank[candidates], -np.round(scores, 9), placed))
+    placed = 2 * chosen_tier + np.where((chosen_tier == 0) & nothing, 3, 0)
+    order = np.lexsort((code_rank, -np.round(scores, 9), placed))
     page = order[options.offset : options.offset + options.limit]
     bm25_top = float(bm25.max()) if len(bm25) and bm25.max() > 0 else 1.0
     candidate_groups = columns.group[candidates]
@@ -230,14 +231,13 @@ def match(
             ],
             source_url=view.source_url,
         ))
-    possibly = candidates[tier[candidates] == 1]
-    questions = ask_next(snapshot, nodes, possibly, values[tier[candidates] == 1], prior or Prior.default())
-    counts = {name: int(np.count_nonzero(tier[candidates] == code)) for code, name in enumerate(TIER_NAMES)}
-    eligible = tier[candidates] == 0
+    waiting, eligible = chosen_tier == 1, chosen_tier == 0
+    questions = ask_next(snapshot, nodes, candidates[waiting], values[waiting], prior or Prior.default())
+    counts = {name: int(np.count_nonzero(chosen_tier == code)) for code, name in enumerate(TIER_NAMES)}
     return MatchResult(
         as_of=options.as_of, catalogue_version=snapshot.version, total=len(candidates), counts=counts,
         items=items, bundle=best_bundle(snapshot, candidates[eligible], values[eligible],
-                                        values[tier[candidates] == 1]),
+                                        values[waiting]),
         next_question=questions[0] if questions else None, next_questions=questions,
         coverage=snapshot.coverage(effective.region),
     )
