@@ -741,7 +741,7 @@ def next_questions_columnar(parts: Sequence[Blocking], values: npt.NDArray[np.fl
     The choice is `next_questions`'s, which a property test holds this to. Questions stay
     numbers until the few asked are named: at 100,000 measures thousands of conditions wait.
     """
-    rows: list[tuple[NodeKeys, int, npt.NDArray[np.intp], npt.NDArray[np.float64]]] = []  # per part
+    rows: list[tuple[NodeKeys, npt.NDArray[np.intp], npt.NDArray[np.float64]]] = []  # per part with open leaves
     leaves: list[tuple[int, npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []  # part, open leaves, their keys
     for number, (compiled, nodes, positions) in enumerate(parts):
         if not len(nodes):
@@ -761,18 +761,18 @@ def next_questions_columnar(parts: Sequence[Blocking], values: npt.NDArray[np.fl
         settled = (1.0 - passes) + np.where(only, passes, 0.0)
         worth = np.maximum(values[positions[pair_measure]], 0.0)
         present = np.flatnonzero(np.bincount(pair_key, minlength=width))
-        rows.append((numbering, number, present, np.stack([np.bincount(pair_key, worth * settled, minlength=width),
-                                                            np.bincount(pair_key, worth, minlength=width),
-                                                            np.bincount(pair_key, settled, minlength=width)],
-                                                           axis=1)[present].astype(np.float64, copy=False)))
+        sums = np.stack([np.bincount(pair_key, worth * settled, minlength=width),
+                         np.bincount(pair_key, worth, minlength=width),
+                         np.bincount(pair_key, settled, minlength=width)], axis=1)[present]
+        rows.append((numbering, present, sums.astype(np.float64, copy=False)))
         leaves.append((number, nodes, keys))
     if not rows:
         return []
     # Shared questions are summed over the parts; a condition's question is one part's row as it stands.
-    shared_id = np.concatenate([numbering.shared[present] for numbering, _, present, _ in rows])
-    every = np.concatenate([sums for _, _, _, sums in rows])
-    which = np.concatenate([np.full(len(present), i) for i, (_, _, present, _) in enumerate(rows)])
-    local = np.concatenate([present for _, _, present, _ in rows])
+    shared_id = np.concatenate([numbering.shared[present] for numbering, present, _ in rows])
+    every = np.concatenate([sums for _, _, sums in rows])
+    which = np.concatenate([np.full(len(present), i) for i, (_, present, _) in enumerate(rows)])
+    local = np.concatenate([present for _, present, _ in rows])
     shared = shared_id >= 0
     merged, inverse = np.unique(shared_id[shared], return_inverse=True)
     own = np.flatnonzero(~shared)
