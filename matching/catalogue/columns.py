@@ -21,6 +21,7 @@ from matching.ranking import priors
 from matching.ranking.benefit import (
     HIGH_TECH_TAX_RATE,
     MARKET_LOAN_RATE,
+    PROFILE_BASE,
     SMALL_LOW_PROFIT_ASSETS,
     SMALL_LOW_PROFIT_INCOME,
     SMALL_LOW_PROFIT_RATE,
@@ -41,7 +42,6 @@ from policies.terms import (
     TaxBenefit,
 )
 from policies.vocabulary import (
-    BenefitBase,
     Designation,
     Level,
     MeasureKind,
@@ -58,13 +58,10 @@ LEVELS = list(Level)
 WINDOW_CODES: tuple[WindowStatus, ...] = ("closed", "not_yet_open", "automatic", "closing_soon", "open")
 _LOW, _HIGH = -(2**40), 2**40
 _FIXED, _PERCENT, _INTEREST, _FINANCING, _IN_KIND, _DEDUCTION, _REDUCED_RATE, _OTHER_TAX = range(8)
-# Which fact a percentage is taken of: 0 R&D expense, 1 planned investment, 2 interest on the loan, 3 none known.
-_BASES = {
-    BenefitBase.rd_expense: 0, BenefitBase.investment: 1, BenefitBase.equipment_purchase: 1,
-    BenefitBase.interest_paid: 2,
-}
 _PRIOR_FIELDS = (NumericField.rd_expense, NumericField.planned_investment, NumericField.loan_need,
                  priors.TAXABLE_INCOME)
+# Which fact a percentage is taken of: 0 R&D expense, 1 planned investment, 2 interest on the loan, 3 none known.
+_BASES = {base: _PRIOR_FIELDS.index(field) for base, field in PROFILE_BASE.items()}
 # One row per size class in `list(SizeClass)` order (as FirmColumns numbers them), then one for an unknown size.
 _PRIORS = np.array([[priors.prior(field, size) for field in _PRIOR_FIELDS] for size in [*SizeClass, None]],
                    dtype=np.float64)

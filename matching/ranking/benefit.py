@@ -141,7 +141,8 @@ def _fixed(benefit: FixedBenefit) -> Estimate:
                   f"最高{_yuan(benefit.amount)}元{over_zh}，以评审核定为准")
 
 
-_PROFILE_BASE = {
+# The profile fact each base is read from (interest paid: the loan need at the market rate); the rest no profile holds.
+PROFILE_BASE = {
     BenefitBase.rd_expense: NumericField.rd_expense,
     BenefitBase.investment: NumericField.planned_investment,
     BenefitBase.equipment_purchase: NumericField.planned_investment,
@@ -165,7 +166,7 @@ def _base_value(base: BenefitBase, raw: float) -> float:
 
 def _percentage(benefit: PercentageBenefit, facts: Facts) -> Estimate:
     label, label_zh = _BASE_WORDS[benefit.base]
-    field = _PROFILE_BASE.get(benefit.base)
+    field = PROFILE_BASE.get(benefit.base)
     raw = None if field is None else facts.numbers[field]
     years = benefit.years
     share = f"{benefit.rate:.0%} of {label}"
