@@ -7,6 +7,7 @@ silently ignored would widen eligibility. Evaluation lives in `matching`.
 """
 
 import datetime as dt
+import functools
 import hashlib
 from enum import StrEnum
 from typing import Annotated, Literal, Self
@@ -193,7 +194,13 @@ class ManualCriterion(_Criterion):
     @property
     def key(self) -> str:
         """A stable id for confirmations; it changes when the wording does, so an old confirmation lapses."""
-        return hashlib.sha256(self.text.encode()).hexdigest()[:12]
+        return _condition_key(self.text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _condition_key(text: str) -> str:
+    """Hashed once per wording: every judgement of a measure with hand-checked conditions asks for it."""
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 class AnyOfCriterion(_Criterion):

@@ -34,7 +34,11 @@ class MeasureFields(BaseModel):
     title_en: str | None = Field(default=None, min_length=3, max_length=300)
     title_zh: str | None = Field(default=None, min_length=2, max_length=300)
     summary: str | None = Field(default=None, min_length=10, max_length=2000)
+    summary_zh: str | None = Field(default=None, min_length=4, max_length=2000,
+                                   description="the summary in Chinese, as the bureau writes it")
     body: str | None = Field(default=None, max_length=50_000)
+    body_zh: str | None = Field(default=None, max_length=50_000,
+                                description="the full text in Chinese: 支持对象, 支持标准, 申报条件, 申报时间, 申报材料")
     kind: MeasureKind | None = None
     authority: str | None = Field(default=None, min_length=2, max_length=300)
     level: Level | None = None
@@ -62,7 +66,7 @@ class MeasureFields(BaseModel):
         return self
 
 
-NULLABLE_FIELDS = frozenset({"body", "effective_from", "effective_to", "legal_basis", "source_url",
+NULLABLE_FIELDS = frozenset({"summary_zh", "body", "body_zh", "effective_from", "effective_to", "legal_basis", "source_url",
                              "exclusivity_group", "implements"})
 
 

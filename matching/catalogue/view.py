@@ -42,6 +42,8 @@ class MeasureView:
     source_url: str | None
     legal_basis: str | None
     implements: str | None = None  # the scheme it carries out: a bundle counts one scheme once
+    summary_zh: str = ""
+    body_zh: str = ""
 
     @classmethod
     def from_record(cls, record: MeasureCreate) -> "MeasureView":
@@ -53,7 +55,7 @@ class MeasureView:
             benefit=record.benefit, window=record.window, effective_from=record.effective_from,
             effective_to=record.effective_to, exclusivity_group=record.exclusivity_group,
             source_url=str(record.source_url) if record.source_url else None, legal_basis=record.legal_basis,
-            implements=record.implements,
+            implements=record.implements, summary_zh=record.summary_zh or "", body_zh=record.body_zh or "",
         )
 
     @property
@@ -68,7 +70,8 @@ class MeasureView:
 
     @property
     def lexical_text(self) -> str:
-        return f"{self.title_en} {self.title_zh} {self.summary} {self.body} {self.authority}"
+        return (f"{self.title_en} {self.title_zh} {self.summary} {self.summary_zh} {self.body} {self.body_zh} "
+                f"{self.authority}")
 
 
 _VIEW: TypeAdapter[MeasureView] = TypeAdapter(MeasureView)
