@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from policies.importing.parsing import load_json, load_yaml
-from policies.importing.spreadsheet import read_cell, write_csv
+from policies.importing.spreadsheet import BOM, read_cell, write_csv
 from policies.schemas import MeasureRecord
 
 
@@ -87,8 +87,11 @@ def read_records(text: str, fmt: Format) -> list[Any]:
 
 
 def _read_csv(text: str) -> list[Any]:
-    """Rows as records. newline="" lets the csv module see the line endings (LF, CRLF or a bare CR)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """Rows as records. newline="" lets the csv module see the line endings (LF, CRLF or a bare CR).
+
+    A byte-order mark (which our exports and Excel's "CSV UTF-8" write) is not part of the first column's name.
+    """
+    reader = csv.reader(io.StringIO(text.removeprefix(BOM), newline=""))
     try:
         header = [read_cell(name) for name in next(reader, [])]
         repeated = sorted({name for name in header if header.count(name) > 1})

@@ -50,9 +50,17 @@ def read_cell(cell: str) -> str:
     return cell[len(QUOTE):] if cell.startswith(QUOTE) else cell
 
 
+BOM = "\ufeff"
+
+
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
-    """A whole CSV file, every cell through `safe_cell`: the one way the service writes CSV."""
+    """A whole CSV file, every cell through `safe_cell`: the one way the service writes CSV.
+
+    It starts with a UTF-8 byte-order mark: without one, Excel reads UTF-8 as the
+    system's ANSI code page and bureau staff see mojibake where the Chinese was.
+    """
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_cell(name) for name in header])
     writer.writerows([safe_cell(value) for value in row] for row in rows)

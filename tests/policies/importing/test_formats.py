@@ -86,7 +86,7 @@ def test_csv_export_quotes_formula_text_and_reads_back_unchanged() -> None:
                   "criteria": [{"type": "manual", "text": f"{start}cmd|' /C calc'!A0"}]}
                  for n, start in enumerate(starts)]
     text = write_records(documents, Format.csv)
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
     for row, start in zip(rows, starts, strict=True):
         assert row["title_en"] == f"'{start}SUM(A1:A9)"
         assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row.values())
