@@ -61,6 +61,8 @@ class Change(BaseModel):
     at: UtcDateTime
     topic: str
     code: str
+    title_en: str | None = Field(description="the measure's title as it stands now; null if it no longer exists")
+    title_zh: str | None
     revision: int | None
     status: str | None
 
@@ -116,7 +118,11 @@ def change_feed(
     published or archived."""
     rows = subscriptions.measure_changes(session, since, limit)
     public = principal.at_least(Role.curator)
+    shown = [row for row in rows if public or row.payload.get("status") in ("published", "archived")]
+    titles = subscriptions.measure_titles(session, [row.entity_ref for row in shown])
     changes = [Change(id=row.id or 0, at=row.created_at, topic=row.topic, code=row.entity_ref,
+                      title_en=titles.get(row.entity_ref, (None, None))[0],
+                      title_zh=titles.get(row.entity_ref, (None, None))[1],
                       revision=row.payload.get("revision"), status=row.payload.get("status"))
-               for row in rows if public or row.payload.get("status") in ("published", "archived")]
+               for row in shown]
     return ChangeFeed(changes=changes, next_cursor=(rows[-1].id or since) if rows else since)

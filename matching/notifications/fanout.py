@@ -40,7 +40,8 @@ def _cursor(session: Session) -> DispatchCursor:
 
 
 def _measure_body(event: OutboxEvent, view: MeasureView, firms: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"event": MEASURE_TOPICS[event.topic], "event_id": event.id, "code": view.code, "title_en": view.title_en,
+    return {"event": MEASURE_TOPICS[event.topic], "event_id": event.id, "code": view.code,
+            "title_en": view.title_en, "title_zh": view.title_zh,
             "revision": event.payload.get("revision"), "closes": event.payload.get("closes"), "firms": firms}
 
 

@@ -62,6 +62,12 @@ def deliveries(session: Session, tenant: str | None, webhook_id: int, limit: int
                         .order_by(col(WebhookDelivery.id).desc()).limit(limit)).all()
 
 
+def measure_titles(session: Session, codes: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Each measure's (English, Chinese) title as it stands: a feed's reader shows people a name, not a code."""
+    return {code: (row.title_en, row.title_zh)
+            for code, row in repository.get_many_by_codes(session, list(dict.fromkeys(codes))).items()}
+
+
 def measure_changes(session: Session, since: int, limit: int) -> Sequence[OutboxEvent]:
     """Changes to measures after the cursor, in commit order."""
     return session.exec(select(OutboxEvent).where(col(OutboxEvent.id) > since,

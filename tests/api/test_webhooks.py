@@ -66,6 +66,7 @@ def test_a_published_measure_reaches_the_portal_whose_firm_qualifies(
                                    arrived.body + b" ", arrived.headers["X-Supportmatch-Signature"])
         body = json.loads(arrived.body)
         assert body["event"] == "measure.published" and body["code"] == "SC-CH-TEST-ROBOT-AWARD"
+        assert (body["title_en"], body["title_zh"]) == (CHENGHUA_AWARD["title_en"], CHENGHUA_AWARD["title_zh"])
         assert body["firms"] == [{"firm_id": robot.json()["id"], "verdict": "eligible"}]
         dispatch(sample_engine, encoder)
         assert len(chengdu_hook.received) == 1  # fan-out is not repeated
@@ -120,6 +121,8 @@ def test_change_feed(client: TestClient, curator: dict[str, str]) -> None:
         ("SH-FEED-ONE", "measure.published"), ("SH-FEED-DRAFT", "measure.create")]
     public = client.get("/v1/changes").json()
     assert [(c["code"], c["status"]) for c in public["changes"]] == [("SH-FEED-ONE", "published")]
+    assert public["changes"][0]["title_zh"] == measure_data()["title_zh"]  # a portal shows its users the name
+    assert {c["title_en"] for c in everything["changes"]} == {measure_data()["title_en"]}
     page = client.get("/v1/changes", params={"since": everything["changes"][1]["id"], "limit": 1},
                       headers=curator).json()
     assert [c["topic"] for c in page["changes"]] == ["measure.published"]
