@@ -80,6 +80,7 @@ def create_app(
         tokenize("专精特新")  # jieba loads its dictionary (over a second) now, not in the first search
         matcher = Matcher(encode=QueryEncoder(model, multilingual=matching_settings.multilingual_model),
                           weights=matching_settings.weights(), fusion=Fusion(matching_settings.fusion),
+                          search_fusion=Fusion(matching_settings.search_fusion),
                           closing_soon_days=matching_settings.closing_soon_days)
         services.engine, services.catalogue, services.matcher = active, holder, matcher
         # What start-up loaded (model, tokenizer, catalogue) lives as long as the process: keep it out of the

@@ -101,7 +101,8 @@ def build_mcp(services: Services) -> MCPServer:
         if region is not None:
             reference.check_region(region)  # a ValueError becomes the tool's error message
         filters = SearchFilters(region=region, kinds=kinds, levels=levels, open_now=open_now, as_of=as_of_or_today(as_of))
-        return search(snapshot, query, vector, filters, limit=max(1, min(limit, 20))).hits
+        return search(snapshot, query, vector, filters, limit=max(1, min(limit, 20)),
+                      fusion=services.matcher.search_fusion).hits
 
     @server.tool()
     def get_measure(code: str) -> MeasurePublic:

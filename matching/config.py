@@ -26,12 +26,14 @@ class MatchingSettings(BaseSettings):
     weight_timeliness: float = 0.15
     weight_specificity: float = 0.20
     weight_redundancy: float = 0.0  # taken off a measure its scheme's or exclusivity group's better one outranks
+    fusion: str = "linear"  # how match fuses dense and BM25 relevance
+    # How search, /v1/ask and the MCP search tool fuse them, when the model reads the query (else BM25 alone).
+    search_fusion: str = "rrf"
 
     def weights(self) -> Weights:
         """The ranking weights these settings give: every caller (API, benchmarks) reads them here."""
         return Weights(relevance=self.weight_relevance, value=self.weight_value, timeliness=self.weight_timeliness,
                        specificity=self.weight_specificity, redundancy=self.weight_redundancy)
-    fusion: str = "linear"
 
 
     @property

@@ -48,7 +48,8 @@ def search_measures(
         closing_within_days=closing_within_days, min_amount=min_amount, places_from_query=places_from_query,
         as_of=as_of_or_today(as_of),
     )
-    return search(catalogue, q, matcher.query_vector(q), filters, offset=offset, limit=limit)
+    return search(catalogue, q, matcher.query_vector(q), filters, offset=offset, limit=limit,
+                  fusion=matcher.search_fusion)
 
 
 @router.get("/measures/{code}/similar", response_model=SearchResult, responses=PROBLEMS | example("similar_measures"), tags=["catalogue"],
@@ -84,4 +85,5 @@ def ask_question(
     if request.profile is not None and not principal.at_least(Role.portal):
         raise HTTPException(401, "checking a firm's eligibility needs an API key", {"WWW-Authenticate": "Bearer"})
     return ask(catalogue, request.question, matcher.query_vector(request.question), request.profile,
-               as_of=as_of_or_today(request.as_of), limit=request.limit)
+               as_of=as_of_or_today(request.as_of), limit=request.limit, prior=matcher.prior,
+               fusion=matcher.search_fusion)

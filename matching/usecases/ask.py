@@ -18,6 +18,7 @@ from matching.eligibility.rules import Verdict
 from matching.firm.facts import Facts, derive
 from matching.firm.profile import FirmProfile
 from matching.ranking.benefit import Estimate, ranking_value
+from matching.ranking.fusion import Fusion
 from matching.usecases.search import SearchFilters, search
 from matching.usecases.verdicts import ask_next
 from policies import describe
@@ -72,10 +73,11 @@ def ask(
     as_of: dt.date,
     limit: int = 5,
     prior: Prior | None = None,
+    fusion: Fusion = Fusion.rrf,
 ) -> AskResult:
     """The measures the question is about (within the firm's region when a profile is given), explained."""
     filters = SearchFilters(as_of=as_of, region=profile.region if profile else None)
-    found = search(snapshot, question, query_vector, filters, limit=max(limit * 3, 15))
+    found = search(snapshot, question, query_vector, filters, limit=max(limit * 3, 15), fusion=fusion)
     facts = derive(profile, as_of) if profile else None
     answers: list[Answer] = []
     for hit in found.hits:

@@ -120,6 +120,7 @@ class Matcher:
     encode: QueryEncoder
     weights: Weights
     fusion: Fusion = Fusion.linear
+    search_fusion: Fusion = Fusion.rrf
     closing_soon_days: int = 30
     prior: Prior = field(default_factory=Prior.default)
 

@@ -145,8 +145,12 @@ def rank(
     query: str,
     query_vector: npt.NDArray[np.float32] | None,
     candidates: npt.NDArray[np.int64],
+    fusion: Fusion = Fusion.rrf,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Candidates about the query, best first, with fused, dense and BM25 scores."""
+    """Candidates about the query, best first, with fused, dense and BM25 scores.
+
+    `fusion` applies when there is a query vector; without one BM25 ranks alone.
+    """
     bm25 = snapshot.lexical.scores(query, candidates).astype(np.float64)
     if query_vector is None:
         dense = np.zeros(len(candidates))
@@ -155,7 +159,7 @@ def rank(
     else:
         dense = snapshot.vectors.scores(query_vector, candidates).astype(np.float64)
         about = (bm25 > 0) | (dense >= DENSE_FLOOR)
-        method = Fusion.rrf
+        method = fusion
     candidates, dense, bm25 = candidates[about], dense[about], bm25[about]
     fused = fuse(dense, bm25, method)
     order = np.lexsort((snapshot.columns.code_rank[candidates], -np.round(fused, 9)))
@@ -206,11 +210,12 @@ def search(
     offset: int = 0,
     limit: int = 10,
     soon_days: int = 30,
+    fusion: Fusion = Fusion.rrf,
 ) -> SearchResult:
     """Measures about the query that pass the filters, with facets over everything that matched."""
     regions = regions_for(query, filters)
     candidates = np.flatnonzero(filter_mask(snapshot, filters, regions))
-    found, fused, dense, bm25 = rank(snapshot, query, query_vector, candidates)
+    found, fused, dense, bm25 = rank(snapshot, query, query_vector, candidates, fusion)
     top_bm25 = float(bm25.max()) if len(bm25) and bm25.max() > 0 else 1.0
     page = range(offset, min(offset + limit, len(found)))
     soon_days = filters.closing_within_days if filters.closing_within_days is not None else soon_days

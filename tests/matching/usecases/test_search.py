@@ -1,5 +1,6 @@
 """`search` on the catalogue written by hand: words in both languages, filters, facets, highlights."""
 
+from matching.ranking.fusion import Fusion
 from matching.usecases.search import SearchFilters, search
 from policies.vocabulary import Level, MeasureKind
 from tests.matching.catalogue_by_hand import AS_OF, query_encoder, snapshot
@@ -36,3 +37,18 @@ def test_filters_narrow_and_facets_count_what_was_found() -> None:
 def test_a_place_in_the_query_filters_by_region() -> None:
     found = search(snapshot(), "宁波 研发", None, _filters(), limit=10)
     assert found.regions and all(hit.code.startswith("NB-") for hit in found.hits)
+
+
+def test_the_fusion_chosen_is_the_fusion_used() -> None:
+    """A deployment's MATCHING_SEARCH_FUSION reaches the ranking: dense alone scores each hit by its cosine,
+    BM25 alone by its share of the best BM25 score, whatever the other part says."""
+    query = "export credit loans"
+    vector = query_encoder()(query)
+    dense = search(snapshot(), query, vector, _filters(), fusion=Fusion.dense)
+    bm25 = search(snapshot(), query, vector, _filters(), fusion=Fusion.bm25)
+    assert all(hit.score == round(max(hit.dense, 0.0), 6) for hit in dense.hits)
+    assert all(hit.score == hit.bm25 for hit in bm25.hits)
+    assert [hit.score for hit in dense.hits] == sorted((hit.score for hit in dense.hits), reverse=True)
+    rrf = search(snapshot(), query, vector, _filters())  # ranks, not scores: neither of the above
+    assert [hit.score for hit in rrf.hits] != [hit.score for hit in dense.hits]
+    assert [hit.score for hit in rrf.hits] != [hit.bm25 for hit in rrf.hits]
