@@ -324,8 +324,18 @@ def _open_alternatives(measure: MeasureCreate, path: str, criterion: AnyOfCriter
                       "该 any_of 中至少一个分支对所有适用企业都成立（或同一事实正反两面都列为分支），条件形同虚设")
 
 
+def _chinese_text(measure: MeasureCreate) -> Iterator[Finding]:
+    """Every caller reads Chinese: a measure whose summary or body is English only is half written."""
+    if not measure.summary_zh:
+        yield Finding(measure.code, "summary_zh", "no-chinese-summary", "the measure has no Chinese summary",
+                      "缺少中文摘要（summary_zh）")
+    if measure.body and not measure.body_zh:
+        yield Finding(measure.code, "body_zh", "no-chinese-body", "the measure has a body but no Chinese body",
+                      "缺少中文正文（body_zh）")
+
+
 def lint_measure(measure: MeasureCreate) -> list[Finding]:
-    """Every finding for one measure, in criteria order."""
+    """Every finding for one measure, in criteria order, then the record's own."""
     findings: list[Finding] = []
     for path, criterion in _walk(measure.criteria):
         if isinstance(criterion, ManualCriterion):
@@ -338,6 +348,7 @@ def lint_measure(measure: MeasureCreate) -> list[Finding]:
     findings += _recognition(measure)
     findings += _contradictions(measure)
     findings += _duplicates(measure)
+    findings += _chinese_text(measure)
     return findings
 
 
@@ -356,4 +367,6 @@ RULES: dict[str, str] = {
     "duplicate": "the same top-level criterion twice",
     "between-one-value": "between with min equal to max",
     "any-of-always-passes": "any_of with an alternative every firm meets",
+    "no-chinese-summary": "measure without summary_zh",
+    "no-chinese-body": "measure with a body but no body_zh",
 }

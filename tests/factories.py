@@ -34,6 +34,7 @@ def measure_data(**overrides: Any) -> dict[str, Any]:
         "title_en": "Wenzhou award for first-time little giants",
         "title_zh": "温州市首次认定国家级专精特新小巨人企业奖励",
         "summary": "A one-off award of up to 1 million yuan for firms first recognised as national little giants.",
+        "summary_zh": "对首次认定为国家级专精特新“小巨人”的企业，给予一次性奖励，最高100万元。",
         "kind": "award",
         "authority": "Wenzhou Municipal Bureau of Economy and Information Technology",
         "level": "municipal",

@@ -227,9 +227,15 @@ def test_an_alternative_that_restricts_is_not_flagged(branch: dict[str, Any]) ->
     assert _rules(measure) == []
 
 
+def test_a_measure_without_its_chinese_text_is_flagged() -> None:
+    assert _rules(_measure(summary_zh=None)) == ["no-chinese-summary"]
+    assert _rules(_measure(body="The full text.")) == ["no-chinese-body"]
+    assert _rules(_measure(body="The full text.", body_zh="【支持对象】全文。")) == []
+
+
 def test_every_rule_is_documented() -> None:
     assert set(RULES) == {"manual-quantity", "manual-field", "manual-no-chinese", "manual-unclassified",
                           "recognition-not-held", "contradiction", "duplicate", "between-one-value",
-                          "any-of-always-passes"}
+                          "any-of-always-passes", "no-chinese-summary", "no-chinese-body"}
     documented = (Path(__file__).resolve().parents[2] / "docs" / "catalogue-format.md").read_text(encoding="utf-8")
     assert all(f"`{rule}`" in documented for rule in RULES)
