@@ -99,18 +99,21 @@ def build_sample_snapshot(encoder: Encoder) -> CatalogueSnapshot:
         record = MeasureRecord.model_validate(raw)
         if record.status is MeasureStatus.published:
             views.append(MeasureView.from_record(record))
-    vectors = encoder.encode_documents([view.dense_text for view in views])
+    vectors = encoder.encode_documents([view.text_for(encoder) for view in views])
     return CatalogueSnapshot.build(1, views, VectorIndex(vectors))
 
 
 def encode_sample(settings: MatchingSettings) -> tuple[CatalogueSnapshot, QueryEncoder]:
     """The sample catalogue encoded by the configured model, and a query encoder on the same model."""
-    from matching.text.embeddings import SentenceTransformerEncoder
+    from matching.text.embeddings import SentenceTransformerEncoder, named_encoder
 
     # Every core for encoding the catalogue: the scores do not depend on the thread count.
-    encoder = SentenceTransformerEncoder(settings.model_path, threads=os.cpu_count() or 1,
-                                         batch_size=settings.encode_batch_size)
-    return build_sample_snapshot(encoder), QueryEncoder(encoder)
+    encoder: Encoder = (SentenceTransformerEncoder(settings.model_path, threads=os.cpu_count() or 1,
+                                                   batch_size=settings.encode_batch_size)
+                        if settings.model_path or settings.encoder == "minilm"
+                        else named_encoder(settings.encoder, threads=os.cpu_count() or 1))
+    multilingual = settings.multilingual_model or getattr(encoder, "multilingual", False)
+    return build_sample_snapshot(encoder), QueryEncoder(encoder, multilingual=multilingual)
 
 
 def in_region_chain(view: MeasureView, region: str) -> bool:

@@ -111,7 +111,7 @@ def timing(encoder: Encoder, snapshot: CatalogueSnapshot) -> Timing:
         started = time.perf_counter()
         encoder.encode_query("专精特新 小巨人 奖励")
         samples.append((time.perf_counter() - started) * 1000)
-    texts = [view.dense_text for view in snapshot.measures]
+    texts = [view.text_for(encoder) for view in snapshot.measures]
     texts = (texts * (1000 // len(texts) + 1))[:1000]
     started = time.perf_counter()
     encoder.encode_documents(texts)

@@ -11,6 +11,9 @@ from matching.ranking.fusion import Weights
 class MatchingSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MATCHING_", extra="ignore")
 
+    # Which bundled encoder: "minilm" (all-MiniLM-L6-v2, English), "use-v3" (multilingual USE v3, reads Chinese)
+    # or "e5-small" (with the bench extra). model_path, when set, wins: any local sentence-transformers model.
+    encoder: str = "minilm"
     model_path: str | None = None  # a local sentence-transformers model; default: the bundled all-MiniLM-L6-v2
     multilingual_model: bool = False  # set when model_path reads Chinese, so dense relevance serves Chinese text
     encoder_threads: int = 1  # one thread encodes a single query faster than two on this class of machine

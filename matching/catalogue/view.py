@@ -69,6 +69,17 @@ class MeasureView:
         return f"{self.title_en}. {self.summary} {self.body} {self.title_zh}".strip()
 
     @property
+    def bilingual_text(self) -> str:
+        """What a multilingual encoder reads: both titles and summaries before the bodies, so a model that
+        truncates keeps the gist in both languages (benchmarks/RESULTS.md, "Retrieval", compares layouts)."""
+        return (f"{self.title_en}. {self.summary} {self.title_zh}。{self.summary_zh} {self.body} "
+                f"{self.body_zh}").strip()
+
+    def text_for(self, encoder: object) -> str:
+        """The text this encoder should embed: the bilingual text if it reads Chinese, else `dense_text`."""
+        return self.bilingual_text if getattr(encoder, "multilingual", False) else self.dense_text
+
+    @property
     def lexical_text(self) -> str:
         return (f"{self.title_en} {self.title_zh} {self.summary} {self.summary_zh} {self.body} {self.body_zh} "
                 f"{self.authority}")

@@ -47,7 +47,7 @@ def load_snapshot(
         if parts is not None:
             return CatalogueSnapshot.from_parts(parts, version)
     measures = [view_of(row) for row in repository.list_published(session)]
-    vectors = embed_texts(session, encoder, [measure.dense_text for measure in measures], progress=progress)
+    vectors = embed_texts(session, encoder, [measure.text_for(encoder) for measure in measures], progress=progress)
     # Compiling takes a minute at 100,000 measures. A transaction left open meanwhile kept SQLite's write lock
     # (writers begin IMMEDIATE), so a second worker starting beside this one timed out and failed its start.
     session.commit()

@@ -150,6 +150,14 @@ def available_encoders(threads: int = 1) -> dict[str, Callable[[], Encoder]]:
     return found
 
 
+def named_encoder(name: str, *, threads: int = 1) -> Encoder:
+    """A bundled encoder by its short name; an unknown or uninstalled one is a configuration error, said so."""
+    found = available_encoders(threads)
+    if name not in found:
+        raise ValueError(f"MATCHING_ENCODER={name!r}: choose one of {', '.join(sorted(found))}")
+    return found[name]()
+
+
 class HashingEncoder:
     """Deterministic bag-of-words vectors from hashed tokens: for fast unit tests of index code only."""
 

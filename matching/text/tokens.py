@@ -3,15 +3,18 @@
 jieba segments Chinese (with a domain dictionary, since out of the box it splits
 小巨人 into 小 / 巨人 and 专精特新 into pieces); search mode also emits the
 sub-words of long words, so 专精特新贷 matches a query for 专精特新. English words
-are lower-cased and Snowball-stemmed, so "loans" matches "loan".
+are lower-cased and Snowball-stemmed, so "loans" matches "loan". Both sides are
+normalised first: traditional characters and full-width forms match their usual ones.
 """
 
 import logging
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 import jieba
+import opencc
 import Stemmer
 
 DOMAIN_WORDS = Path(__file__).parent / "data" / "domain_words.txt"
@@ -60,6 +63,17 @@ def _chinese(run: str) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=1)
+def _simplifier() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normalise(text: str) -> str:
+    """One form for every way of writing the same words: full-width letters and digits as ASCII (NFKC), and
+    traditional characters as simplified (OpenCC), so 專精特新 finds 专精特新 and ＣＭＭＩ finds CMMI."""
+    return str(_simplifier().convert(unicodedata.normalize("NFKC", text)))
+
+
 def tokenize(text: str) -> list[str]:
     """Search tokens of a text in any mix of Chinese and English.
 
@@ -68,7 +82,7 @@ def tokenize(text: str) -> list[str]:
     """
     tokens: list[str] = []
     stem = _stemmer().stemWord
-    for run in _RUNS.findall(text.lower()):
+    for run in _RUNS.findall(normalise(text).lower()):
         if _CJK.match(run):
             tokens += _chinese(run)
         elif run not in STOPWORDS:

@@ -19,3 +19,11 @@ def test_english_is_stemmed_and_stopwords_dropped() -> None:
 def test_mixed_text() -> None:
     tokens = tokenize("Chengdu 成华区 industrial robots 工业机器人")
     assert {"chengdu", "robot", "工业机器人", "成华区"} <= set(tokens)
+
+
+def test_traditional_and_full_width_forms_are_the_usual_words() -> None:
+    """A Hong Kong or Taiwan keyboard (專精特新 獎勵) and a full-width IME (ＣＭＭＩ, １５％) find the same
+    measures as the simplified, half-width words the catalogue is written in."""
+    assert tokenize("專精特新 獎勵") == tokenize("专精特新 奖励")
+    assert tokenize("首臺（套）") == tokenize("首台(套)")
+    assert tokenize("ＣＭＭＩ 認證") == tokenize("CMMI 认证")
