@@ -88,3 +88,22 @@ def tokenize(text: str) -> list[str]:
         elif run not in STOPWORDS:
             tokens.append(stem(run))
     return tokens
+
+
+_WORD_RUNS = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z\uff21-\uff3a\uff41-\uff5a][A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]*")
+
+
+def word_spans(text: str) -> list[tuple[int, int, frozenset[str]]]:
+    """Where each word of `text` lies, with the search tokens it holds: a highlight marks whole words.
+
+    Chinese runs are cut into jieba's words (not search mode, whose pieces overlap), so a query for 人才
+    marks 人才引进 whole; an English word is one span, so "subsidy" marks "subsidies" whole.
+    """
+    spans: list[tuple[int, int, frozenset[str]]] = []
+    for run in _WORD_RUNS.finditer(text):
+        words = [(run.start(), run.end())]
+        plain = normalise(run.group(0))
+        if _CJK.match(plain) and len(plain) == len(run.group(0)):  # same length: jieba's offsets hold
+            words = [(run.start() + begin, run.start() + end) for _, begin, end in _segmenter().tokenize(plain)]
+        spans += [(begin, end, frozenset(tokenize(text[begin:end]))) for begin, end in words]
+    return spans

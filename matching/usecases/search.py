@@ -6,8 +6,6 @@ query has no Latin letters and the model is not multilingual, BM25 alone ranks.
 """
 
 import datetime as dt
-import os
-import re
 from collections import Counter
 
 import numpy as np
@@ -19,7 +17,7 @@ from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.catalogue.view import MeasureView
 from matching.ranking.fusion import Fusion, fuse
 from matching.text.places import places_in
-from matching.text.tokens import tokenize
+from matching.text.tokens import tokenize, word_spans
 from policies import reference
 from policies.vocabulary import Designation, Level, MeasureKind
 
@@ -110,34 +108,19 @@ def filter_mask(snapshot: CatalogueSnapshot, filters: SearchFilters, regions: li
 
 
 def highlight(text: str, query: str, width: int = 220) -> str:
-    """A piece of `text` around the first query word, with every query word in <mark>."""
-    words = sorted({w for w in _surface_words(query) if len(w) >= 2}, key=len, reverse=True)
-    if not words:
-        return text[:width]
-    pattern = re.compile("|".join(_as_pattern(w) for w in words), re.IGNORECASE)
-    first = pattern.search(text)
-    start = max(0, (first.start() if first else 0) - width // 4)
-    piece = text[start : start + width]
-    marked = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", piece)
-    return ("…" if start else "") + marked + ("…" if start + width < len(text) else "")
-
-
-def _as_pattern(word: str) -> str:
-    """Chinese as written; an English word's root with the rest of the word it starts, so that "subsidy"
-    marks "subsidies" and "little" marks "little" whole, not "<mark>littl</mark>e"."""
-    return re.escape(word) if not word.isascii() else rf"\b{re.escape(word)}[a-z0-9]*"
-
-
-def _surface_words(query: str) -> list[str]:
-    """Query words as they may appear in text: Chinese tokens, and the root an English word shares with its
-    stem ("subsidy" and its stem "subsidi" share "subsid"), or the word itself when that root is short."""
-    found = [t for t in tokenize(query) if not t.isascii()]
-    for word in re.findall(r"[A-Za-z][A-Za-z0-9]+", query):
-        stems = tokenize(word)
-        if stems:
-            root = os.path.commonprefix([word.lower(), stems[0]])
-            found.append(root if len(root) >= 4 else word.lower())
-    return found
+    """A piece of `text` around the first word the query names, every such word in <mark> whole: a word
+    holding a query token (人才引进 for 人才, "subsidies" for "subsidy", 獎勵 for 奖励) is marked, never a part."""
+    wanted = set(tokenize(query))
+    marked = [(begin, end) for begin, end, tokens in word_spans(text) if tokens & wanted] if wanted else []
+    start = max(0, (marked[0][0] if marked else 0) - width // 4)
+    end = start + width
+    pieces, at = [], start
+    for begin, stop in marked:
+        if begin >= start and stop <= end:
+            pieces += [text[at:begin], "<mark>", text[begin:stop], "</mark>"]
+            at = stop
+    pieces.append(text[at:end])
+    return ("…" if start else "") + "".join(pieces) + ("…" if end < len(text) else "")
 
 
 def rank(

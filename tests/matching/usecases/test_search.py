@@ -1,7 +1,7 @@
 """`search` on the catalogue written by hand: words in both languages, filters, facets, highlights."""
 
 from matching.ranking.fusion import Fusion
-from matching.usecases.search import SearchFilters, search
+from matching.usecases.search import SearchFilters, highlight, search
 from policies.vocabulary import Level, MeasureKind
 from tests.matching.catalogue_by_hand import AS_OF, query_encoder, snapshot
 
@@ -52,3 +52,12 @@ def test_the_fusion_chosen_is_the_fusion_used() -> None:
     rrf = search(snapshot(), query, vector, _filters())  # ranks, not scores: neither of the above
     assert [hit.score for hit in rrf.hits] != [hit.score for hit in dense.hits]
     assert [hit.score for hit in rrf.hits] != [hit.bm25 for hit in rrf.hits]
+
+
+def test_highlights_mark_whole_words_never_parts() -> None:
+    """A query word inside a longer word marks that word whole, in either language and either script."""
+    assert highlight("对小巨人企业奖励。", "巨人") == "对<mark>小巨人</mark>企业奖励。"  # not 小<mark>巨人</mark>
+    assert highlight("Subsidies for little giants", "subsidy little") == \
+        "<mark>Subsidies</mark> for <mark>little</mark> giants"
+    assert highlight("专精特新企业奖励", "專精特新 獎勵") == "<mark>专精特新</mark>企业<mark>奖励</mark>"
+    assert highlight("no match here", "人才") == "no match here"
