@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from matching.text.tokens import tokenize
+from matching.text.tokens import expansions, tokenize
 
 # bm25s logs every index build at DEBUG, which lands in the server's JSON access log.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -19,8 +19,10 @@ SUBSET_SHARE = 0.3
 
 @lru_cache(maxsize=4096)
 def _query_terms(query: str) -> tuple[str, ...]:
-    """Queries repeat (a portal re-asks for the same firm); segmenting one costs about half a millisecond."""
-    return tuple(tokenize(query))
+    """The query's tokens and the thesaurus's additions. Queries repeat (a portal re-asks for the same firm);
+    segmenting one costs about half a millisecond."""
+    own = tokenize(query)
+    return tuple(own + [term for term in expansions(query) if term not in own])
 
 
 class LexicalIndex:

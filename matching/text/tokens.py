@@ -10,14 +10,17 @@ normalised first: traditional characters and full-width forms match their usual 
 import logging
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import jieba
 import opencc
 import Stemmer
+import yaml
 
 DOMAIN_WORDS = Path(__file__).parent / "data" / "domain_words.txt"
+THESAURUS = Path(__file__).parent / "data" / "thesaurus.yaml"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _RUNS = re.compile(r"[\u4e00-\u9fff]+|[a-z][a-z0-9]*")
 STOPWORDS = frozenset(
@@ -34,7 +37,37 @@ def _segmenter() -> jieba.Tokenizer:
     tokenizer = jieba.Tokenizer()
     with open(DOMAIN_WORDS, "rb") as words:
         tokenizer.load_userdict(words)
+    for entry in _thesaurus():  # each phrase one word, so an expansion adds it and not its pieces
+        for phrase in entry.words + entry.finds:
+            if _CJK.search(phrase):
+                tokenizer.add_word(phrase, freq=20000)
     return tokenizer
+
+
+@dataclass(frozen=True)
+class _Entry:
+    words: tuple[str, ...]
+    finds: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _thesaurus() -> tuple[_Entry, ...]:
+    entries = yaml.safe_load(THESAURUS.read_text(encoding="utf-8"))
+    return tuple(_Entry(words=tuple(normalise(str(w)).lower() for w in entry["words"]),
+                        finds=tuple(normalise(str(w)).lower() for w in entry.get("finds", ())))
+                 for entry in entries)
+
+
+def expansions(query: str) -> list[str]:
+    """The search tokens the thesaurus adds to a query: equivalents of the words it holds, and the narrower
+    words a broad one finds (融资 → 贷款), each as one token. Only queries are expanded, never documents."""
+    text = normalise(query).lower()
+    added: list[str] = []
+    for entry in _thesaurus():
+        if any(word in text for word in entry.words):
+            added += [phrase for phrase in entry.words + entry.finds if phrase not in text and phrase not in added]
+    stem = _stemmer().stemWord
+    return [phrase if _CJK.search(phrase) else stem(phrase) for phrase in added]
 
 
 @lru_cache(maxsize=1)

@@ -45,3 +45,13 @@ def test_an_empty_catalogue_scores_nothing() -> None:
     empty = LexicalIndex([])
     assert empty.scores("专精特新").shape == (0,)
     assert empty.scores("专精特新", np.zeros(0, dtype=np.int64)).shape == (0,)
+
+
+def test_the_thesaurus_finds_what_shares_no_characters_with_the_query() -> None:
+    """技改 is how people say 技术改造 and 招人 how an owner says 人才引进; 融资 finds loans, but a query for
+    loans does not bring in equity funds (`finds` is one way)."""
+    index = LexicalIndex(["技术改造项目补助", "高层次人才引进奖励", "银行贷款贴息", "股权投资基金"])
+    assert np.flatnonzero(index.scores("技改")).tolist() == [0]
+    assert np.flatnonzero(index.scores("招人")).tolist() == [1]
+    assert set(np.flatnonzero(index.scores("融资")).tolist()) == {2, 3}
+    assert np.flatnonzero(index.scores("贷款")).tolist() == [2]
