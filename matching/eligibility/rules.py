@@ -12,9 +12,9 @@ this module exactly; property tests hold it to that.
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import IntEnum, StrEnum
-from typing import assert_never
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -236,36 +236,40 @@ def _manual(c: ManualCriterion, facts: Facts, path: str, measure: str) -> Outcom
 
 def evaluate_criterion(criterion: Criterion, facts: Facts, path: str, measure: str = "") -> Outcome:
     """One criterion (and its parts, for groups) against the facts."""
-    if not in_effect(criterion, facts.as_of):
+    if (criterion.effective_from is not None or criterion.effective_to is not None) and not in_effect(
+            criterion, facts.as_of):
         return Outcome(path=path, type=criterion.type, status="pass", reason="not in force on this date",
                        reason_zh="该条件在此日期不适用")
-    match criterion:
-        case NumericCriterion():
-            return _numeric(criterion, facts, path)
-        case FlagCriterion():
-            return _flag(criterion, facts, path)
-        case RegionCriterion():
-            return _region(criterion, facts, path)
-        case IndustryCriterion():
-            return _industry(criterion, facts, path)
-        case DesignationCriterion():
-            return _designation(criterion, facts, path)
-        case SizeClassCriterion():
-            return _size(criterion, facts, path)
-        case AttestationCriterion():
-            return _attestation(criterion, facts, path, measure)
-        case ManualCriterion():
-            return _manual(criterion, facts, path, measure)
-        case AnyOfCriterion() | AllOfCriterion():
-            parts = [evaluate_criterion(part, facts, f"{path}.criteria[{i}]", measure)
-                     for i, part in enumerate(criterion.criteria)]
-            statuses = [STATUS_OF[part.status] for part in parts]
-            combined = max(statuses) if criterion.type == "any_of" else min(statuses)
-            word, word_zh = ("at least one of", "至少满足其一") if criterion.type == "any_of" else ("all of", "须全部满足")
-            return Outcome(path=path, type=criterion.type, status=combined.label, parts=parts,
-                           reason=f"{word} {len(parts)} conditions: {combined.label}",
-                           reason_zh=f"以下 {len(parts)} 项条件{word_zh}：{wording.STATUSES_ZH[combined.label]}")
-    assert_never(criterion)
+    # One dictionary look-up instead of a chain of isinstance checks through pydantic's metaclass: every
+    # judgement of a page of results runs this for each of its conditions.
+    return _RULES[type(criterion)](criterion, facts, path, measure)
+
+
+def _group(criterion: AnyOfCriterion | AllOfCriterion, facts: Facts, path: str, measure: str) -> Outcome:
+    parts = [evaluate_criterion(part, facts, f"{path}.criteria[{i}]", measure)
+             for i, part in enumerate(criterion.criteria)]
+    statuses = [STATUS_OF[part.status] for part in parts]
+    combined = max(statuses) if criterion.type == "any_of" else min(statuses)
+    word, word_zh = ("at least one of", "至少满足其一") if criterion.type == "any_of" else ("all of", "须全部满足")
+    return Outcome(path=path, type=criterion.type, status=combined.label, parts=parts,
+                   reason=f"{word} {len(parts)} conditions: {combined.label}",
+                   reason_zh=f"以下 {len(parts)} 项条件{word_zh}：{wording.STATUSES_ZH[combined.label]}")
+
+
+# Each criterion class and its rule; a new class without one fails at its first evaluation, and the
+# test that walks every criterion type (tests/matching/eligibility) finds that first.
+_RULES: dict[type, Callable[[Any, Facts, str, str], Outcome]] = {
+    NumericCriterion: lambda c, facts, path, _: _numeric(c, facts, path),
+    FlagCriterion: lambda c, facts, path, _: _flag(c, facts, path),
+    RegionCriterion: lambda c, facts, path, _: _region(c, facts, path),
+    IndustryCriterion: lambda c, facts, path, _: _industry(c, facts, path),
+    DesignationCriterion: lambda c, facts, path, _: _designation(c, facts, path),
+    SizeClassCriterion: lambda c, facts, path, _: _size(c, facts, path),
+    AttestationCriterion: _attestation,
+    ManualCriterion: _manual,
+    AnyOfCriterion: _group,
+    AllOfCriterion: _group,
+}
 
 
 STATUS_OF: dict[str, Status] = {status.label: status for status in Status}

@@ -11,6 +11,7 @@ like its bound (49,995,000 yuan against "at least 50 million yuan") is printed
 with as many more digits as it takes to tell them apart.
 """
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Literal
@@ -201,8 +202,13 @@ def amount(value: float, unit: Unit, lang: Lang = "en", *, against: float | None
     return shown
 
 
+@functools.lru_cache(maxsize=65536)
 def requirement(op: str, low: float | None, high: float | None, unit: Unit, lang: Lang = "en") -> str:
-    """The bound in words: "at least 50 million yuan", "介于 1 年与 5 年之间"."""
+    """The bound in words: "at least 50 million yuan", "介于 1 年与 5 年之间".
+
+    A catalogue's conditions name a few thousand bounds, and every judgement words its own twice (in both
+    languages): worded once each, they cost a dictionary look-up.
+    """
     if op == "between":
         assert low is not None and high is not None
         first, second = amount(low, unit, lang), amount(high, unit, lang)

@@ -164,3 +164,14 @@ def test_only_decisive_reasons_are_reported() -> None:
     assert [o.field for o in decisive(outcomes, "unknown")] == ["employees"]
     _, failing = check(rule, firm(operating_revenue=1, new_equity_financing_2y=0, employees=10))
     assert [o.field for o in decisive(failing, "fail")] == ["operating_revenue", "new_equity_financing_2y"]
+
+
+def test_every_kind_of_criterion_has_its_rule() -> None:
+    """Rules are found by the criterion's class: a class added to the union without one would fail only
+    when a catalogue first used it."""
+    from typing import get_args
+
+    from matching.eligibility.rules import _RULES
+
+    classes = set(get_args(get_args(Criterion)[0]))
+    assert classes and set(_RULES) == classes
