@@ -27,8 +27,7 @@ from matching.notifications.dispatcher import Dispatcher, run_once
 from matching.ranking.fusion import Fusion
 from matching.store.catalogue import CatalogueHolder
 from matching.store.population import PopulationHolder
-from matching.text.embeddings import Encoder, named_encoder
-from matching.text.onnx import open_encoder
+from matching.text.embeddings import Encoder
 from matching.text.queries import QueryEncoder
 from matching.text.tokens import tokenize
 from matching.text.vectors import set_threads
@@ -69,18 +68,13 @@ def create_app(
                                      pool_timeout=policies_settings.pool_timeout)
         active = engine or own_engine
         assert active is not None
-        model = encoder or (open_encoder(
-            matching_settings.model_path, threads=matching_settings.encoder_threads,
-            batch_size=matching_settings.encode_batch_size, saved=matching_settings.snapshots,
-        ) if matching_settings.model_path or matching_settings.encoder == "minilm"
-            else named_encoder(matching_settings.encoder, threads=matching_settings.encoder_threads))
+        model = encoder or matching_settings.open_encoder()
         identity = database_identity(active)  # /ready and every write check it is still this database
         holder = CatalogueHolder(model, saved=matching_settings.snapshots)
         with Session(active) as session:
             holder.current(session)  # embed and index before the first request, not during it
         tokenize("专精特新")  # jieba loads its dictionary (over a second) now, not in the first search
-        matcher = Matcher(encode=QueryEncoder(
-            model, multilingual=matching_settings.multilingual_model or getattr(model, "multilingual", False)),
+        matcher = Matcher(encode=QueryEncoder(model, multilingual=matching_settings.reads_chinese(model)),
                           weights=matching_settings.weights(), fusion=Fusion(matching_settings.fusion),
                           search_fusion=Fusion(matching_settings.search_fusion),
                           closing_soon_days=matching_settings.closing_soon_days)

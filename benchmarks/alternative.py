@@ -54,7 +54,7 @@ from matching.firm.profile import FirmProfile, query_text
 from matching.ranking.benefit import estimate, ranking_value
 from matching.ranking.fusion import Fusion, Weights, fuse, specificity, total, value_scores
 from matching.ranking.windows import TIMELINESS, window_state
-from matching.text.embeddings import Encoder, SentenceTransformerEncoder
+from matching.text.embeddings import Encoder
 from matching.text.queries import QueryEncoder
 from matching.text.vectors import set_threads
 from matching.usecases.match import MatchOptions, match
@@ -349,7 +349,7 @@ def run(sizes: list[int], rounds: int, *, k: int = DEFAULT_K, ivf_pq: bool = Fal
     settings = MatchingSettings()
     weights = settings.weights()
     set_threads(settings.encoder_threads)
-    encoder = encoder or SentenceTransformerEncoder(threads=settings.encoder_threads)
+    encoder = encoder or settings.model_copy(update={"snapshot_dir": ""}).open_encoder()
     firms = example_firms()
     rows = []
     for size in sizes:

@@ -27,7 +27,7 @@ from rich.console import Console
 
 from benchmarks.report import machine, percentile, replace_section
 from benchmarks.server import Server, build_database, firm_bodies, throughput
-from matching.text.embeddings import SentenceTransformerEncoder
+from matching.config import MatchingSettings
 
 console = Console()
 
@@ -65,7 +65,7 @@ class ReadyProbe:
 
 
 def run(size: int, clients: list[int], seconds: int) -> list[dict[str, float]]:
-    encoder = SentenceTransformerEncoder()
+    encoder = MatchingSettings(snapshot_dir="").open_encoder()  # the service's default
     bodies = firm_bodies()
     folder = Path(tempfile.mkdtemp(prefix="supportmatch-concurrency-"))
     database = folder / "bench.db"

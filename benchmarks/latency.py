@@ -29,7 +29,6 @@ from benchmarks.synthetic import example_firms, synthetic_snapshot
 from matching.config import MatchingSettings
 from matching.firm.profile import query_text
 from matching.ranking.fusion import Fusion
-from matching.text.embeddings import SentenceTransformerEncoder
 from matching.text.queries import QueryEncoder
 from matching.text.vectors import set_threads
 from matching.usecases.match import MatchOptions, match
@@ -46,7 +45,7 @@ def run(sizes: list[int], rounds: int) -> list[dict[str, float]]:
     settings = MatchingSettings()
     weights = settings.weights()
     set_threads(settings.encoder_threads)
-    encoder = SentenceTransformerEncoder(threads=settings.encoder_threads)
+    encoder = settings.model_copy(update={"snapshot_dir": ""}).open_encoder()  # the service's default
     firms = example_firms()
     rows = []
     for size in sizes:

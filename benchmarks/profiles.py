@@ -30,7 +30,6 @@ from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.config import MatchingSettings
 from matching.ranking.fusion import Fusion
 from matching.store import snapshots as snapshot_store
-from matching.text.embeddings import SentenceTransformerEncoder
 from matching.text.queries import QueryEncoder
 from matching.text.vectors import VectorIndex
 from matching.usecases.match import MatchOptions, match
@@ -58,7 +57,7 @@ def profile(action: Callable[[], object]) -> tuple[float, str]:
 
 def run(size: int) -> list[tuple[str, float, str]]:
     settings = MatchingSettings()
-    encoder = SentenceTransformerEncoder()
+    encoder = MatchingSettings(snapshot_dir="").open_encoder()  # the service's default
     weights = settings.weights()
     with console.status(f"drawing {size:,} synthetic measures"):
         views, origins = synthetic_measures(size)

@@ -105,15 +105,9 @@ def build_sample_snapshot(encoder: Encoder) -> CatalogueSnapshot:
 
 def encode_sample(settings: MatchingSettings) -> tuple[CatalogueSnapshot, QueryEncoder]:
     """The sample catalogue encoded by the configured model, and a query encoder on the same model."""
-    from matching.text.embeddings import SentenceTransformerEncoder, named_encoder
-
     # Every core for encoding the catalogue: the scores do not depend on the thread count.
-    encoder: Encoder = (SentenceTransformerEncoder(settings.model_path, threads=os.cpu_count() or 1,
-                                                   batch_size=settings.encode_batch_size)
-                        if settings.model_path or settings.encoder == "minilm"
-                        else named_encoder(settings.encoder, threads=os.cpu_count() or 1))
-    multilingual = settings.multilingual_model or getattr(encoder, "multilingual", False)
-    return build_sample_snapshot(encoder), QueryEncoder(encoder, multilingual=multilingual)
+    encoder = settings.model_copy(update={"snapshot_dir": ""}).open_encoder(threads=os.cpu_count() or 1)
+    return build_sample_snapshot(encoder), QueryEncoder(encoder, multilingual=settings.reads_chinese(encoder))
 
 
 def in_region_chain(view: MeasureView, region: str) -> bool:

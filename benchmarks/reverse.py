@@ -26,13 +26,14 @@ from rich.table import Table
 from benchmarks.report import machine, replace_section
 from benchmarks.synthetic import example_firms, sample_records
 from matching.catalogue.view import MeasureView
+from matching.config import MatchingSettings
 from matching.eligibility.columnar import CompiledCriteria, FirmColumns
 from matching.eligibility.rules import evaluate
 from matching.firm.facts import Facts, derive
 from matching.firm.profile import FirmProfile, query_text
 from matching.reverse.candidates import candidates
 from matching.reverse.population import Population
-from matching.text.embeddings import Encoder, SentenceTransformerEncoder
+from matching.text.embeddings import Encoder
 from matching.text.vectors import QuantizedVectors
 from policies import reference
 
@@ -113,7 +114,7 @@ def main() -> None:
     parser.add_argument("--firms", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    encoder = SentenceTransformerEncoder()
+    encoder = MatchingSettings(snapshot_dir="").open_encoder()  # the service's default
     with console.status(f"building {args.firms:,} firm profiles"):
         started = time.perf_counter()
         held, drawn = served(args.firms, encoder)
@@ -132,7 +133,7 @@ def main() -> None:
     lines = []
     for code in MEASURES:
         view = views[code]
-        vector = encoder.encode_documents([view.dense_text])[0]
+        vector = encoder.encode_documents([view.text_for(encoder)])[0]
         compiled = CompiledCriteria([view.rules])
         times, full = [], []
         for _ in range(args.rounds):

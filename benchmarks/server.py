@@ -52,10 +52,10 @@ from benchmarks.report import machine, percentile, replace_section
 from benchmarks.reverse import population_bytes, served
 from benchmarks.synthetic import ROOT, example_firms, synthetic_records, synthetic_vectors
 from matching.catalogue.view import MeasureView
+from matching.config import MatchingSettings
 from matching.store.catalogue import load_snapshot
 from matching.store.models import EmbeddingCache
-from matching.text.embeddings import SentenceTransformerEncoder, text_hash
-from matching.text.onnx import open_encoder
+from matching.text.embeddings import Encoder, text_hash
 from policies.db import make_engine, utcnow
 from policies.migrate import upgrade_database
 from policies.models import SupportMeasure
@@ -69,7 +69,7 @@ def spread(values: list[float]) -> str:
     return f"{statistics.median(values):.1f} ({min(values):.1f}–{max(values):.1f})"
 
 
-def build_database(path: Path, size: int, encoder: SentenceTransformerEncoder) -> None:
+def build_database(path: Path, size: int, encoder: Encoder) -> None:
     """Published synthetic measures and their cached embeddings, written in bulk (an import would audit each)."""
     url = f"sqlite:///{path}"
     upgrade_database(url)
@@ -90,7 +90,7 @@ def build_database(path: Path, size: int, encoder: SentenceTransformerEncoder) -
             session.execute(insert(SupportMeasure), rows)
             cached = {}
             for record, vector in zip(chunk, vectors[start:start + 5000], strict=True):
-                digest = text_hash(MeasureView.from_record(record).dense_text)
+                digest = text_hash(MeasureView.from_record(record).text_for(encoder))
                 if digest not in seen:  # two measures with one text share one vector, as in the service
                     seen.add(digest)
                     cached[digest] = vector
@@ -257,7 +257,8 @@ def held_memory(database: Path, firms: int) -> dict[str, float]:
     """The encoder as a restart opens it, the catalogue from its saved snapshot, and `firms` firms held column-wise."""
     before = rss_mb(os.getpid())
     saved = database.parent / "snapshots"
-    encoder = open_encoder(None, saved=saved)  # the export the servers' first start wrote there
+    # As the servers opened it (MiniLM from the export their first start wrote there, when configured).
+    encoder = MatchingSettings(snapshot_dir=str(saved)).open_encoder()
     engine = make_engine(f"sqlite:///{database}")
     with Session(engine) as session:
         snapshot = load_snapshot(session, encoder, saved=saved)
@@ -274,7 +275,7 @@ def held_memory(database: Path, firms: int) -> dict[str, float]:
 def run(sizes: list[int], rounds: int, firms: int, seconds: int) -> tuple[list[dict[str, object]], dict[str, float]]:
     if shutil.which("wrk") is None:
         raise SystemExit("benchmarks.server needs wrk, the HTTP load generator: apt-get install wrk")
-    encoder = SentenceTransformerEncoder()
+    encoder = MatchingSettings(snapshot_dir="").open_encoder()  # the service's default
     bodies = firm_bodies()
     rows: list[dict[str, object]] = []
     folder = Path(tempfile.mkdtemp(prefix="supportmatch-bench-"))

@@ -103,7 +103,7 @@ def synthetic_measures(count: int, seed: int = 7) -> tuple[list[MeasureView], li
 def synthetic_vectors(origins: list[int], encoder: Encoder, seed: int = 7) -> np.ndarray:
     """Each template's real embedding plus a little noise, normalised."""
     templates = sample_records()
-    base = encoder.encode_documents([MeasureView.from_record(t).dense_text for t in templates])
+    base = encoder.encode_documents([MeasureView.from_record(t).text_for(encoder) for t in templates])
     noise = np.random.default_rng(seed).normal(0.0, 0.05, size=(len(origins), base.shape[1])).astype(np.float32)
     vectors = base[np.array(origins, dtype=np.int64)] + noise
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)

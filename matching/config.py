@@ -2,18 +2,23 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from matching.ranking.fusion import Weights
 
+if TYPE_CHECKING:
+    from matching.text.embeddings import Encoder
+
 
 class MatchingSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MATCHING_", extra="ignore")
 
-    # Which bundled encoder: "minilm" (all-MiniLM-L6-v2, English), "use-v3" (multilingual USE v3, reads Chinese)
-    # or "e5-small" (with the bench extra). model_path, when set, wins: any local sentence-transformers model.
-    encoder: str = "minilm"
+    # Which bundled encoder: "use-v3" (multilingual USE v3: reads Chinese; the retrieval benchmark's winner),
+    # "minilm" (all-MiniLM-L6-v2, English only) or "e5-small" (with the bench extra). model_path, when set,
+    # wins: any local sentence-transformers model.
+    encoder: str = "use-v3"
     model_path: str | None = None  # a local sentence-transformers model; default: the bundled all-MiniLM-L6-v2
     multilingual_model: bool = False  # set when model_path reads Chinese, so dense relevance serves Chinese text
     encoder_threads: int = 1  # one thread encodes a single query faster than two on this class of machine
@@ -31,13 +36,29 @@ class MatchingSettings(BaseSettings):
     weight_redundancy: float = 0.0  # taken off a measure its scheme's or exclusivity group's better one outranks
     fusion: str = "linear"  # how match fuses dense and BM25 relevance
     # How search, /v1/ask and the MCP search tool fuse them, when the model reads the query (else BM25 alone).
-    search_fusion: str = "rrf"
+    search_fusion: str = "linear"
 
     def weights(self) -> Weights:
         """The ranking weights these settings give: every caller (API, benchmarks) reads them here."""
         return Weights(relevance=self.weight_relevance, value=self.weight_value, timeliness=self.weight_timeliness,
                        specificity=self.weight_specificity, redundancy=self.weight_redundancy)
 
+
+    def open_encoder(self, threads: int | None = None) -> "Encoder":
+        """The configured encoder: a local model at model_path, else the named bundled one (MiniLM through its
+        ONNX export under the snapshot directory, which restarts load without torch)."""
+        from matching.text.embeddings import named_encoder
+        from matching.text.onnx import open_encoder
+
+        threads = threads or self.encoder_threads
+        if self.model_path or self.encoder == "minilm":
+            return open_encoder(self.model_path, threads=threads, batch_size=self.encode_batch_size,
+                                saved=self.snapshots)
+        return named_encoder(self.encoder, threads=threads)
+
+    def reads_chinese(self, encoder: object) -> bool:
+        """Whether dense relevance serves Chinese text: the encoder says so, or the settings do for a local model."""
+        return self.multilingual_model or bool(getattr(encoder, "multilingual", False))
 
     @property
     def snapshots(self) -> Path | None:

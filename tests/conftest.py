@@ -23,8 +23,9 @@ from sqlmodel import Session
 
 from api.config import ApiSettings
 from api.main import create_app
+from matching.config import MatchingSettings
 from matching.store.catalogue import load_snapshot
-from matching.text.embeddings import Encoder, SentenceTransformerEncoder
+from matching.text.embeddings import Encoder
 from policies import keys
 from policies.db import make_engine
 from policies.importing.loader import import_records, read_directory
@@ -100,9 +101,9 @@ def empty_db(databases: Databases) -> str:
 
 
 @pytest.fixture(scope="session")
-def encoder() -> SentenceTransformerEncoder:
-    """The real bundled model, loaded once and shared: tests only read from it."""
-    return SentenceTransformerEncoder()
+def encoder() -> Encoder:
+    """The service's default encoder, loaded once and shared: tests only read from it."""
+    return MatchingSettings(snapshot_dir="").open_encoder()
 
 
 def _load_sample(url: str, encoder: Encoder) -> None:
@@ -114,13 +115,13 @@ def _load_sample(url: str, encoder: Encoder) -> None:
 
 
 @pytest.fixture(scope="session")
-def sample_db(databases: Databases, empty_db: str, encoder: SentenceTransformerEncoder) -> str:
+def sample_db(databases: Databases, empty_db: str, encoder: Encoder) -> str:
     """The sample catalogue, imported and embedded once (the embedding cache travels with each copy)."""
     return databases.template("sm_template_sample", lambda url: _load_sample(url, encoder), based_on=empty_db)
 
 
 @pytest.fixture(scope="session")
-def sqlite_sample_db(tmp_path_factory: pytest.TempPathFactory, encoder: SentenceTransformerEncoder) -> Path:
+def sqlite_sample_db(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Path:
     """The sample catalogue in a SQLite file, for tests that start the real server on its defaults."""
     path = tmp_path_factory.mktemp("sqlite-sample") / "sample.db"
     upgrade_database(f"sqlite:///{path}")
@@ -161,12 +162,12 @@ def _client(engine: Engine, encoder: Encoder) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def client(engine: Engine, encoder: SentenceTransformerEncoder) -> Iterator[TestClient]:
+def client(engine: Engine, encoder: Encoder) -> Iterator[TestClient]:
     yield from _client(engine, encoder)
 
 
 @pytest.fixture
-def sample_client(sample_engine: Engine, encoder: SentenceTransformerEncoder) -> Iterator[TestClient]:
+def sample_client(sample_engine: Engine, encoder: Encoder) -> Iterator[TestClient]:
     yield from _client(sample_engine, encoder)
 
 

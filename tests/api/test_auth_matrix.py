@@ -27,7 +27,7 @@ from api.main import create_app
 from matching.notifications.models import Webhook
 from matching.store import firms as firm_store
 from matching.store.firms import FirmWrite
-from matching.text.embeddings import SentenceTransformerEncoder
+from matching.text.embeddings import Encoder
 from policies import curation, keys
 from policies.keys import Role
 from policies.models import ApiKey, AuditEvent
@@ -395,7 +395,7 @@ def test_cors_is_closed_by_default(client: TestClient) -> None:
 
 
 @pytest.fixture
-def cors_client(engine: Engine, encoder: SentenceTransformerEncoder) -> Iterator[TestClient]:
+def cors_client(engine: Engine, encoder: Encoder) -> Iterator[TestClient]:
     settings = ApiSettings(load_sample=False, webhook_interval=0, cors_origins=["https://portal.example.cn"])
     with TestClient(create_app(engine=engine, settings=settings, encoder=encoder)) as client:
         yield client

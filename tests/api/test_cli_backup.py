@@ -19,7 +19,7 @@ from api.cli import app
 from api.config import get_api_settings
 from matching.store import firms as firm_store
 from matching.store.catalogue import CatalogueHolder
-from matching.text.embeddings import SentenceTransformerEncoder
+from matching.text.embeddings import Encoder
 from policies import curation, keys
 from policies.backup import backup_database, head_revision, restore_database
 from policies.config import get_policies_settings
@@ -265,7 +265,7 @@ def test_a_backup_taken_while_the_server_writes_is_consistent(
 
 
 def test_a_worker_sees_the_restored_catalogue_even_when_the_count_comes_back(
-    sample_engine: Engine, encoder: SentenceTransformerEncoder, tmp_path: Path
+    sample_engine: Engine, encoder: Encoder, tmp_path: Path
 ) -> None:
     url = url_of(sample_engine)
     holder = CatalogueHolder(encoder)

@@ -100,7 +100,7 @@ def test_match_needs_a_key_and_valid_input(sample_client: TestClient, portal: di
 def test_health_names_the_catalogue_version(sample_client: TestClient) -> None:
     health = sample_client.get("/health").json()
     assert health["catalogue_version"] > 0 and health["published"] >= 150
-    assert health["model"] == "all-MiniLM-L6-v2"
+    assert health["model"] == "universal-sentence-encoder-multilingual-v3"  # the default encoder reads Chinese
 
 
 def test_a_firm_where_no_local_measure_is_on_file_is_told_so(sample_client: TestClient, portal: dict[str, str]) -> None:

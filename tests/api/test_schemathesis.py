@@ -36,7 +36,7 @@ from api.main import create_app
 from matching.notifications.models import Webhook
 from matching.store import firms as firm_store
 from matching.store.firms import FirmWrite
-from matching.text.embeddings import SentenceTransformerEncoder
+from matching.text.embeddings import Encoder
 from policies import keys
 from policies.importing.loader import read_directory
 from policies.keys import Role
@@ -127,7 +127,7 @@ def _seed(engine: Engine) -> Callable[[Role], dict[str, str]]:
 
 @pytest.fixture
 def api(
-    sample_engine: Engine, encoder: SentenceTransformerEncoder
+    sample_engine: Engine, encoder: Encoder
 ) -> Iterator[tuple[FastAPI, Callable[[Role], dict[str, str]]]]:
     """A fresh app on a fresh sample database. Schemathesis starts its lifespan on the first request and its
     pytest plugin ends it when the test item ends."""

@@ -13,7 +13,8 @@ from tests.factories import example_firm as firm
 
 AS_OF = "2026-11-22"
 
-# Each plain-language query, and a measure a person would expect among the first three answers.
+# Each plain-language query, and a measure a person would expect among the first three answers (or one of a
+# few that answer it equally).
 PINNED = [
     ("温州 小巨人 奖励", "ZJ-WZ-LITTLE-GIANT-FIRST-AWARD"),
     ("专精特新贷 贴息", "SH-SPECIALIZED-LOAN-INTEREST"),
@@ -26,10 +27,13 @@ PINNED = [
     ("深圳 工业设计", "GD-SZ-INDUSTRIAL-DESIGN"),
     ("研发费用 加计扣除", "CN-RD-SUPER-DEDUCTION"),
     ("北京 首流片", "BJ-FOUR-FIRSTS-REWARD"),
-    ("low-interest loans for robot makers in Chengdu", "SC-CH-ROBOT-BASE-EQUIPMENT"),
+    # Loans in Chengdu, not the equipment grant once pinned here (MiniLM put it first; it lends nothing).
+    ("low-interest loans for robot makers in Chengdu", ("SC-CD-LADDER-LOAN-INTEREST-2027",
+                                                        "SC-SL-INDUSTRIAL-LOAN-INTEREST-2026", "SC-CD-RONGYIDAI-LOAN")),
     ("Wenzhou award for new little giants", "ZJ-WZ-LITTLE-GIANT-FIRST-AWARD"),
     ("first set equipment insurance Zhejiang", "ZJ-PROV-FIRST-SET-INSURANCE"),
-    ("guarantee fee for tech SMEs", "CN-TECH-GUARANTEE-TIER30"),
+    # The national guarantee plan for tech SMEs, or a provincial version of it: the same fee, the same firms.
+    ("guarantee fee for tech SMEs", ("CN-TECH-GUARANTEE-TIER30", "SC-PROV-TECH-GUARANTEE", "ZJ-PROV-SCITECH-GUARANTEE")),
     ("R&D expense super deduction", "CN-RD-SUPER-DEDUCTION"),
     ("Shanghai first time above-scale reward", "SH-FIRST-SCALE-UP-REWARD"),
     ("rent subsidy for robot companies in Longtan park", "SC-CH-LONGTAN-ROBOT-RENT"),
@@ -47,9 +51,9 @@ def find(client: TestClient, q: str, **params: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("query", "expected"), PINNED)
-def test_plain_language_queries(sample_client: TestClient, query: str, expected: str) -> None:
+def test_plain_language_queries(sample_client: TestClient, query: str, expected: str | tuple[str, ...]) -> None:
     top3 = [hit["code"] for hit in find(sample_client, query, limit=3)["hits"]]
-    assert expected in top3, top3
+    assert set(top3) & ({expected} if isinstance(expected, str) else set(expected)), top3
 
 
 def test_half_the_pinned_queries_are_chinese() -> None:
@@ -57,9 +61,9 @@ def test_half_the_pinned_queries_are_chinese() -> None:
     assert len(chinese) >= 10 and len(PINNED) - len(chinese) >= 10
 
 
-def test_chinese_query_uses_bm25_and_reads_the_place(sample_client: TestClient) -> None:
+def test_a_chinese_query_is_read_by_the_model_and_its_place_becomes_the_region(sample_client: TestClient) -> None:
     result = find(sample_client, "温州 小巨人 奖励")
-    assert result["lexical_only"] is True
+    assert result["lexical_only"] is False  # the default encoder reads Chinese: dense and BM25 both rank
     assert result["regions"] == ["330300"]
     assert all("330300" in hit["jurisdiction"] or "330000" in hit["jurisdiction"] or "000000" in hit["jurisdiction"]
                or any(code.startswith("3303") for code in hit["jurisdiction"]) for hit in result["hits"])

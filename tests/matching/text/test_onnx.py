@@ -15,8 +15,13 @@ WORDS = ["专精特新", "小巨人", "subsidy", "loans", "for", "CNC", "titaniu
 
 
 @pytest.fixture(scope="module")
-def exported(encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> OnnxEncoder:
-    assert isinstance(encoder, SentenceTransformerEncoder)
+def encoder() -> SentenceTransformerEncoder:
+    """MiniLM, the bundled sentence-transformers model the export is for (the service's default is USE v3)."""
+    return SentenceTransformerEncoder()
+
+
+@pytest.fixture(scope="module")
+def exported(encoder: SentenceTransformerEncoder, tmp_path_factory: pytest.TempPathFactory) -> OnnxEncoder:
     directory = export(encoder, tmp_path_factory.mktemp("models") / "minilm")
     assert directory is not None
     return OnnxEncoder(directory)
