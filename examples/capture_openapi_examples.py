@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from api.config import ApiSettings
 from api.main import create_app
-from matching.text.embeddings import SentenceTransformerEncoder
+from matching.config import MatchingSettings
 from policies import keys
 from policies.db import make_engine
 from policies.importing.loader import import_records, read_directory
@@ -119,7 +119,7 @@ def main() -> None:
         curator = headers(session, Role.curator, "Bureau curator")
         admin = headers(session, Role.admin, "Bureau admin")
     app = create_app(engine=engine, settings=ApiSettings(load_sample=False, webhook_interval=0),
-                     encoder=SentenceTransformerEncoder())
+                     encoder=MatchingSettings(snapshot_dir="").open_encoder())
     with TestClient(app) as client:
         captured = capture(client, portal, curator, admin)
     for name, body in captured.items():

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from api.config import ApiSettings
 from api.main import create_app
-from matching.text.embeddings import SentenceTransformerEncoder
+from matching.config import MatchingSettings
 from policies import keys
 from policies.db import make_engine
 from policies.importing.loader import import_records, read_directory
@@ -86,7 +86,7 @@ def main() -> None:
                        actor="sample", dry_run=False)
         _, plain = keys.create_key(session=session, role=Role.portal, label="readme", actor="example", tenant="readme")
     app = create_app(engine=engine, settings=ApiSettings(load_sample=False, webhook_interval=0),
-                     encoder=SentenceTransformerEncoder())
+                     encoder=MatchingSettings(snapshot_dir="").open_encoder())
     with TestClient(app) as client:
         print("\n\n".join(section(client, {"X-API-Key": plain}, slug) for slug in FIRMS))
 

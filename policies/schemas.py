@@ -93,6 +93,7 @@ EXAMPLE_MEASURE: dict[str, Any] = {
     "title_en": "Wenzhou award for firms first recognised as national little giants (2027 round)",
     "title_zh": "温州市首次认定国家级专精特新“小巨人”企业奖励",
     "summary": "A one-off award of 1 million yuan for Wenzhou firms first recognised as national little giants.",
+    "summary_zh": "对首次认定为国家级专精特新“小巨人”的温州市企业，给予一次性奖励100万元。",
     "kind": "award", "authority": "Wenzhou Municipal Bureau of Economy and Information Technology",
     "level": "municipal", "jurisdiction": ["330300"], "industries": ["C"],
     "criteria": [

@@ -91,6 +91,9 @@ class UniversalSentenceEncoder:
 
         self._model: Any = USE(threads=threads)
         self._batch_size = batch_size
+        # The package reads its weights at the first encode (about a second, holding the GIL): pay it here, at
+        # start-up, not in the first request, which would stall every other one and the readiness probe.
+        self._model.encode(["专精特新 warm-up"])
 
     def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> Vectors:
         if not texts:
