@@ -4,7 +4,6 @@ import contextlib
 import os
 import platform
 import re
-import subprocess
 from pathlib import Path
 
 # The recorded results; BENCH_RESULTS sends a quick or local run elsewhere (`--quick` does so by itself).
@@ -22,10 +21,8 @@ def machine() -> str:
         found = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
         if found:
             ram = f"{int(found.group(1)) / 1024 / 1024:.1f} GiB"
-    try:
-        cpus = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        cpus = str(os.cpu_count())
+    # The CPUs this process may run on; `nproc` would answer OMP_NUM_THREADS, which an encoder may have set.
+    cpus = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
     return f"{cpus} CPUs ({model}), {ram} RAM, Python {platform.python_version()}"
 
 

@@ -49,6 +49,7 @@ QUERIES = ROOT / "benchmarks" / "quality" / "retrieval" / "queries.yaml"
 SECTION = "## Retrieval"
 AS_OF = dt.date(2026, 11, 22)
 K = 10
+MOST_INDEX_MINUTES = 60
 EXAMPLES = ("zh-01", "zh-02", "zh-03", "zh-04", "zh-05")  # 首台套保险, 成都市 人才, 融资, 招人, 專精特新 獎勵
 TIMED_TEXTS = 100
 FUSIONS = (Fusion.dense, Fusion.rrf, Fusion.linear)
@@ -165,16 +166,24 @@ def subsets(queries: list[Query]) -> dict[str, list[str]]:
     }
 
 
+def usable(results: Results, method: str) -> bool:
+    """Whether a method could be the default: BM25, or an encoder that indexes 100,000 measures within
+    `MOST_INDEX_MINUTES` on this machine (the service's catalogue target; e5-small would take days)."""
+    encoder = method.rsplit(" ", 1)[0]
+    timing = results.timings.get(encoder)
+    return method == "bm25" or (timing is not None and timing.per_1000_s * 100 / 60 <= MOST_INDEX_MINUTES)
+
+
 def best(results: Results) -> str:
-    """The method with the best mean nDCG@10 over the tuning queries of both languages, each language weighing
-    half: a default that won Chinese by losing English would not serve the English callers."""
+    """Of the usable methods, the best mean nDCG@10 over the tuning queries of both languages, each language
+    weighing half: a default that won Chinese by losing English would not serve the English callers."""
     parts = subsets(results.queries)
 
     def tuned(method: str) -> float:
         scores = results.methods[method]
         return (mean(scores, parts["zh tuning"]) + mean(scores, parts["en tuning"])) / 2
 
-    return max(results.methods, key=tuned)
+    return max((method for method in results.methods if usable(results, method)), key=tuned)
 
 
 def fmt(diff: tuple[float, float, float]) -> str:
@@ -214,8 +223,8 @@ def markdown(results: Results, command: str) -> str:
     by_type: dict[str, list[str]] = {}
     for query in results.queries:
         by_type.setdefault(f"{query.lang} {query.type}", []).append(query.id)
-    lines += ["", f"Best on the tuning queries (each language half): **{chosen}**. nDCG@10 by query type, all "
-              "queries:", "", "| type | n | BM25 | " + chosen + " |", "|---|---:|---:|---:|"]
+    lines += ["", f"Best on the tuning queries (each language half) of the methods whose encoder indexes 100,000 "
+              f"measures within {MOST_INDEX_MINUTES} minutes here: **{chosen}**. nDCG@10 by query type, all queries:", "", "| type | n | BM25 | " + chosen + " |", "|---|---:|---:|---:|"]
     for kind, ids in sorted(by_type.items()):
         lines.append(f"| {kind} | {len(ids)} | {mean(base, ids):.3f} | {mean(results.methods[chosen], ids):.3f} |")
     lines += ["", "The five queries issue 17 starts from: the top three, each with its grade (3 is what the user "
