@@ -41,7 +41,7 @@ class MatchOptions(BaseModel):
     near_misses: bool = False
     offset: int = 0
     limit: int = 10
-    fusion: Fusion = Fusion.linear
+    fusion: Fusion = Fusion.bm25
 
 
 class ScoreParts(BaseModel):
@@ -119,7 +119,7 @@ class Matcher:
 
     encode: QueryEncoder
     weights: Weights
-    fusion: Fusion = Fusion.linear
+    fusion: Fusion = Fusion.bm25
     search_fusion: Fusion = Fusion.rrf
     closing_soon_days: int = 30
     prior: Prior = field(default_factory=Prior.default)
