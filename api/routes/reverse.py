@@ -48,7 +48,7 @@ def measure_candidates(
         raise MeasureNotFound(code)
     index = catalogue.index[code]
     tenant = None if principal.at_least(Role.curator) else principal.tenant
-    result = candidates(catalogue.measures[index], catalogue.vectors.vectors[index], population,
+    result = candidates(catalogue.measures[index], catalogue.vectors.vector(index), population,
                         lambda ids: firm_store.profiles_by_id(session, ids), tenant=tenant,
                         verdicts=verdict, offset=offset, limit=CSV_ROWS if fmt == "csv" else limit)
     if fmt == "json":

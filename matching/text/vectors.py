@@ -36,6 +36,15 @@ class VectorIndex:
     def __len__(self) -> int:
         return int(self.vectors.shape[0])
 
+    def vector(self, position: int) -> Vectors:
+        """One measure's vector, as an array of its own.
+
+        `vectors` is a view of faiss's memory that does not keep the index alive: a row
+        of it kept after the snapshot is dropped (a catalogue swap mid-request, a test's
+        helper returning it) reads freed memory, and once scored -18,061 for a cosine.
+        """
+        return np.array(self.vectors[position], dtype=np.float32)
+
     def scores(self, query: Vectors, subset: Positions | None = None) -> npt.NDArray[np.float32]:
         """Cosine similarity of the query with every vector (or those at `subset`), in that order.
 

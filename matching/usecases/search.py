@@ -220,7 +220,7 @@ def more_like_this(snapshot: CatalogueSnapshot, code: str, filters: SearchFilter
     candidates = np.flatnonzero(filter_mask(snapshot, filters, regions))
     candidates = candidates[candidates != index]
     query = f"{view.title_en} {view.title_zh} {view.summary}"
-    found, fused, dense, bm25 = rank(snapshot, query, snapshot.vectors.vectors[index], candidates)
+    found, fused, dense, bm25 = rank(snapshot, query, snapshot.vectors.vector(index), candidates)
     top_bm25 = float(bm25.max()) if len(bm25) and bm25.max() > 0 else 1.0
     return SearchResult(
         query=code, catalogue_version=snapshot.version, total=len(found), offset=0, limit=limit, lexical_only=False,

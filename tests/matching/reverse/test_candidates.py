@@ -33,7 +33,7 @@ def _profiles(ids: list[int]) -> dict[int, FirmProfile]:
 def _loan() -> tuple[MeasureView, npt.NDArray[np.float32]]:
     catalogue = snapshot()
     index = catalogue.index["CN-EXPORT-LOAN"]
-    return catalogue.measures[index], catalogue.vectors.vectors[index]
+    return catalogue.measures[index], catalogue.vectors.vector(index)
 
 
 def test_eligible_firms_come_before_possibly_eligible_ones_and_failures_are_left_out() -> None:

@@ -58,7 +58,7 @@ def _profiles(ids: list[int]) -> dict[int, FirmProfile]:
 
 def _vector() -> npt.NDArray[np.float32]:
     catalogue = snapshot()
-    vector: npt.NDArray[np.float32] = catalogue.vectors.vectors[catalogue.index[CODE]]
+    vector: npt.NDArray[np.float32] = catalogue.vectors.vector(catalogue.index[CODE])
     return vector
 
 

@@ -34,3 +34,16 @@ def test_quantized_vectors_keep_every_range_open_when_the_training_vectors_agree
     assert trained[quantized.dimension:].min() >= MIN_RANGE
     query = encoder.encode_query("titanium machining")
     assert np.allclose(quantized.scores(np.arange(4), query), vectors @ query.reshape(-1), atol=1e-3)
+
+
+def test_a_measures_vector_outlives_its_index() -> None:
+    """`vectors` views faiss's memory; `vector` is a copy a caller may keep after the index is gone."""
+    import gc
+
+    given = np.eye(4, dtype=np.float32)
+    index = VectorIndex(given)
+    kept = index.vector(2)
+    del index
+    gc.collect()
+    np.zeros((64, 1024), dtype=np.float32)  # reuse freed memory, as the failing run did
+    assert np.array_equal(kept, given[2])
