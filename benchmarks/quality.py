@@ -32,6 +32,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -256,14 +257,22 @@ def weight_grid() -> list[Weights]:
 Interval = tuple[float, float, float]  # mean, low, high
 
 
-def paired_ci(better: Score, base: Score) -> Interval:
-    """Mean per-firm nDCG difference and its 95% bootstrap interval (firms resampled, paired)."""
-    firms = sorted(base.per_firm)
-    diffs = np.array([better.per_firm[f][0] - base.per_firm[f][0] for f in firms])
-    rng = np.random.default_rng(SEED)
-    means = diffs[rng.integers(0, len(diffs), size=(BOOTSTRAP, len(diffs)))].mean(axis=1)
+def paired_interval(better: Mapping[str, float], base: Mapping[str, float], resamples: int = BOOTSTRAP,
+                    seed: int = SEED) -> Interval:
+    """Mean per-firm difference and its 95% bootstrap interval (firms, or queries, resampled with
+    replacement, paired): every benchmark's intervals come from here."""
+    firms = sorted(base)
+    diffs = np.array([better[firm] - base[firm] for firm in firms])
+    rng = np.random.default_rng(seed)
+    means = diffs[rng.integers(0, len(diffs), size=(resamples, len(diffs)))].mean(axis=1)
     low, high = np.percentile(means, [2.5, 97.5])
     return float(diffs.mean()), float(low), float(high)
+
+
+def paired_ci(better: Score, base: Score) -> Interval:
+    """Mean per-firm nDCG difference and its 95% bootstrap interval."""
+    return paired_interval({firm: ndcg for firm, (ndcg, _) in better.per_firm.items()},
+                           {firm: ndcg for firm, (ndcg, _) in base.per_firm.items()})
 
 
 def leave_one_out(graded: list[tuple[Weights, Score]]) -> float:

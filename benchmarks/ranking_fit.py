@@ -68,6 +68,7 @@ from benchmarks.quality import (
     fmt_diff,
     in_region_chain,
     ndcg_at_k,
+    paired_interval,
     today,
 )
 from matching.catalogue.snapshot import CatalogueSnapshot
@@ -407,17 +408,6 @@ def learn(data: Mapping[str, FirmRows], tuning: Sequence[str], held: Sequence[st
 def per_firm_ndcg(orders: Mapping[str, Sequence[str]], data: Mapping[str, FirmRows], firms: Sequence[str],
                   k: int = PRIMARY) -> dict[str, float]:
     return {firm: ndcg_at_k(list(orders[firm]), data[firm].grades, k) for firm in firms}
-
-
-def paired_interval(better: Mapping[str, float], base: Mapping[str, float], resamples: int = BOOTSTRAP,
-                    seed: int = SEED) -> Interval:
-    """Mean per-firm difference and its 95% bootstrap interval (firms resampled with replacement, paired)."""
-    firms = sorted(base)
-    diffs = np.array([better[firm] - base[firm] for firm in firms])
-    rng = np.random.default_rng(seed)
-    means = diffs[rng.integers(0, len(diffs), size=(resamples, len(diffs)))].mean(axis=1)
-    low, high = np.percentile(means, [2.5, 97.5])
-    return float(diffs.mean()), float(low), float(high)
 
 
 def grade_zero_offences(order: Sequence[str], grades: Mapping[str, int], top: int = TOP) -> list[str]:

@@ -37,7 +37,14 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks.quality import BOOTSTRAP, SEED, build_sample_snapshot, ndcg_at_k, reciprocal_rank
+from benchmarks.quality import (
+    Interval,
+    build_sample_snapshot,
+    fmt_diff,
+    ndcg_at_k,
+    paired_interval,
+    reciprocal_rank,
+)
 from benchmarks.report import RESULTS, machine, replace_section
 from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.ranking.fusion import Fusion
@@ -93,13 +100,9 @@ def mean(scores: Scores, ids: list[str], metric: int = 0) -> float:
     return float(np.mean([scores[i][metric] for i in ids])) if ids else float("nan")
 
 
-def paired(better: Scores, base: Scores, ids: list[str]) -> tuple[float, float, float]:
+def paired(better: Scores, base: Scores, ids: list[str]) -> Interval:
     """Mean nDCG@10 difference over these queries and its 95% bootstrap interval (queries resampled, paired)."""
-    diffs = np.array([better[i][0] - base[i][0] for i in ids])
-    rng = np.random.default_rng(SEED)
-    means = diffs[rng.integers(0, len(diffs), size=(BOOTSTRAP, len(diffs)))].mean(axis=1)
-    low, high = np.percentile(means, [2.5, 97.5])
-    return float(diffs.mean()), float(low), float(high)
+    return paired_interval({i: better[i][0] for i in ids}, {i: base[i][0] for i in ids})
 
 
 @dataclass(frozen=True)
@@ -186,10 +189,6 @@ def best(results: Results) -> str:
     return max((method for method in results.methods if usable(results, method)), key=tuned)
 
 
-def fmt(diff: tuple[float, float, float]) -> str:
-    return f"{diff[0]:+.3f} [{diff[1]:+.3f}, {diff[2]:+.3f}]"
-
-
 def markdown(results: Results, command: str) -> str:
     parts = subsets(results.queries)
     chosen = best(results)
@@ -211,11 +210,11 @@ def markdown(results: Results, command: str) -> str:
         lines.append(
             f"| {'**' + method + '**' if method == chosen else method} "
             f"| {mean(scores, parts['zh tuning']):.3f} | {mean(scores, parts['zh tuning'], 1):.3f} "
-            f"| {fmt(paired(scores, base, parts['zh tuning']))} "
+            f"| {fmt_diff(paired(scores, base, parts['zh tuning']))} "
             f"| {mean(scores, parts['en tuning']):.3f} | {mean(scores, parts['en tuning'], 1):.3f} "
-            f"| {fmt(paired(scores, base, parts['en tuning']))} "
-            f"| {mean(scores, parts['zh held aside']):.3f} | {fmt(paired(scores, base, parts['zh held aside']))} "
-            f"| {mean(scores, parts['en held aside']):.3f} | {fmt(paired(scores, base, parts['zh all']))} |")
+            f"| {fmt_diff(paired(scores, base, parts['en tuning']))} "
+            f"| {mean(scores, parts['zh held aside']):.3f} | {fmt_diff(paired(scores, base, parts['zh held aside']))} "
+            f"| {mean(scores, parts['en held aside']):.3f} | {fmt_diff(paired(scores, base, parts['zh all']))} |")
     lines += ["", f"| encoder | one query ms | 1,000 texts s (from {TIMED_TEXTS}) | 100,000 texts (extrapolated) min |",
               "|---|---:|---:|---:|"]
     for name, t in results.timings.items():
