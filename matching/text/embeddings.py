@@ -96,15 +96,10 @@ class UniversalSentenceEncoder:
         self._model.encode(["专精特新 warm-up"])
 
     def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> Vectors:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        batches = [self._model.encode(list(texts[start:start + self._batch_size]))
-                   for start in range(0, len(texts), self._batch_size)]
-        return _normalised(np.concatenate([np.asarray(b, dtype=np.float32).reshape(-1, self.dimension)
-                                           for b in batches]))
+        return _in_batches(self._model.encode, texts, self._batch_size, self.dimension)
 
     def encode_query(self, text: str) -> Vectors:
-        return _normalised(np.asarray(self._model.encode([text]), dtype=np.float32).reshape(1, self.dimension))
+        return _in_batches(self._model.encode, [text], 1, self.dimension)
 
 
 class E5SmallEncoder:
@@ -124,15 +119,19 @@ class E5SmallEncoder:
         self._batch_size = batch_size
 
     def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> Vectors:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        batches = [self._model.passage(list(texts[start:start + self._batch_size]))
-                   for start in range(0, len(texts), self._batch_size)]
-        return _normalised(np.concatenate([np.asarray(b, dtype=np.float32).reshape(-1, self.dimension)
-                                           for b in batches]))
+        return _in_batches(self._model.passage, texts, self._batch_size, self.dimension)
 
     def encode_query(self, text: str) -> Vectors:
-        return _normalised(np.asarray(self._model.query([text]), dtype=np.float32).reshape(1, self.dimension))
+        return _in_batches(self._model.query, [text], 1, self.dimension)
+
+
+def _in_batches(encode: Callable[[list[str]], Any], texts: Sequence[str], size: int, dimension: int) -> Vectors:
+    """A numpy package's encoder over `texts`, `size` at a time, as one array of unit rows."""
+    if not texts:
+        return np.zeros((0, dimension), dtype=np.float32)
+    batches = [np.asarray(encode(list(texts[start:start + size])), dtype=np.float32).reshape(-1, dimension)
+               for start in range(0, len(texts), size)]
+    return _normalised(np.concatenate(batches))
 
 
 def _normalised(vectors: Vectors) -> Vectors:
