@@ -10,7 +10,9 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, params
 
 from api.deps import SessionDep, VerifiedKeysDep
+from api.messages import MESSAGES
 from policies import keys
+from policies.i18n import N_
 from policies.keys import ROLE_RANK, Role
 
 
@@ -54,12 +56,12 @@ def get_principal(
     try:
         plain = presented_key(authorization, x_api_key)
     except MalformedAuthorization:
-        raise HTTPException(401, "Authorization must be 'Bearer <api key>'", {"WWW-Authenticate": "Bearer"}) from None
+        raise HTTPException(401, N_("Authorization must be 'Bearer <api key>'"), {"WWW-Authenticate": "Bearer"}) from None
     if plain is None:
         return ANONYMOUS
     key = keys.authenticate(session, plain)
     if key is None:
-        raise HTTPException(401, "the API key is unknown or revoked", {"WWW-Authenticate": "Bearer"})
+        raise HTTPException(401, N_("the API key is unknown or revoked"), {"WWW-Authenticate": "Bearer"})
     principal = Principal(role=Role(key.role), actor=keys.actor_name(key), tenant=key.tenant or f"key-{key.prefix}")
     verified.remember(plain, key.prefix, key.rate_limit_per_minute)  # from now on the limiter counts it as itself
     # End the read transaction now: on SQLite it holds the write lock, and the
@@ -75,9 +77,11 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 def require(role: Role) -> params.Depends:
     async def _check(principal: PrincipalDep) -> Principal:  # no I/O: runs on the event loop, not in a thread
         if principal.role is None:
-            raise HTTPException(401, f"this needs an API key with the {role.value} role", {"WWW-Authenticate": "Bearer"})
+            raise HTTPException(401, MESSAGES.say("en", "this needs an API key with the {role} role", role=role.value),
+                                {"WWW-Authenticate": "Bearer"})
         if not principal.at_least(role):
-            raise HTTPException(403, f"this needs the {role.value} role; the key has {principal.role.value}")
+            raise HTTPException(403, MESSAGES.say("en", "this needs the {role} role; the key has {held}", role=role.value,
+                                                   held=principal.role.value))
         return principal
 
     return params.Depends(_check)

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from policies.i18n import Language
+
 SAMPLE_CATALOGUE = Path(__file__).resolve().parent.parent / "policies" / "sample" / "catalogue"
 
 
@@ -26,6 +28,8 @@ class ApiSettings(BaseSettings):
     webhook_allow_private: bool = False
     webhook_per_tenant: int = 2  # deliveries in flight for one portal, so its dead receivers delay only itself
     rate_limit_per_minute: int = 600  # per API key (or client address without one); 0 turns it off
+    # The language of answers to callers that send no Accept-Language (or none we speak): our readers read Chinese.
+    language: Language = Language.zh
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from api import openapi
 from api.config import ApiSettings, get_api_settings
 from api.errors import add_exception_handlers
+from api.language import ReaderLanguage
 from api.mcp import Services, build_mcp, mcp_app
 from api.middleware import Plumbing
 from api.ratelimit import VerifiedKeys
@@ -79,6 +80,7 @@ def create_app(
                           search_fusion=Fusion(matching_settings.search_fusion),
                           closing_soon_days=matching_settings.closing_soon_days)
         services.engine, services.catalogue, services.matcher = active, holder, matcher
+        services.language = api_settings.language
         # What start-up loaded (model, tokenizer, catalogue) lives as long as the process: keep it out of the
         # collector's full passes, which otherwise walk it all and pause every request for a few hundred ms.
         gc.freeze()
@@ -112,13 +114,14 @@ def create_app(
     if api_settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=api_settings.cors_origins, allow_methods=["*"], allow_headers=["*"],
-            expose_headers=["ETag", "Location"],
+            expose_headers=["ETag", "Location", "Content-Language"],
         )
     add_exception_handlers(app)
     openapi.install(app)
     app.add_middleware(Plumbing, max_body=api_settings.max_body_bytes,
                        large_body_paths={"/v1/measures/import": MAX_IMPORT_BYTES},
                        per_minute=api_settings.rate_limit_per_minute, verified=verified)
+    app.add_middleware(ReaderLanguage, default=api_settings.language)  # outermost: refusals are translated too
     app.include_router(health.router)
     app.include_router(api_router)
     app.mount("/mcp", mcp_endpoint)

@@ -2,22 +2,31 @@
 
 Its tools call the same functions as the HTTP routes, so a chatbot gets the same
 verdicts a portal does. Like the evaluation routes, it needs an API key (any
-role): pass `Authorization: Bearer <key>` or `X-API-Key`.
+role): pass `Authorization: Bearer <key>` or `X-API-Key`. Answers are in the
+language of the HTTP request's `Accept-Language`, as on the routes.
+
+The tools are async only to set that language: the SDK runs a tool and converts its
+result in one task per call, so the language set at the start of the call holds for
+the conversion too; the work itself runs in a worker thread, as a plain tool's would.
 """
 
+import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import anyio.to_thread
 from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
 from mcp.server.transport_security import TransportSecuritySettings
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import MalformedAuthorization, presented_key
 from api.errors import http_problem
+from api.language import negotiate
+from api.messages import MESSAGES
 from api.params import AsOf, as_of_or_today
 from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.eligibility.rules import Verdict
@@ -29,6 +38,7 @@ from matching.usecases.search import SearchFilters, SearchHit, search
 from matching.usecases.verdicts import check
 from policies import curation, keys, reference
 from policies.errors import MeasureNotFound
+from policies.i18n import READER, Language, reader_language
 from policies.schemas import MeasurePublic
 from policies.vocabulary import Level, MeasureKind, MeasureStatus
 
@@ -50,6 +60,7 @@ class Services:
     engine: Engine
     catalogue: CatalogueHolder
     matcher: Matcher
+    language: Language = Language.zh  # for callers that send no Accept-Language (API_LANGUAGE)
 
     def snapshot(self) -> CatalogueSnapshot:
         with Session(self.engine) as session:
@@ -59,7 +70,7 @@ class Services:
 class MatchLine(BaseModel):
     rank: int
     code: str
-    title_en: str
+    title: str = Field(description="in the caller's language (Accept-Language)")
     verdict: str
     estimated_amount: int | None
     window_status: str
@@ -68,7 +79,7 @@ class MatchLine(BaseModel):
 
 class VerdictLine(BaseModel):
     code: str
-    title_en: str
+    title: str = Field(description="in the caller's language (Accept-Language)")
     verdict: Verdict
     window_status: str
     reasons: list[str]
@@ -86,63 +97,92 @@ class RungLine(BaseModel):
     unlock_value: int
 
 
+def _reading(ctx: Context, default: Language) -> Language:
+    """The caller's language, set for the rest of this call (see the module's docstring)."""
+    request = ctx.request_context.request
+    headers = getattr(request, "headers", None)
+    language = negotiate(headers.get("accept-language") if headers is not None else None, default)
+    READER.set(language)
+    return language
+
+
 def build_mcp(services: Services) -> MCPServer:
     server: MCPServer = MCPServer(name="supportmatch", instructions=INSTRUCTIONS, log_level="WARNING")
 
     @server.tool()
-    def search_measures(query: str, region: str | None = None, kinds: list[MeasureKind] | None = None,
-                        levels: list[Level] | None = None, open_now: bool = False, limit: int = 5,
-                        as_of: AsOf | None = None) -> list[SearchHit]:
+    async def search_measures(ctx: Context, query: str, region: str | None = None,
+                              kinds: list[MeasureKind] | None = None, levels: list[Level] | None = None,
+                              open_now: bool = False, limit: int = 5, as_of: AsOf | None = None) -> list[SearchHit]:
         """Find published measures by plain words in Chinese or English, e.g. '温州 小巨人 奖励'.
 
         `as_of` (YYYY-MM-DD, default today) is the date `open_now` and the measures in force are judged on."""
-        snapshot = services.snapshot()
-        vector = services.matcher.query_vector(query)
+        _reading(ctx, services.language)
         if region is not None:
             reference.check_region(region)  # a ValueError becomes the tool's error message
-        filters = SearchFilters(region=region, kinds=kinds, levels=levels, open_now=open_now, as_of=as_of_or_today(as_of))
-        return search(snapshot, query, vector, filters, limit=max(1, min(limit, 20)),
-                      fusion=services.matcher.search_fusion).hits
+
+        def run() -> list[SearchHit]:
+            snapshot = services.snapshot()
+            vector = services.matcher.query_vector(query)
+            filters = SearchFilters(region=region, kinds=kinds, levels=levels, open_now=open_now,
+                                    as_of=as_of_or_today(as_of))
+            return search(snapshot, query, vector, filters, limit=max(1, min(limit, 20)),
+                          fusion=services.matcher.search_fusion).hits
+
+        return await anyio.to_thread.run_sync(run)
 
     @server.tool()
-    def get_measure(code: str) -> MeasurePublic:
+    async def get_measure(ctx: Context, code: str) -> MeasurePublic:
         """One published measure with who qualifies, the benefit, the window, legal basis and source link."""
-        with Session(services.engine) as session:
-            measure = curation.get_measure(session=session, code=code)
-            if measure.status != MeasureStatus.published:
-                raise MeasureNotFound(code)
-            return curation.measure_public(measure)
+        _reading(ctx, services.language)
+
+        def run() -> MeasurePublic:
+            with Session(services.engine) as session:
+                measure = curation.get_measure(session=session, code=code)
+                if measure.status != MeasureStatus.published:
+                    raise MeasureNotFound(code)
+                return curation.measure_public(measure)
+
+        return await anyio.to_thread.run_sync(run)
 
     @server.tool()
-    def match_firm(profile: FirmProfile, limit: int = 5, as_of: AsOf | None = None) -> list[MatchLine]:
+    async def match_firm(ctx: Context, profile: FirmProfile, limit: int = 5,
+                         as_of: AsOf | None = None) -> list[MatchLine]:
         """The measures worth most to this firm, eligible first, with what is missing, as of `as_of`
         (YYYY-MM-DD, default today)."""
+        chinese = _reading(ctx, services.language) is Language.zh
         matcher = services.matcher
-        result = matcher.match(services.snapshot(), profile,
-                               MatchOptions(as_of=as_of_or_today(as_of), limit=max(1, min(limit, 20)), fusion=matcher.fusion,
-                                            closing_soon_days=matcher.closing_soon_days))
-        return [MatchLine(rank=item.rank, code=item.code, title_en=item.title_en, verdict=str(item.verdict),
-                          estimated_amount=item.estimated_benefit.amount, window_status=item.window.status,
-                          missing=item.missing) for item in result.items]
+        options = MatchOptions(as_of=as_of_or_today(as_of), limit=max(1, min(limit, 20)), fusion=matcher.fusion,
+                               closing_soon_days=matcher.closing_soon_days)
+        result = await anyio.to_thread.run_sync(matcher.match, services.snapshot(), profile, options)
+        return [MatchLine(rank=item.rank, code=item.code, title=item.title_zh if chinese else item.title_en,
+                          verdict=str(item.verdict), estimated_amount=item.estimated_benefit.amount,
+                          window_status=item.window.status, missing=item.missing) for item in result.items]
 
     @server.tool()
-    def check_eligibility(profile: FirmProfile, codes: list[str] | None = None,
-                          as_of: AsOf | None = None) -> list[VerdictLine]:
+    async def check_eligibility(ctx: Context, profile: FirmProfile, codes: list[str] | None = None,
+                                as_of: AsOf | None = None) -> list[VerdictLine]:
         """Verdicts with reasons for this firm: the listed measures, or every one it may qualify for, as of
         `as_of` (YYYY-MM-DD, default today)."""
-        report = check(services.snapshot(), profile, as_of=as_of_or_today(as_of), codes=codes,
-                       closing_soon_days=services.matcher.closing_soon_days)
-        return [VerdictLine(code=r.code, title_en=r.title_en, verdict=r.verdict, window_status=r.window.status,
-                            reasons=r.reasons, missing=r.missing, to_confirm=[item.text for item in r.to_confirm])
+        chinese = _reading(ctx, services.language) is Language.zh
+        report = await anyio.to_thread.run_sync(lambda: check(
+            services.snapshot(), profile, as_of=as_of_or_today(as_of), codes=codes,
+            closing_soon_days=services.matcher.closing_soon_days))
+        return [VerdictLine(code=r.code, title=r.title_zh if chinese else r.title_en, verdict=r.verdict,
+                            window_status=r.window.status, reasons=r.reasons_zh if chinese else r.reasons,
+                            missing=r.missing,
+                            to_confirm=[(item.text_zh or item.text) if chinese else item.text for item in r.to_confirm])
                 for r in report.results]
 
     @server.tool()
-    def assess_ladder(profile: FirmProfile, as_of: AsOf | None = None) -> list[RungLine]:
+    async def assess_ladder(ctx: Context, profile: FirmProfile, as_of: AsOf | None = None) -> list[RungLine]:
         """Each rung of the 专精特新 ladder under the rules in force on `as_of` (YYYY-MM-DD, default today), with
         gaps and what it would unlock."""
-        report = assess(services.snapshot(), profile, as_of=as_of_or_today(as_of), purpose="new")
+        chinese = _reading(ctx, services.language) is Language.zh
+        report = await anyio.to_thread.run_sync(lambda: assess(services.snapshot(), profile,
+                                                               as_of=as_of_or_today(as_of), purpose="new"))
         return [RungLine(rung=r.assessment.rung, status=r.assessment.status, held=r.assessment.held,
-                         regime=r.assessment.regime, score=r.assessment.score, gaps=r.assessment.gaps[:5],
+                         regime=r.assessment.regime, score=r.assessment.score,
+                         gaps=(r.assessment.gaps_zh if chinese else r.assessment.gaps)[:5],
                          unlock_value=r.unlock_value) for r in report.rungs]
 
     return server
@@ -159,12 +199,13 @@ def mcp_app(server: MCPServer, services: Services) -> ASGIApp:
 
     async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not await anyio.to_thread.run_sync(_authorised, services, scope):
+            language = reader_language()
+            body = {"type": "/problems/unauthorized", "title": MESSAGES.say(language, "Unauthorized"), "status": 401,
+                    "detail": MESSAGES.say(language, "the MCP endpoint needs an API key")}
             await send({"type": "http.response.start", "status": 401,
                         "headers": [(b"content-type", b"application/problem+json"),
                                     (b"www-authenticate", b"Bearer")]})
-            await send({"type": "http.response.body",
-                        "body": b'{"type":"/problems/unauthorized","title":"Unauthorized","status":401,'
-                                b'"detail":"the MCP endpoint needs an API key"}'})
+            await send({"type": "http.response.body", "body": json.dumps(body, ensure_ascii=False).encode()})
             return
         await inner(scope, receive, send)
 

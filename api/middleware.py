@@ -17,7 +17,9 @@ from prometheus_client import Counter, Histogram
 from starlette.exceptions import HTTPException
 
 from api.auth import MalformedAuthorization, presented_key
+from api.messages import MESSAGES
 from api.ratelimit import TokenBuckets, VerifiedKeys
+from policies.i18n import N_, Language, reader_language
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -36,22 +38,31 @@ REJECTED = Counter("supportmatch_rejected_total", "Requests refused before routi
 # in the path or query, raw in a body, or as JSON's (and YAML's) \u0000 escape, i.e. after an even run
 # of backslashes. In CSV, "\u0000" is six characters of text, so only raw NUL counts there.
 NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
-NUL_REFUSED = "text may not contain the NUL character (U+0000)"
+NUL_REFUSED = N_("text may not contain the NUL character (U+0000)")
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key.lower() == name:
             return str(value.decode("latin-1"))
     return None
 
 
-async def _problem(send: Send, status: int, title: str, detail: str, headers: list[tuple[bytes, bytes]]) -> None:
-    body = json.dumps({"type": f"/problems/{title.lower().replace(' ', '-')}", "title": title, "status": status,
-                       "detail": detail}).encode()
+async def _problem(send: Send, status: int, title: str, detail: str, headers: list[tuple[bytes, bytes]],
+                   **values: Any) -> None:
+    """A refusal before routing, as problem+json; `title` and `detail` are English messages, said in the reader's."""
+    language = reader_language()
+    body = json.dumps({"type": f"/problems/{title.lower().replace(' ', '-')}", "title": MESSAGES.say(language, title),
+                       "status": status, "detail": _said(language, detail, values)}, ensure_ascii=False).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/problem+json"), *headers]})
     await send({"type": "http.response.body", "body": body})
+
+
+def _said(language: Language, detail: str, values: dict[str, Any]) -> str:
+    """`detail` in `language`, its values translated too when they are messages (NUL_REFUSED in "body: …")."""
+    return MESSAGES.say(language, detail, **{name: MESSAGES.say(language, value) if isinstance(value, str) else value
+                                              for name, value in values.items()})
 
 
 def route_label(scope: Scope) -> str:
@@ -71,7 +82,7 @@ def client_identity(scope: Scope, verified: VerifiedKeys) -> tuple[str, int | No
     Never the secret, and never a key nobody has verified: a forged key is its sender's address.
     """
     try:
-        token = presented_key(_header(scope, b"authorization"), _header(scope, b"x-api-key"))
+        token = presented_key(header(scope, b"authorization"), header(scope, b"x-api-key"))
     except MalformedAuthorization:
         token = None
     known = verified.lookup(token) if token else None
@@ -90,27 +101,28 @@ def plumbing(app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], p
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        request_id = _header(scope, b"x-request-id") or uuid.uuid4().hex
+        request_id = header(scope, b"x-request-id") or uuid.uuid4().hex
         id_header = (b"x-request-id", request_id.encode("latin-1", "replace")[:128])
         limit = large_body_paths.get(scope["path"], max_body)
-        declared = _header(scope, b"content-length")
+        declared = header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             REJECTED.labels("body_too_large").inc()
-            await _problem(send, 413, "Content too large", f"request bodies here are limited to {limit} bytes",
-                           [id_header])
+            await _problem(send, 413, N_("Content too large"), N_("request bodies here are limited to {limit} bytes"),
+                           [id_header], limit=limit)
             return
         if buckets is not None and scope["path"] not in ("/health", "/ready", "/metrics"):
             wait = buckets.take(*client_identity(scope, verified))
             if wait > 0:
                 REJECTED.labels("rate_limited").inc()
-                await _problem(send, 429, "Too many requests", "slow down: this key's request rate is limited",
+                await _problem(send, 429, N_("Too many requests"), N_("slow down: this key's request rate is limited"),
                                [id_header, (b"retry-after", str(math.ceil(wait)).encode())])
                 return
         if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b"").lower():
             REJECTED.labels("nul").inc()
-            await _problem(send, 400, "Bad request", f"path and query: {NUL_REFUSED}", [id_header])
+            await _problem(send, 400, N_("Bad request"), N_("path and query: {problem}"), [id_header],
+                           problem=NUL_REFUSED)
             return
-        escapes_count = "csv" not in (_header(scope, b"content-type") or "")
+        escapes_count = "csv" not in (header(scope, b"content-type") or "")
         tail = b""
         # HEAD is GET without the body (RFC 9110), for every GET route; FastAPI's routes answer it 405.
         head = scope["method"] == "HEAD" and not scope["path"].startswith("/mcp")
@@ -131,11 +143,12 @@ def plumbing(app: ASGIApp, *, max_body: int, large_body_paths: dict[str, int], p
                 if received > limit:
                     REJECTED.labels("body_too_large").inc()
                     # FastAPI re-raises HTTPException from a body read; the app's handler answers problem+json.
-                    raise HTTPException(413, f"request bodies here are limited to {limit} bytes")
+                    raise HTTPException(413, MESSAGES.say("en", "request bodies here are limited to {limit} bytes",
+                                                          limit=limit))
                 seen = tail + chunk  # an escape split between two chunks is still found
                 if b"\x00" in chunk or (escapes_count and NUL_ESCAPE.search(seen)):
                     REJECTED.labels("nul").inc()
-                    raise HTTPException(400, f"body: {NUL_REFUSED}")
+                    raise HTTPException(400, MESSAGES.say("en", "body: {problem}", problem=NUL_REFUSED))
                 tail = seen[-32:]
             return message
 

@@ -10,6 +10,7 @@ from pydantic import BeforeValidator, ValidationError
 
 from matching.firm.facts import apply_overrides
 from matching.firm.profile import Day, FirmProfile
+from policies.i18n import N_
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1, description="a positive id")]
 RevisionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -34,7 +35,7 @@ def _written_as_iso(value: object) -> object:
     """A string must read YYYY-MM-DD: pydantic takes a string of digits as seconds since 1970, so "0" was
     1970-01-01, and a query string or a tool's argument is always a string (`Day` refuses only numbers)."""
     if isinstance(value, str) and not ISO_DATE.fullmatch(value):
-        raise ValueError("write a date as YYYY-MM-DD")
+        raise ValueError(N_("write a date as YYYY-MM-DD"))
     return value
 
 

@@ -53,7 +53,9 @@ def _amount(item: dict[str, Any]) -> str:
 def section(client: TestClient, portal: dict[str, str], slug: str) -> str:
     path = ROOT / "examples" / "firms" / f"{slug}.yaml"
     profile = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
-    result = client.post("/v1/match", json={"profile": profile, "as_of": AS_OF, "limit": 5}, headers=portal).json()
+    asked = {"profile": profile, "as_of": AS_OF, "limit": 5}
+    result = client.post("/v1/match", json=asked, headers=portal | {"Accept-Language": "en"}).json()
+    chinese = client.post("/v1/match", json=asked, headers=portal | {"Accept-Language": "zh-CN"}).json()
     counts, bundle = result["counts"], result["bundle"]
     lines = [f"**{profile.get('name_en') or profile['name']}** — `examples/firms/{slug}.yaml`: "
              f"{counts['eligible']} eligible, {counts['possibly_eligible']} possibly eligible; "
@@ -67,13 +69,13 @@ def section(client: TestClient, portal: dict[str, str], slug: str) -> str:
         lines.append(f"| {item['rank']} | {item['title_en']} (`{item['code']}`) | {item['verdict'].replace('_', ' ')} "
                      f"| {_amount(item)} | {WINDOWS[item['window']['status']]} | "
                      f"{'; '.join(open_points) or '—'} |")
-    questions = result.get("next_questions") or ([result["next_question"]] if result.get("next_question") else [])
+    questions = result["next_questions"]
     if questions:
         lines += ["", "Next questions, best first:", ""]
-        lines += [f"{n}. {q['question_en']} / {q['question_zh']} (settles ≈ {q['expected_settled']:,} yuan)"
-                  for n, q in enumerate(questions[:3], start=1)]
-    if result["coverage"]["notice_en"]:
-        lines += ["", f"Coverage: {result['coverage']['notice_en']}"]
+        lines += [f"{n}. {q['question']} / {zh['question']} (settles ≈ {q['expected_settled']:,} yuan)"
+                  for n, (q, zh) in enumerate(zip(questions[:3], chinese["next_questions"], strict=False), start=1)]
+    if result["coverage"]["notice"]:
+        lines += ["", f"Coverage: {result['coverage']['notice']}"]
     return "\n".join(lines)
 
 

@@ -1,4 +1,10 @@
-"""Matching errors, written for the reader. HTTP statuses live in api/errors.py."""
+"""Matching errors, written for the reader. HTTP statuses live in api/errors.py.
+
+Each says one message of the catalogue (matching/locale) in English, values quoted as Python quotes them:
+the API reads the message back from that text and answers a Chinese reader in Chinese.
+"""
+
+from matching.messages import MESSAGES
 
 
 class MatchingError(Exception):
@@ -7,7 +13,7 @@ class MatchingError(Exception):
 
 class UnknownMeasures(MatchingError):
     def __init__(self, codes: list[str]) -> None:
-        super().__init__(f"not published measures: {', '.join(codes)}")
+        super().__init__(MESSAGES.say("en", "not published measures: {codes}", codes=", ".join(codes)))
         self.codes = codes
 
 
@@ -15,13 +21,18 @@ class FirmNotFound(MatchingError):
     """No such firm for this portal (another portal's firm is not found either)."""
 
     def __init__(self, firm_id: int) -> None:
-        super().__init__(f"no firm with id {firm_id}")
+        super().__init__(MESSAGES.say("en", "no firm with id {firm_id}", firm_id=firm_id))
 
 
 class StaleFirm(MatchingError):
     def __init__(self, firm_id: int, current: int | None = None) -> None:
-        where = f"is at revision {current}" if current is not None else "has changed"
-        super().__init__(f"firm {firm_id} {where}: reload it and apply your change again")
+        if current is None:
+            message = MESSAGES.say("en", "firm {firm_id} has changed: reload it and apply your change again",
+                                   firm_id=firm_id)
+        else:
+            message = MESSAGES.say("en", "firm {firm_id} is at revision {current}: reload it and apply your change "
+                                   "again", firm_id=firm_id, current=current)
+        super().__init__(message)
 
 
 class InvalidSweep(MatchingError):
@@ -30,9 +41,10 @@ class InvalidSweep(MatchingError):
 
 class DuplicateFirm(MatchingError):
     def __init__(self, external_ref: str) -> None:
-        super().__init__(f"this portal already has a firm with external_ref {external_ref!r}")
+        super().__init__(MESSAGES.say("en", "this portal already has a firm with external_ref {external_ref}",
+                                      external_ref=repr(external_ref)))
 
 
 class WebhookNotFound(MatchingError):
     def __init__(self, webhook_id: int) -> None:
-        super().__init__(f"no webhook with id {webhook_id}")
+        super().__init__(MESSAGES.say("en", "no webhook with id {webhook_id}", webhook_id=webhook_id))

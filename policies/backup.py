@@ -29,26 +29,42 @@ from sqlalchemy import Connection, Engine, create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
+from policies.i18n import N_
+from policies.messages import MESSAGES
 from policies.migrate import alembic_config, upgrade_database
 
-# Tables reported after a backup or restore, with their labels; those a schema lacks are left out.
+# Tables reported after a backup or restore, with their labels (in English: the CLI says them in its reader's
+# language); those a schema lacks are left out.
 COUNTED = (
-    ("measure", "measures"),
-    ("measure_revision", "measure revisions (catalogue version)"),
-    ("audit_event", "audit events"),
-    ("api_key", "API keys"),
-    ("firm", "firms (with deleted)"),
-    ("firm_revision", "firm revisions"),
-    ("outbox_event", "outbox events"),
-    ("webhook", "webhooks"),
-    ("embedding_cache", "cached embeddings"),
+    ("measure", N_("measures")),
+    ("measure_revision", N_("measure revisions (catalogue version)")),
+    ("audit_event", N_("audit events")),
+    ("api_key", N_("API keys")),
+    ("firm", N_("firms (with deleted)")),
+    ("firm_revision", N_("firm revisions")),
+    ("outbox_event", N_("outbox events")),
+    ("webhook", N_("webhooks")),
+    ("embedding_cache", N_("cached embeddings")),
 )
+# What a restore says of a file that is not the kind of backup the database takes, by (database, file):
+# one whole sentence each, so that each reads well in Chinese and reads back from its English alone.
+MISMATCHED = {
+    ("sqlite", "pgdump"): N_("{path} is a pg_dump archive, not a SQLite backup; the database is SQLite"),
+    ("sqlite", "unknown"): N_("{path} is not a backup this tool wrote, not a SQLite backup; the database is SQLite"),
+    ("postgresql", "sqlite"): N_("{path} is a SQLite backup, not a pg_dump archive; the database is PostgreSQL"),
+    ("postgresql", "unknown"): N_(
+        "{path} is not a backup this tool wrote, not a pg_dump archive; the database is PostgreSQL"),
+}
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
 
 
 class BackupError(Exception):
-    """A backup or restore that cannot be done; nothing was changed unless the message says so."""
+    """A backup or restore that cannot be done; nothing was changed unless the message says so.
+
+    Its text is English, said from the policies catalogue, so that a reader of Chinese gets it back in Chinese
+    (`Catalogue.read_back`) where it is shown.
+    """
 
 
 @dataclass(frozen=True)
@@ -72,9 +88,9 @@ def backup_database(url: str, path: Path) -> Summary:
     parsed = make_url(url)
     path = path.expanduser().resolve()
     if path.is_dir():
-        raise BackupError(f"{path} is a directory; name the backup file")
+        raise BackupError(MESSAGES.say("en", "{path} is a directory; name the backup file", path=path))
     if not path.parent.is_dir():
-        raise BackupError(f"directory {path.parent} does not exist")
+        raise BackupError(MESSAGES.say("en", "directory {path} does not exist", path=path.parent))
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.partial")
     try:
         if parsed.get_backend_name() == "sqlite":
@@ -82,7 +98,8 @@ def backup_database(url: str, path: Path) -> Summary:
         elif parsed.get_backend_name() == "postgresql":
             summary = _pg_backup(url, partial)
         else:
-            raise BackupError(f"cannot back up a {parsed.get_backend_name()} database")
+            raise BackupError(MESSAGES.say("en", "cannot back up a {backend} database",
+                                           backend=parsed.get_backend_name()))
         partial.chmod(0o600)  # it holds key hashes and webhook secrets
         os.replace(partial, path)
     finally:
@@ -96,15 +113,13 @@ def restore_database(url: str, path: Path) -> Summary:
     path = path.expanduser().resolve()
     kind = _kind_of(path)
     backend = parsed.get_backend_name()
+    if (backend, kind) in MISMATCHED:
+        raise BackupError(MESSAGES.say("en", MISMATCHED[backend, kind], path=path))
     if backend == "sqlite":
-        if kind != "sqlite":
-            raise BackupError(f"{path} is {_described(kind)}, not a SQLite backup; the database is SQLite")
         return _sqlite_restore(_sqlite_path(parsed), path)
     if backend == "postgresql":
-        if kind != "pgdump":
-            raise BackupError(f"{path} is {_described(kind)}, not a pg_dump archive; the database is PostgreSQL")
         return _pg_restore(url, path)
-    raise BackupError(f"cannot restore into a {backend} database")
+    raise BackupError(MESSAGES.say("en", "cannot restore into a {backend} database", backend=backend))
 
 
 def libpq_connection(url: str) -> tuple[str, dict[str, str]]:
@@ -130,13 +145,13 @@ def _known_revisions() -> list[str]:
 
 def _check_backup_revision(revision: str | None, path: Path) -> None:
     if revision is None:
-        raise BackupError(f"{path} has no schema revision (no alembic_version row): not a supportmatch backup")
+        raise BackupError(MESSAGES.say(
+            "en", "{path} has no schema revision (no alembic_version row): not a supportmatch backup", path=path))
     if revision not in _known_revisions():
-        raise BackupError(
-            f"{path} is at schema revision {revision}, which this code does not know (its newest is "
-            f"{head_revision()}): it was made by a newer supportmatch. Restore it with that version, or "
-            "upgrade this one first. Nothing was changed."
-        )
+        raise BackupError(MESSAGES.say(
+            "en", "{path} is at schema revision {revision}, which this code does not know (its newest is {head}): "
+            "it was made by a newer supportmatch. Restore it with that version, or upgrade this one first. "
+            "Nothing was changed.", path=path, revision=revision, head=head_revision()))
 
 
 def _summary(connection: Connection, upgraded_from: str | None = None) -> Summary:
@@ -155,7 +170,7 @@ def _kind_of(path: Path) -> str:
         with path.open("rb") as file:
             start = file.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        raise BackupError(f"cannot read {path}: {exc.strerror}") from exc
+        raise BackupError(MESSAGES.say("en", "cannot read {path}: {error}", path=path, error=exc.strerror)) from exc
     if start.startswith(SQLITE_MAGIC):
         return "sqlite"
     if start.startswith(PGDUMP_MAGIC):
@@ -163,16 +178,13 @@ def _kind_of(path: Path) -> str:
     return "unknown"
 
 
-def _described(kind: str) -> str:
-    return {"sqlite": "a SQLite backup", "pgdump": "a pg_dump archive"}.get(kind, "not a backup this tool wrote")
-
-
 # --- SQLite ---------------------------------------------------------------------------------------------------
 
 
 def _sqlite_path(url: URL) -> Path:
     if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
-        raise BackupError("the SQLite database must be a file named in POLICIES_DATABASE_URL (sqlite:///path)")
+        raise BackupError(MESSAGES.say(
+            "en", "the SQLite database must be a file named in POLICIES_DATABASE_URL (sqlite:///path)"))
     return Path(url.database).expanduser().resolve()
 
 
@@ -195,7 +207,7 @@ def _sqlite_engine_connection(path: Path) -> Iterator[Connection]:
 
 def _sqlite_backup(database: Path, partial: Path) -> Summary:
     if not database.is_file():
-        raise BackupError(f"no database at {database}")
+        raise BackupError(MESSAGES.say("en", "no database at {path}", path=database))
     # pages=-1: every page in one step, inside one read transaction on the source, so the copy is one
     # consistent snapshot; in WAL mode the server's writers carry on meanwhile. Never a file copy,
     # which could take the main file and the WAL at different moments.
@@ -204,7 +216,7 @@ def _sqlite_backup(database: Path, partial: Path) -> Summary:
             source.backup(target, pages=-1)
             target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, readable without -wal/-shm
     except sqlite3.Error as exc:
-        raise BackupError(f"cannot back up {database}: {exc}") from exc
+        raise BackupError(MESSAGES.say("en", "cannot back up {path}: {error}", path=database, error=exc)) from exc
     with _sqlite_engine_connection(partial) as connection:
         return _summary(connection)
 
@@ -215,13 +227,15 @@ def _sqlite_check(path: Path) -> str | None:
         with closing(_sqlite_connect(path, read_only=True)) as connection:
             problems = [row[0] for row in connection.execute("PRAGMA quick_check").fetchall()]
             if problems != ["ok"]:
-                raise BackupError(f"{path} is damaged: {'; '.join(problems[:3])}")
+                raise BackupError(MESSAGES.say("en", "{path} is damaged: {problems}", path=path,
+                                               problems="; ".join(problems[:3])))
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "alembic_version" not in tables:
                 return None
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"cannot read {path} as a SQLite backup: {exc}") from exc
+        raise BackupError(MESSAGES.say("en", "cannot read {path} as a SQLite backup: {error}", path=path,
+                                       error=exc)) from exc
     return None if row is None else str(row[0])
 
 
@@ -229,7 +243,7 @@ def _sqlite_restore(database: Path, backup: Path) -> Summary:
     revision = _sqlite_check(backup)
     _check_backup_revision(revision, backup)
     if not database.parent.is_dir():
-        raise BackupError(f"directory {database.parent} does not exist")
+        raise BackupError(MESSAGES.say("en", "directory {path} does not exist", path=database.parent))
     # Upgrade a scratch copy first, so the live file goes from its old content to the restored and
     # migrated content in one write transaction: a running server never sees an old schema.
     scratch = database.with_name(f".{database.name}.{uuid.uuid4().hex[:8]}.restoring")
@@ -241,7 +255,8 @@ def _sqlite_restore(database: Path, backup: Path) -> Summary:
             source.backup(target, pages=-1)  # waits (retrying) while a server's writer holds the lock
             target.execute("PRAGMA journal_mode=WAL")
     except sqlite3.Error as exc:
-        raise BackupError(f"cannot restore into {database}: {exc}. Nothing was changed.") from exc
+        raise BackupError(MESSAGES.say("en", "cannot restore into {path}: {error}. Nothing was changed.",
+                                       path=database, error=exc)) from exc
     finally:
         for leftover in (scratch, scratch.with_name(scratch.name + "-wal"), scratch.with_name(scratch.name + "-shm")):
             leftover.unlink(missing_ok=True)
@@ -255,17 +270,18 @@ def _sqlite_restore(database: Path, backup: Path) -> Summary:
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
-        raise BackupError(
-            f"{name} is not on PATH: install the PostgreSQL client (Debian: apt-get install postgresql-client), "
-            "of the server's major version or newer"
-        )
+        raise BackupError(MESSAGES.say(
+            "en", "{tool} is not on PATH: install the PostgreSQL client (Debian: apt-get install postgresql-client), "
+            "of the server's major version or newer", tool=name))
     return found
 
 
-def _run(arguments: list[str], extra_env: dict[str, str], what: str) -> str:
+def _run(arguments: list[str], extra_env: dict[str, str], failed: str, **values: object) -> str:
+    """`failed` (a message, with `values`) is said when the command fails, its {code} and {error} filled here: a
+    whole message for each command, so that none is pieced together from a verb said apart."""
     result = subprocess.run(arguments, env=os.environ | extra_env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise BackupError(f"{what} failed (exit {result.returncode}): {result.stderr.strip()}")
+        raise BackupError(MESSAGES.say("en", failed, code=result.returncode, error=result.stderr.strip(), **values))
     return result.stdout
 
 
@@ -285,7 +301,7 @@ def _pg_backup(url: str, partial: Path) -> Summary:
                 snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
                 summary = _summary(connection)
                 _run([pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={partial}", uri],
-                     extra_env, "pg_dump")
+                     extra_env, N_("pg_dump failed (exit {code}): {error}"))
     finally:
         engine.dispose()
     return summary
@@ -293,9 +309,10 @@ def _pg_backup(url: str, partial: Path) -> Summary:
 
 def _pg_archive_revision(pg_restore: str, backup: Path) -> str | None:
     """Read the archive whole (a damaged one fails here, before anything changes) and return its revision."""
-    _run([pg_restore, "--file=/dev/null", str(backup)], {}, f"reading {backup}")
-    script = _run([pg_restore, "--data-only", "--table=alembic_version", "--file=-", str(backup)], {},
-                  f"reading {backup}")
+    reading = N_("reading {path} failed (exit {code}): {error}")
+    _run([pg_restore, "--file=/dev/null", str(backup)], {}, reading, path=backup)
+    script = _run([pg_restore, "--data-only", "--table=alembic_version", "--file=-", str(backup)], {}, reading,
+                  path=backup)
     lines = script.splitlines()
     for number, line in enumerate(lines):
         if line.startswith("COPY ") and "alembic_version" in line:
@@ -315,10 +332,10 @@ def _pg_restore(url: str, backup: Path) -> Summary:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
         if current is not None and current not in known:
-            raise BackupError(
-                f"the database is at schema revision {current}, which this code does not know: restore with the "
-                "supportmatch that migrated it, or into a new empty database. Nothing was changed."
-            )
+            raise BackupError(MESSAGES.say(
+                "en", "the database is at schema revision {revision}, which this code does not know: restore with "
+                "the supportmatch that migrated it, or into a new empty database. Nothing was changed.",
+                revision=current))
         if current is not None and current != revision:
             # Give the database the backup's schema first, so --clean drops every table the archive
             # recreates and no table of a later migration is left behind for the upgrade to trip on.
@@ -330,13 +347,15 @@ def _pg_restore(url: str, backup: Path) -> Summary:
         uri, extra_env = libpq_connection(url)
         try:
             _run([pg_restore, "--clean", "--if-exists", "--single-transaction", "--no-owner", "--no-privileges",
-                  f"--dbname={uri}", str(backup)], extra_env, "pg_restore")
+                  f"--dbname={uri}", str(backup)], extra_env, N_("pg_restore failed (exit {code}): {error}"))
         except BackupError as exc:
             if current is None or current == revision:
-                raise BackupError(f"{exc}. Nothing was changed (one transaction).") from exc
-            raise BackupError(f"{exc}. The tables were not replaced, but the schema had been moved from revision "
-                              f"{current} to {revision} first (what later migrations added is gone): restore "
-                              "again, or run `supportmatch migrate`.") from exc
+                raise BackupError(MESSAGES.say("en", "{error}. Nothing was changed (one transaction).",
+                                               error=exc)) from exc
+            raise BackupError(MESSAGES.say(
+                "en", "{error}. The tables were not replaced, but the schema had been moved from revision {current} "
+                "to {revision} first (what later migrations added is gone): restore again, or run "
+                "`supportmatch migrate`.", error=exc, current=current, revision=revision)) from exc
         upgrade_database(url)
         with engine.connect() as connection:
             return _summary(connection, upgraded_from=revision if revision != known[0] else None)

@@ -14,6 +14,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from policies.messages import MESSAGES
 from policies.reference import IndustryCode, RegionCode
 from policies.vocabulary import (
     FRACTION_FIELDS,
@@ -47,11 +48,12 @@ class _Criterion(BaseModel):
         default=None, description="The criterion applies to evaluations on or before this date."
     )
     note: str | None = Field(default=None, max_length=500, description="Why the rule exists, for people.")
+    note_zh: str | None = Field(default=None, max_length=500, description="`note` in Chinese.")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
         if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
-            raise ValueError("effective_to is before effective_from")
+            raise ValueError(MESSAGES.say("en", "effective_to is before effective_from"))
         return self
 
 
@@ -69,17 +71,17 @@ class NumericCriterion(_Criterion):
     def _operands_fit_operator(self) -> Self:
         if self.op is Op.between:
             if self.min is None or self.max is None or self.value is not None:
-                raise ValueError("op 'between' takes min and max, not value")
+                raise ValueError(MESSAGES.say("en", "op 'between' takes min and max, not value"))
             if self.min > self.max:
-                raise ValueError(f"inverted range: min {self.min} is greater than max {self.max}")
+                raise ValueError(MESSAGES.say("en", "inverted range: min {min} is greater than max {max}",
+                                              min=self.min, max=self.max))
         elif self.value is None or self.min is not None or self.max is not None:
-            raise ValueError(f"op {self.op.value!r} takes value, not min/max")
+            raise ValueError(MESSAGES.say("en", "op {op} takes value, not min/max", op=repr(self.op.value)))
         if self.field in FRACTION_FIELDS:
             for bound in (self.value, self.min, self.max):
                 if bound is not None and not -1 <= bound <= 1:
-                    raise ValueError(
-                        f"{self.field.value} is a fraction (0.05 means 5%); got {bound}"
-                    )
+                    raise ValueError(MESSAGES.say("en", "{field} is a fraction (0.05 means 5%); got {bound}",
+                                                  field=self.field.value, bound=bound))
         return self
 
     @property
@@ -130,9 +132,9 @@ class DesignationCriterion(_Criterion):
     @model_validator(mode="after")
     def _award_dates(self) -> Self:
         if self.awarded_from and self.awarded_to and self.awarded_to < self.awarded_from:
-            raise ValueError("awarded_to is before awarded_from")
+            raise ValueError(MESSAGES.say("en", "awarded_to is before awarded_from"))
         if not self.held and (self.awarded_from or self.awarded_to):
-            raise ValueError("award dates only apply when held is true")
+            raise ValueError(MESSAGES.say("en", "award dates only apply when held is true"))
         return self
 
 

@@ -63,8 +63,11 @@ def measure_public(measure: SupportMeasure) -> MeasurePublic:
         }
     )
     public.who_qualifies = describe.who_qualifies(public.criteria)
+    public.who_qualifies_zh = describe.who_qualifies(public.criteria, "zh")
     public.benefit_summary = describe.benefit_text(public.benefit)
+    public.benefit_summary_zh = describe.benefit_text(public.benefit, "zh")
     public.window_summary = describe.window_text(public.window)
+    public.window_summary_zh = describe.window_text(public.window, "zh")
     return public
 
 

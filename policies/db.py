@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session, SQLModel, create_engine
 
+from policies.messages import MESSAGES
+
 # Ref: polarsource/polar kit/db/models/base.py. Named constraints keep Alembic's
 # batch mode on SQLite and its autogenerate comparisons stable.
 SQLModel.metadata.naming_convention = {
@@ -81,7 +83,10 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 class DatabaseReplaced(RuntimeError):
-    """The database this process opened is not the one at its address any more."""
+    """The database this process opened is not the one at its address any more.
+
+    Its text is English, said from the policies catalogue, so that the API answers a reader of Chinese in Chinese.
+    """
 
 
 def database_identity(engine: Engine) -> str:
@@ -109,5 +114,6 @@ def check_identity(engine: Engine, expected: str) -> None:
     writing to the unlinked file, and every change would vanish at the next start)."""
     found = database_identity(engine)
     if found != expected:
-        raise DatabaseReplaced(f"the database this process opened ({expected}) is now {found}: "
-                               "it was deleted or replaced; restart the service after checking it")
+        raise DatabaseReplaced(MESSAGES.say(
+            "en", "the database this process opened ({expected}) is now {found}: it was deleted or replaced; "
+            "restart the service after checking it", expected=expected, found=found))

@@ -2,9 +2,12 @@
 
 Generated, not written: the sentence can never disagree with the criteria the
 engine evaluates, which is what a chatbot needs to relay instead of inventing.
+Each sentence is said in English (the default: what curation stores) or Chinese.
 """
 
-from typing import assert_never
+from typing import Literal, assert_never
+
+from babel.numbers import format_compact_decimal
 
 from policies import reference
 from policies.criteria import (
@@ -21,6 +24,8 @@ from policies.criteria import (
     RegionCriterion,
     SizeClassCriterion,
 )
+from policies.i18n import CHINESE_LOCALE, N_
+from policies.messages import MESSAGES
 from policies.terms import (
     Benefit,
     FinancingBenefit,
@@ -34,55 +39,60 @@ from policies.terms import (
 from policies.vocabulary import (
     DESIGNATION_NAMES_ZH,
     FRACTION_FIELDS,
+    BenefitBase,
     FinancingInstrument,
     NumericField,
+    SizeClass,
+    TaxBase,
     TaxRelief,
     WindowMode,
 )
 
+Lang = Literal["en", "zh"]
+
 FIELD_LABELS: dict[NumericField, str] = {
-    NumericField.employees: "employees",
-    NumericField.operating_revenue: "last year's operating revenue",
-    NumericField.total_assets: "total assets",
-    NumericField.rd_expense: "last year's R&D expense",
-    NumericField.rd_expense_prev: "the previous year's R&D expense",
-    NumericField.rd_staff: "R&D staff",
-    NumericField.invention_patents: "invention patents",
-    NumericField.ip_class1: "class-I IP items",
-    NumericField.ip_class2: "class-II IP items",
-    NumericField.main_business_share: "main-business share of revenue",
-    NumericField.revenue_growth: "last year's revenue growth",
-    NumericField.revenue_growth_avg_2y: "average revenue growth over two years",
-    NumericField.net_profit_margin: "net profit margin",
-    NumericField.debt_ratio: "debt-to-asset ratio",
-    NumericField.export_share: "export share of revenue",
-    NumericField.years_in_niche: "years in its niche market",
-    NumericField.niche_market_share: "niche market share",
-    NumericField.new_equity_financing_2y: "new equity financing in two years",
-    NumericField.planned_investment: "planned investment",
-    NumericField.loan_need: "loan size",
-    NumericField.main_business_revenue: "last year's main-business revenue",
-    NumericField.main_business_revenue_avg_3y: "average main-business revenue over three years",
-    NumericField.main_business_revenue_max_3y: "main-business revenue in its best year of the last three",
-    NumericField.niche_rank_china: "a national niche-market rank",
-    NumericField.niche_rank_global: "a global niche-market rank",
-    NumericField.development_score: "a 专精特新 development-evaluation score",
-    NumericField.high_tech_revenue_share: "high-tech products and services as a share of revenue",
-    NumericField.manufacturing_sales_share: "manufacturing sales as a share of all sales",
-    NumericField.taxable_income: "annual taxable income",
-    NumericField.output_growth: "last year's industrial output growth",
-    NumericField.output_growth_prev: "the previous year's industrial output growth",
-    NumericField.revenue_growth_prev: "the previous year's revenue growth",
-    NumericField.layoff_rate: "a layoff rate",
-    NumericField.insured_staff: "insured staff",
-    NumericField.above_scale_year: "the year they first entered the above-scale statistics",
-    NumericField.mu_efficiency_grade: "a per-mu efficiency grade (1 = A … 4 = D)",
-    NumericField.digital_level: "a digitalisation level",
-    NumericField.age_years: "years since founding",
-    NumericField.rd_ratio: "R&D expense as a share of revenue",
-    NumericField.rd_ratio_prev: "the previous year's R&D share of revenue",
-    NumericField.rd_expense_2y: "R&D expense over two years",
-    NumericField.rd_staff_ratio: "R&D staff as a share of employees",
+    NumericField.employees: N_("employees"),
+    NumericField.operating_revenue: N_("last year's operating revenue"),
+    NumericField.total_assets: N_("total assets"),
+    NumericField.rd_expense: N_("last year's R&D expense"),
+    NumericField.rd_expense_prev: N_("the previous year's R&D expense"),
+    NumericField.rd_staff: N_("R&D staff"),
+    NumericField.invention_patents: N_("invention patents"),
+    NumericField.ip_class1: N_("class-I IP items"),
+    NumericField.ip_class2: N_("class-II IP items"),
+    NumericField.main_business_share: N_("main-business share of revenue"),
+    NumericField.revenue_growth: N_("last year's revenue growth"),
+    NumericField.revenue_growth_avg_2y: N_("average revenue growth over two years"),
+    NumericField.net_profit_margin: N_("net profit margin"),
+    NumericField.debt_ratio: N_("debt-to-asset ratio"),
+    NumericField.export_share: N_("export share of revenue"),
+    NumericField.years_in_niche: N_("years in its niche market"),
+    NumericField.niche_market_share: N_("niche market share"),
+    NumericField.new_equity_financing_2y: N_("new equity financing in two years"),
+    NumericField.planned_investment: N_("planned investment"),
+    NumericField.loan_need: N_("loan size"),
+    NumericField.main_business_revenue: N_("last year's main-business revenue"),
+    NumericField.main_business_revenue_avg_3y: N_("average main-business revenue over three years"),
+    NumericField.main_business_revenue_max_3y: N_("main-business revenue in its best year of the last three"),
+    NumericField.niche_rank_china: N_("a national niche-market rank"),
+    NumericField.niche_rank_global: N_("a global niche-market rank"),
+    NumericField.development_score: N_("a 专精特新 development-evaluation score"),
+    NumericField.high_tech_revenue_share: N_("high-tech products and services as a share of revenue"),
+    NumericField.manufacturing_sales_share: N_("manufacturing sales as a share of all sales"),
+    NumericField.taxable_income: N_("annual taxable income"),
+    NumericField.output_growth: N_("last year's industrial output growth"),
+    NumericField.output_growth_prev: N_("the previous year's industrial output growth"),
+    NumericField.revenue_growth_prev: N_("the previous year's revenue growth"),
+    NumericField.layoff_rate: N_("a layoff rate"),
+    NumericField.insured_staff: N_("insured staff"),
+    NumericField.above_scale_year: N_("the year they first entered the above-scale statistics"),
+    NumericField.mu_efficiency_grade: N_("a per-mu efficiency grade (1 = A … 4 = D)"),
+    NumericField.digital_level: N_("a digitalisation level"),
+    NumericField.age_years: N_("years since founding"),
+    NumericField.rd_ratio: N_("R&D expense as a share of revenue"),
+    NumericField.rd_ratio_prev: N_("the previous year's R&D share of revenue"),
+    NumericField.rd_expense_2y: N_("R&D expense over two years"),
+    NumericField.rd_staff_ratio: N_("R&D staff as a share of employees"),
 }
 MONEY_FIELDS = frozenset({
     NumericField.operating_revenue, NumericField.total_assets, NumericField.rd_expense, NumericField.rd_expense_prev,
@@ -91,31 +101,58 @@ MONEY_FIELDS = frozenset({
     NumericField.main_business_revenue_max_3y, NumericField.taxable_income,
 })
 ATTESTATION_TEXT = {
-    "no_serious_violation_3y": "no serious violation or dishonesty listing in three years",
-    "no_major_accident_3y": "no major safety, quality or environmental accident in three years",
-    "tax_compliant": "taxes paid in full",
-    "products_not_restricted": "no products in the restricted or obsolete catalogues",
-    "independent_legal_person": "an independent legal person registered in mainland China",
-    "not_previously_funded": "no earlier support from the same fund",
-    "unemployment_insurance_paid": "unemployment insurance paid in full",
+    "no_serious_violation_3y": N_("no serious violation or dishonesty listing in three years"),
+    "no_major_accident_3y": N_("no major safety, quality or environmental accident in three years"),
+    "tax_compliant": N_("taxes paid in full"),
+    "products_not_restricted": N_("no products in the restricted or obsolete catalogues"),
+    "independent_legal_person": N_("an independent legal person registered in mainland China"),
+    "not_previously_funded": N_("no earlier support from the same fund"),
+    "unemployment_insurance_paid": N_("unemployment insurance paid in full"),
 }
 FLAG_TEXT = {  # (when true, when false)
-    "listed": ("are listed on a stock exchange", "are not listed on a stock exchange"),
-    "above_scale": ("are above the statistical size line (规上)", "are below the statistical size line"),
-    "has_rd_institution": ("have an R&D institution", "have no R&D institution"),
-    "general_vat_taxpayer": ("are general VAT taxpayers", "are not general VAT taxpayers"),
-    "no_overdue_loans": ("have no overdue bank loans", "have an overdue bank loan"),
-    "no_bad_credit_record": ("have no bad credit record", "have a bad credit record"),
-    "strategic_emerging": ("make a main product in a strategic emerging industry",
-                           "make no main product in a strategic emerging industry"),
-    "key_chain_role": ("fill a gap or strengthen a key industrial chain (补短板/锻长板/填空白)",
-                       "play no such role in a key industrial chain"),
-    "own_brand": ("have their own brand", "have no brand of their own"),
-    "led_standard": ("led or took part in drafting a standard", "took part in no standard"),
-    "rd_super_deduction_claimed": ("claimed the R&D super-deduction for last year",
-                                   "did not claim the R&D super-deduction for last year"),
+    "listed": (N_("are listed on a stock exchange"), N_("are not listed on a stock exchange")),
+    "above_scale": (N_("are above the statistical size line (规上)"), N_("are below the statistical size line")),
+    "has_rd_institution": (N_("have an R&D institution"), N_("have no R&D institution")),
+    "general_vat_taxpayer": (N_("are general VAT taxpayers"), N_("are not general VAT taxpayers")),
+    "no_overdue_loans": (N_("have no overdue bank loans"), N_("have an overdue bank loan")),
+    "no_bad_credit_record": (N_("have no bad credit record"), N_("have a bad credit record")),
+    "strategic_emerging": (N_("make a main product in a strategic emerging industry"),
+                           N_("make no main product in a strategic emerging industry")),
+    "key_chain_role": (N_("fill a gap or strengthen a key industrial chain (补短板/锻长板/填空白)"),
+                       N_("play no such role in a key industrial chain")),
+    "own_brand": (N_("have their own brand"), N_("have no brand of their own")),
+    "led_standard": (N_("led or took part in drafting a standard"), N_("took part in no standard")),
+    "rd_super_deduction_claimed": (N_("claimed the R&D super-deduction for last year"),
+                                   N_("did not claim the R&D super-deduction for last year")),
 }
-_OPS = {Op.gte: "at least", Op.gt: "more than", Op.lte: "at most", Op.lt: "less than", Op.eq: "exactly"}
+_BOUNDED = {  # a numeric condition by its operator
+    Op.gte: N_("have {label} at least {value}"), Op.gt: N_("have {label} more than {value}"),
+    Op.lte: N_("have {label} at most {value}"), Op.lt: N_("have {label} less than {value}"),
+    Op.eq: N_("have {label} exactly {value}"),
+}
+_SIZES = {SizeClass.micro: N_("micro"), SizeClass.small: N_("small"), SizeClass.medium: N_("medium"),
+          SizeClass.large: N_("large")}
+# What a percentage or a tax relief is a share of; one added to the vocabulary later reads by its name.
+_BASES: dict[BenefitBase | TaxBase, str] = {
+    BenefitBase.rd_expense: N_("rd expense"),
+    BenefitBase.investment: N_("investment"),
+    BenefitBase.equipment_purchase: N_("equipment purchase"),
+    BenefitBase.interest_paid: N_("interest paid"),
+    BenefitBase.insurance_premium: N_("insurance premium"),
+    BenefitBase.service_cost: N_("service cost"),
+    BenefitBase.guarantee_fee: N_("guarantee fee"),
+    TaxBase.taxable_income: N_("taxable income"),
+    TaxBase.tech_transfer_income: N_("tech transfer income"),
+    TaxBase.input_vat: N_("input vat"),
+    TaxBase.land_use_tax: N_("land use tax"),
+}
+_FINANCING = {FinancingInstrument.loan: N_("A loan"), FinancingInstrument.guarantee: N_("A guarantee"),
+              FinancingInstrument.equity: N_("Equity investment")}
+# How the parts of a list are joined, in each language.
+_AND = {"en": " and ", "zh": "，"}
+_ALSO = {"en": "; and ", "zh": "；"}
+_LIST = {"en": ", ", "zh": "、"}
+_OR = {"en": " or ", "zh": "、"}
 
 
 def money(amount: float) -> str:
@@ -127,129 +164,204 @@ def money(amount: float) -> str:
     return f"{amount:,.0f} yuan"
 
 
-def _quantity(field: NumericField, value: float) -> str:
+def money_in(amount: float, lang: Lang) -> str:
+    """Yuan in the reader's language: in Chinese counted in 万 and 亿 (600万元), as Chinese readers count."""
+    if lang == "en":
+        return money(amount)
+    return f"{format_compact_decimal(amount, locale=CHINESE_LOCALE, fraction_digits=4)}元"
+
+
+def _quantity(field: NumericField, value: float, lang: Lang) -> str:
     if field in FRACTION_FIELDS:
         return f"{value * 100:g}%"
     if field in MONEY_FIELDS:
-        return money(value)
+        return money_in(value, lang)
     return f"{value:g}"
 
 
-def criterion_text(criterion: Criterion) -> str:
-    """One criterion as a clause that completes "firms that …"."""
+def field_label(field: str, lang: Lang) -> str:
+    """A numeric field as a sentence names it; a field without a label reads by its name."""
+    words = FIELD_LABELS.get(NumericField(field)) if field in NumericField.__members__ else None
+    return field.replace("_", " ") if words is None else MESSAGES.say(lang, words)
+
+
+def _base(base: BenefitBase | TaxBase, lang: Lang) -> str:
+    words = _BASES.get(base)
+    return base.value.replace("_", " ") if words is None else MESSAGES.say(lang, words)
+
+
+def _industry(code: str, lang: Lang) -> str:
+    """An industry code and its division's (or section's) name."""
+    if lang == "en":
+        name = reference.industry_name(code)
+    else:
+        table = reference.industries().names_zh
+        name = table.get(code[:3]) or table.get(code[:1])
+    return f"{code} {name or ''}".strip()
+
+
+def _designation(criterion: DesignationCriterion, lang: Lang) -> str:
+    name_zh = DESIGNATION_NAMES_ZH[criterion.designation]
+    if lang == "zh":
+        return MESSAGES.say(lang, "the {designation} title", designation=name_zh)
+    # English readers get the Chinese name too: the one the documents and the bureau use.
+    title = MESSAGES.say(lang, "the {designation} title", designation=criterion.designation.value.replace("_", " "))
+    return f"{title} ({name_zh})"
+
+
+def criterion_text(criterion: Criterion, lang: Lang = "en") -> str:
+    """One criterion as a clause that completes "firms that …" (in Chinese, a condition a firm meets)."""
     match criterion:
         case NumericCriterion():
             # A field added to the vocabulary ahead of this table reads by its name rather than failing the page.
-            label = FIELD_LABELS.get(criterion.field, criterion.field.value.replace("_", " "))
+            words = FIELD_LABELS.get(criterion.field)
+            label = criterion.field.value.replace("_", " ") if words is None else MESSAGES.say(lang, words)
             if criterion.op is Op.between:
                 assert criterion.min is not None and criterion.max is not None
-                return (f"have {label} between {_quantity(criterion.field, criterion.min)} "
-                        f"and {_quantity(criterion.field, criterion.max)}")
+                return MESSAGES.say(lang, "have {label} between {low} and {high}", label=label,
+                                    low=_quantity(criterion.field, criterion.min, lang),
+                                    high=_quantity(criterion.field, criterion.max, lang))
             assert criterion.value is not None
-            return f"have {label} {_OPS[criterion.op]} {_quantity(criterion.field, criterion.value)}"
+            return MESSAGES.say(lang, _BOUNDED[criterion.op], label=label,
+                                value=_quantity(criterion.field, criterion.value, lang))
         case FlagCriterion():
+            text = FLAG_TEXT.get(criterion.field.value)
+            if text is not None:
+                return MESSAGES.say(lang, text[0 if criterion.value else 1])
             name = criterion.field.value.replace("_", " ")
-            text = FLAG_TEXT.get(criterion.field.value, (f"have {name}", f"do not have {name}"))
-            return text[0 if criterion.value else 1]
+            if criterion.value:
+                return MESSAGES.say(lang, "have {name}", name=name)
+            return MESSAGES.say(lang, "do not have {name}", name=name)
         case RegionCriterion():
-            places = ", ".join(f"{reference.region_name(code) or code} ({code})" for code in criterion.codes)
-            return f"are registered in {places}"
+            place = "{name} ({code})" if lang == "en" else "{name}（{code}）"
+            places = _LIST[lang].join(place.format(name=reference.region_name(code) or code, code=code)
+                                      for code in criterion.codes)
+            return MESSAGES.say(lang, "are registered in {places}", places=places)
         case IndustryCriterion():
-            names = ", ".join(f"{code} {reference.industry_name(code) or ''}".strip() for code in criterion.codes)
-            return f"{'are not' if criterion.exclude else 'are'} in {names}"
+            names = _LIST[lang].join(_industry(code, lang) for code in criterion.codes)
+            if criterion.exclude:
+                return MESSAGES.say(lang, "are not in {industries}", industries=names)
+            return MESSAGES.say(lang, "are in {industries}", industries=names)
         case DesignationCriterion():
-            title = f"the {criterion.designation.value.replace('_', ' ')} title ({DESIGNATION_NAMES_ZH[criterion.designation]})"
+            title = _designation(criterion, lang)
             if not criterion.held:
-                return f"do not hold {title}"
-            when = ""
-            if criterion.awarded_from and criterion.awarded_to:
-                when = f", awarded between {criterion.awarded_from} and {criterion.awarded_to}"
-            elif criterion.awarded_from:
-                when = f", awarded on or after {criterion.awarded_from}"
-            elif criterion.awarded_to:
-                when = f", awarded on or before {criterion.awarded_to}"
-            return f"hold {title}{when}"
+                return MESSAGES.say(lang, "do not hold {title}", title=title)
+            start, end = criterion.awarded_from, criterion.awarded_to
+            if start and end:
+                return MESSAGES.say(lang, "hold {title}, awarded between {start} and {end}", title=title, start=start,
+                                    end=end)
+            if start:
+                return MESSAGES.say(lang, "hold {title}, awarded on or after {start}", title=title, start=start)
+            if end:
+                return MESSAGES.say(lang, "hold {title}, awarded on or before {end}", title=title, end=end)
+            return MESSAGES.say(lang, "hold {title}", title=title)
         case SizeClassCriterion():
-            return "are " + " or ".join(size.value for size in criterion.classes) + " enterprises by the 2011 size standard"
+            sizes = _OR[lang].join(MESSAGES.say(lang, _SIZES[size]) for size in criterion.classes)
+            return MESSAGES.say(lang, "are {sizes} enterprises by the 2011 size standard", sizes=sizes)
         case AttestationCriterion():
-            return f"declare {ATTESTATION_TEXT.get(criterion.attestation.value, criterion.attestation.value)}"
+            words = ATTESTATION_TEXT.get(criterion.attestation.value)
+            declared = criterion.attestation.value if words is None else MESSAGES.say(lang, words)
+            return MESSAGES.say(lang, "declare {declaration}", declaration=declared)
         case ManualCriterion():
-            return f"meet a condition checked by the bureau: {criterion.text.rstrip('.')}"
+            condition = criterion.text.rstrip(".") if lang == "en" else (criterion.text_zh or criterion.text).rstrip("。.")
+            return MESSAGES.say(lang, "meet a condition checked by the bureau: {condition}", condition=condition)
         case AnyOfCriterion():
-            return "either " + " or ".join(f"({criterion_text(part)})" for part in criterion.criteria)
+            part = "({clause})" if lang == "en" else "（{clause}）"
+            options = _OR[lang].join(part.format(clause=criterion_text(each, lang)) for each in criterion.criteria)
+            return MESSAGES.say(lang, "either {options}", options=options)
         case AllOfCriterion():
-            return " and ".join(criterion_text(part) for part in criterion.criteria)
+            return _AND[lang].join(criterion_text(part, lang) for part in criterion.criteria)
     assert_never(criterion)
 
 
-def who_qualifies(criteria: list[Criterion]) -> str:
+def who_qualifies(criteria: list[Criterion], lang: Lang = "en") -> str:
     if not criteria:
-        return "Any firm may apply."
-    return "Firms that " + "; and ".join(criterion_text(criterion) for criterion in criteria) + "."
+        return MESSAGES.say(lang, "Any firm may apply.")
+    return MESSAGES.say(lang, "Firms that {conditions}.",
+                        conditions=_ALSO[lang].join(criterion_text(criterion, lang) for criterion in criteria))
 
 
-def benefit_text(benefit: Benefit) -> str:
+def benefit_text(benefit: Benefit, lang: Lang = "en") -> str:
     match benefit:
         case FixedBenefit():
-            years = f" over {benefit.years} years" if benefit.years > 1 else ""
-            return ("Up to " if benefit.up_to else "") + money(benefit.amount) + years + "."
-        case PercentageBenefit():
-            text = f"{benefit.rate * 100:g}% of {benefit.base.value.replace('_', ' ')}"
-            if benefit.cap_per_year:
-                text += f", at most {money(benefit.cap_per_year)} a year"
+            amount = money_in(benefit.amount, lang)
             if benefit.years > 1:
-                text += f" for up to {benefit.years} years"
+                text = (MESSAGES.say(lang, "Up to {amount} over {years} years", amount=amount, years=benefit.years)
+                        if benefit.up_to else
+                        MESSAGES.say(lang, "{amount} over {years} years", amount=amount, years=benefit.years))
+            else:
+                text = MESSAGES.say(lang, "Up to {amount}", amount=amount) if benefit.up_to else amount
+            return MESSAGES.say(lang, "{sentence}.", sentence=text)
+        case PercentageBenefit():
+            text = MESSAGES.say(lang, "{rate}% of {base}", rate=f"{benefit.rate * 100:g}", base=_base(benefit.base, lang))
+            if benefit.cap_per_year:
+                text = MESSAGES.say(lang, "{text}, at most {amount} a year", text=text,
+                                    amount=money_in(benefit.cap_per_year, lang))
+            if benefit.years > 1:
+                text = MESSAGES.say(lang, "{text} for up to {years} years", text=text, years=benefit.years)
             if benefit.cap:
-                text += f", capped at {money(benefit.cap)} in all"
-            return text + "."
+                text = MESSAGES.say(lang, "{text}, capped at {amount} in all", text=text, amount=money_in(benefit.cap, lang))
+            return MESSAGES.say(lang, "{sentence}.", sentence=text)
         case InterestSubsidyBenefit():
             if benefit.share_of_interest is not None:
-                text = f"{benefit.share_of_interest * 100:g}% of the interest paid on the loan"
+                text = MESSAGES.say(lang, "{share}% of the interest paid on the loan",
+                                    share=f"{benefit.share_of_interest * 100:g}")
             else:
-                text = f"Interest subsidy of {(benefit.rate or 0) * 100:g}% a year of the loan"
+                text = MESSAGES.say(lang, "Interest subsidy of {rate}% a year of the loan",
+                                    rate=f"{(benefit.rate or 0) * 100:g}")
             if benefit.cap_per_year:
-                text += f", at most {money(benefit.cap_per_year)} a year"
-            return text + (f", for up to {benefit.years} years." if benefit.years > 1 else ".")
+                text = MESSAGES.say(lang, "{text}, at most {amount} a year", text=text,
+                                    amount=money_in(benefit.cap_per_year, lang))
+            if benefit.years > 1:
+                text = MESSAGES.say(lang, "{text}, for up to {years} years", text=text, years=benefit.years)
+            return MESSAGES.say(lang, "{sentence}.", sentence=text)
         case FinancingBenefit():
-            what = {FinancingInstrument.guarantee: "A guarantee", FinancingInstrument.equity: "Equity investment"
-                    }.get(benefit.instrument or FinancingInstrument.loan, "A loan")
+            what = MESSAGES.say(lang, _FINANCING[benefit.instrument or FinancingInstrument.loan])
+            text = MESSAGES.say(lang, "{what} of up to {amount}", what=what, amount=money_in(benefit.max_amount, lang))
             if benefit.rate is not None and benefit.instrument is FinancingInstrument.guarantee:
-                terms = f" for a fee of {benefit.rate * 100:g}% a year"
+                text = MESSAGES.say(lang, "{text} for a fee of {rate}% a year", text=text, rate=f"{benefit.rate * 100:g}")
             elif benefit.rate is not None:
-                terms = f" at {benefit.rate * 100:g}% a year"
-            else:
-                terms = ""
-            term = f" for up to {benefit.years} years" if benefit.years > 1 else ""
-            return f"{what} of up to {money(benefit.max_amount)}{terms}{term}."
+                text = MESSAGES.say(lang, "{text} at {rate}% a year", text=text, rate=f"{benefit.rate * 100:g}")
+            if benefit.years > 1:
+                text = MESSAGES.say(lang, "{text} for up to {years} years", text=text, years=benefit.years)
+            return MESSAGES.say(lang, "{sentence}.", sentence=text)
         case TaxBenefit():
-            return tax_text(benefit)
+            return tax_text(benefit, lang)
         case InKindBenefit():
-            return benefit.description
+            return (benefit.description_zh or benefit.description) if lang == "zh" else benefit.description
     assert_never(benefit)
 
 
-def tax_text(benefit: TaxBenefit) -> str:
-    base = benefit.base.value.replace("_", " ")
+def tax_text(benefit: TaxBenefit, lang: Lang = "en") -> str:
+    base = _base(benefit.base, lang)
     if benefit.base_cap:
-        base = f"{base} up to {money(benefit.base_cap)} a year"
+        base = MESSAGES.say(lang, "{base} up to {amount} a year", base=base, amount=money_in(benefit.base_cap, lang))
+    rate = f"{benefit.rate * 100:g}"
     match benefit.relief:
         case TaxRelief.extra_deduction:
-            text = f"An extra deduction of {benefit.rate * 100:g}% of {base} from taxable income"
+            text = MESSAGES.say(lang, "An extra deduction of {rate}% of {base} from taxable income", rate=rate, base=base)
         case TaxRelief.reduced_rate:
-            text = f"Income tax at {benefit.rate * 100:g}% instead of 25% on {base}"
+            text = MESSAGES.say(lang, "Income tax at {rate}% instead of 25% on {base}", rate=rate, base=base)
         case TaxRelief.exemption:
-            text = f"{benefit.rate * 100:g}% of {base} exempt from income tax"
+            text = MESSAGES.say(lang, "{rate}% of {base} exempt from income tax", rate=rate, base=base)
         case TaxRelief.credit:
-            text = f"A credit of {benefit.rate * 100:g}% of {base} against tax owed"
+            text = MESSAGES.say(lang, "A credit of {rate}% of {base} against tax owed", rate=rate, base=base)
     if benefit.cap_per_year:
-        text += f", at most {money(benefit.cap_per_year)} of tax a year"
-    return text + (f", for {benefit.years} years." if benefit.years > 1 else ".")
+        text = MESSAGES.say(lang, "{text}, at most {amount} of tax a year", text=text,
+                            amount=money_in(benefit.cap_per_year, lang))
+    if benefit.years > 1:
+        text = MESSAGES.say(lang, "{text}, for {years} years", text=text, years=benefit.years)
+    return MESSAGES.say(lang, "{sentence}.", sentence=text)
 
 
-def window_text(window: Window) -> str:
+def window_text(window: Window, lang: Lang = "en") -> str:
     if window.mode is WindowMode.automatic:
-        return "Granted automatically without an application (免申即享)."
+        return MESSAGES.say(lang, "Granted automatically without an application (免申即享).")
     if window.mode is WindowMode.rolling:
-        return "Applications are taken all year" + (f" until {window.closes}." if window.closes else ".")
-    opens = f"from {window.opens} " if window.opens else ""
-    return f"Applications are taken {opens}until {window.closes}."
+        if window.closes:
+            return MESSAGES.say(lang, "Applications are taken all year until {closes}.", closes=window.closes)
+        return MESSAGES.say(lang, "Applications are taken all year.")
+    if window.opens:
+        return MESSAGES.say(lang, "Applications are taken from {opens} until {closes}.", opens=window.opens,
+                            closes=window.closes)
+    return MESSAGES.say(lang, "Applications are taken until {closes}.", closes=window.closes)

@@ -1,6 +1,12 @@
-"""Catalogue errors, written for the person who will read them. HTTP statuses live in api/errors.py."""
+"""Catalogue errors, written for the person who will read them. HTTP statuses live in api/errors.py.
+
+Each says one message of the catalogue (policies/locale) in English, values quoted as Python quotes them:
+the API reads the message back from that text and answers a Chinese reader in Chinese.
+"""
 
 from dataclasses import dataclass
+
+from policies.messages import MESSAGES
 
 
 @dataclass(frozen=True)
@@ -19,18 +25,19 @@ class PoliciesError(Exception):
 
 class MeasureNotFound(PoliciesError):
     def __init__(self, code: str) -> None:
-        super().__init__(f"no measure with code {code!r}")
+        super().__init__(MESSAGES.say("en", "no measure with code {code}", code=repr(code)))
         self.code = code
 
 
 class RevisionNotFound(PoliciesError):
     def __init__(self, code: str, revision: int) -> None:
-        super().__init__(f"measure {code!r} has no revision {revision}")
+        super().__init__(MESSAGES.say("en", "measure {code} has no revision {revision}", code=repr(code),
+                                      revision=revision))
 
 
 class DuplicateMeasure(PoliciesError):
     def __init__(self, code: str) -> None:
-        super().__init__(f"a measure with code {code!r} already exists")
+        super().__init__(MESSAGES.say("en", "a measure with code {code} already exists", code=repr(code)))
         self.code = code
 
 
@@ -38,19 +45,25 @@ class StaleRevision(PoliciesError):
     """The writer's copy is older than the stored one: someone else changed it first."""
 
     def __init__(self, code: str, expected: int, current: int | None) -> None:
-        where = f"is at revision {current}" if current is not None else "has changed"
-        super().__init__(
-            f"measure {code!r} {where}, not revision {expected}: reload it and apply your change again"
-        )
+        if current is None:
+            message = MESSAGES.say("en", "measure {code} has changed, not revision {expected}: reload it and apply "
+                                   "your change again", code=repr(code), expected=expected)
+        else:
+            message = MESSAGES.say("en", "measure {code} is at revision {current}, not revision {expected}: reload it "
+                                   "and apply your change again", code=repr(code), current=current, expected=expected)
+        super().__init__(message)
         self.current = current
 
 
 class InvalidTransition(PoliciesError):
     def __init__(self, code: str, current: str, target: str, allowed: list[str]) -> None:
-        allowed_text = ", ".join(allowed) or "none"
-        super().__init__(
-            f"measure {code!r} is {current}; it cannot move to {target} (allowed: {allowed_text})"
-        )
+        if allowed:
+            message = MESSAGES.say("en", "measure {code} is {current}; it cannot move to {target} (allowed: {allowed})",
+                                   code=repr(code), current=current, target=target, allowed=", ".join(allowed))
+        else:
+            message = MESSAGES.say("en", "measure {code} is {current}; it cannot move to {target} (allowed: none)",
+                                   code=repr(code), current=current, target=target)
+        super().__init__(message)
 
 
 class IncompleteMeasure(PoliciesError):
@@ -65,11 +78,12 @@ class ImportRejected(PoliciesError):
     """An import with problems: nothing was written."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"import rejected: {len(problems)} problem(s); nothing was changed")
+        super().__init__(MESSAGES.say("en", "import rejected: {count} problem(s); nothing was changed",
+                                      count=len(problems)))
         self.problems = problems
 
 
 class ApiKeyNotFound(PoliciesError):
     def __init__(self, key_id: int) -> None:
-        super().__init__(f"no API key with id {key_id}")
+        super().__init__(MESSAGES.say("en", "no API key with id {key_id}", key_id=key_id))
 

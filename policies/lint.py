@@ -38,6 +38,8 @@ from policies.criteria import (
     RegionCriterion,
     SizeClassCriterion,
 )
+from policies.i18n import Language
+from policies.messages import MESSAGES
 from policies.schemas import MeasureCreate
 from policies.terms import InKindBenefit
 from policies.vocabulary import (
@@ -134,19 +136,18 @@ def _prose(code: str, path: str, criterion: ManualCriterion) -> Iterator[Finding
     texts = [criterion.text, criterion.text_zh or ""]
     quantity = next((match.group(0) for text in texts if (match := _QUANTITY.search(text))), None)
     if quantity:
-        yield Finding(code, path, "manual-quantity",
-                      f"manual text states a quantity ({quantity!r}): if a profile field holds it, write a numeric "
-                      "criterion; if it is about a project, person, purchase or list, say so in `about`",
-                      f"人工核查条件含数量（{quantity}）：如企业画像有对应字段，请改为数值条件；如涉及具体项目、人员、"
-                      "采购或名单，请在 about 中注明")
+        # English quotes the quantity as Python writes it; Chinese shows it bare, inside its own brackets.
+        yield Finding(code, path, "manual-quantity", *(MESSAGES.say(
+            language, "manual text states a quantity ({quantity}): if a profile field holds it, write a numeric "
+            "criterion; if it is about a project, person, purchase or list, say so in `about`", quantity=shown)
+            for language, shown in ((Language.en, repr(quantity)), (Language.zh, quantity))))
     if criterion.about is ManualAbout.judgement:
         return
     field = next((name for text in texts if (name := _field_named(text))), None)
     if field:
-        yield Finding(code, path, "manual-field",
-                      f"manual text names a profile fact ({field}): write a typed criterion on it, or say in "
-                      "`about` why a person must judge it",
-                      f"人工核查条件涉及企业画像字段（{field}）：请改为结构化条件，或在 about 中注明须人工判断的原因")
+        yield Finding(code, path, "manual-field", *MESSAGES.pair(
+            "manual text names a profile fact ({field}): write a typed criterion on it, or say in `about` why a "
+            "person must judge it", field=field))
 
 
 # ---------------------------------------------------------------- rule (b): recognition without "not held"
@@ -202,12 +203,11 @@ def _recognition(measure: MeasureCreate) -> Iterator[Finding]:
         if isinstance(criterion, AnyOfCriterion) and any(
                 _names_title(part, title, held=False) for part in criterion.criteria):
             return
-    name_zh = DESIGNATION_NAMES_ZH[title]
-    yield Finding(measure.code, "criteria", "recognition-not-held",
-                  f"a recognition measure for {title.value} needs a criterion {{type: designation, designation: "
-                  f"{title.value}, held: false}}, or firms holding a valid title are told to apply again",
-                  f"认定类政策须包含“未持有有效{name_zh}称号”的条件（designation: {title.value}, held: false），"
-                  "否则会向已持有有效称号的企业重复推荐")
+    # English names the title by its code, Chinese by its name; both spell out the criterion with the code.
+    yield Finding(measure.code, "criteria", "recognition-not-held", *(MESSAGES.say(
+        language, "a recognition measure for {title} needs a criterion {{type: designation, designation: {code}, "
+        "held: false}}, or firms holding a valid title are told to apply again", title=name, code=title.value)
+        for language, name in ((Language.en, title.value), (Language.zh, DESIGNATION_NAMES_ZH[title]))))
 
 
 # ---------------------------------------------------------------- rule (c): cheap slips
@@ -241,14 +241,14 @@ def _contradictions(measure: MeasureCreate) -> Iterator[Finding]:
                 continue
             if (isinstance(a, DesignationCriterion) and isinstance(b, DesignationCriterion)
                     and a.designation is b.designation and a.held is not b.held):
-                yield Finding(measure.code, "criteria", "contradiction",
-                              f"{a.designation.value} is required both held and not held: no firm qualifies",
-                              f"{DESIGNATION_NAMES_ZH[a.designation]}既要求持有又要求未持有，没有企业能符合")
+                yield Finding(measure.code, "criteria", "contradiction", *(MESSAGES.say(
+                    language, "{title} is required both held and not held: no firm qualifies", title=name)
+                    for language, name in ((Language.en, a.designation.value),
+                                           (Language.zh, DESIGNATION_NAMES_ZH[a.designation]))))
             if (isinstance(a, NumericCriterion) and isinstance(b, NumericCriterion) and a.field is b.field
                     and _empty_range(a, b)):
-                yield Finding(measure.code, "criteria", "contradiction",
-                              f"two bounds on {a.field.value} leave no value between them: no firm qualifies",
-                              f"{a.field.value} 的两个条件没有交集，没有企业能符合")
+                yield Finding(measure.code, "criteria", "contradiction", *MESSAGES.pair(
+                    "two bounds on {field} leave no value between them: no firm qualifies", field=a.field.value))
 
 
 def _duplicates(measure: MeasureCreate) -> Iterator[Finding]:
@@ -257,27 +257,23 @@ def _duplicates(measure: MeasureCreate) -> Iterator[Finding]:
         key = criterion.model_dump_json(exclude={"note"})
         if key in seen:
             yield Finding(measure.code, f"criteria[{index}]", "duplicate",
-                          f"the same criterion as criteria[{seen[key]}]",
-                          f"与 criteria[{seen[key]}] 重复")
+                          *MESSAGES.pair("the same criterion as criteria[{index}]", index=seen[key]))
         else:
             seen[key] = index
 
 
 def _manual_slips(code: str, path: str, criterion: ManualCriterion) -> Iterator[Finding]:
     if not criterion.text_zh:
-        yield Finding(code, path, "manual-no-chinese", "manual condition without text_zh: the catalogue is bilingual",
-                      "人工核查条件缺少中文表述（text_zh）")
+        yield Finding(code, path, "manual-no-chinese",
+                      *MESSAGES.pair("manual condition without text_zh: the catalogue is bilingual"))
     if criterion.about is None:
-        yield Finding(code, path, "manual-unclassified",
-                      "say what the manual condition is about (project, person, purchase, list or judgement), "
-                      "or type it",
-                      "请注明人工核查条件涉及的对象（项目、人员、采购、名单或人工判断），或改为结构化条件")
+        yield Finding(code, path, "manual-unclassified", *MESSAGES.pair(
+            "say what the manual condition is about (project, person, purchase, list or judgement), or type it"))
 
 
 def _between_unbounded(code: str, path: str, criterion: NumericCriterion) -> Iterator[Finding]:
     if criterion.op is Op.between and criterion.min == criterion.max:
-        yield Finding(code, path, "between-one-value", "op between with min equal to max: write op eq",
-                      "between 的上下限相同，请改用 eq")
+        yield Finding(code, path, "between-one-value", *MESSAGES.pair("op between with min equal to max: write op eq"))
 
 
 def _passes_everyone(measure: MeasureCreate, criterion: Criterion) -> bool:
@@ -318,20 +314,19 @@ def _open_alternatives(measure: MeasureCreate, path: str, criterion: AnyOfCriter
     """An any_of one of whose branches every firm meets decides nothing: a slip, or a rule lost."""
     # Its own effective dates do not matter: in force it restricts nothing, out of force it is absent.
     if any(_passes_everyone(measure, part) for part in criterion.criteria) or _both_ways(criterion):
-        yield Finding(measure.code, path, "any-of-always-passes",
-                      "every firm the measure reaches meets one of these alternatives (a branch that always passes, "
-                      "or a fact asked both ways), so the any_of restricts nothing",
-                      "该 any_of 中至少一个分支对所有适用企业都成立（或同一事实正反两面都列为分支），条件形同虚设")
+        yield Finding(measure.code, path, "any-of-always-passes", *MESSAGES.pair(
+            "every firm the measure reaches meets one of these alternatives (a branch that always passes, or a fact "
+            "asked both ways), so the any_of restricts nothing"))
 
 
 def _chinese_text(measure: MeasureCreate) -> Iterator[Finding]:
     """Every caller reads Chinese: a measure whose summary or body is English only is half written."""
     if not measure.summary_zh:
-        yield Finding(measure.code, "summary_zh", "no-chinese-summary", "the measure has no Chinese summary",
-                      "缺少中文摘要（summary_zh）")
+        yield Finding(measure.code, "summary_zh", "no-chinese-summary",
+                      *MESSAGES.pair("the measure has no Chinese summary"))
     if measure.body and not measure.body_zh:
-        yield Finding(measure.code, "body_zh", "no-chinese-body", "the measure has a body but no Chinese body",
-                      "缺少中文正文（body_zh）")
+        yield Finding(measure.code, "body_zh", "no-chinese-body",
+                      *MESSAGES.pair("the measure has a body but no Chinese body"))
 
 
 def lint_measure(measure: MeasureCreate) -> list[Finding]:

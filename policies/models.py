@@ -28,6 +28,7 @@ class SupportMeasure(SQLModel, table=True):
     body_zh: str | None = Field(default=None, sa_column=Column(Text))
     kind: str = Field(sa_column=Column(String(32), nullable=False, index=True))
     authority: str = Field(sa_column=Column(String(300), nullable=False))
+    authority_zh: str | None = Field(default=None, sa_column=Column(String(300)))
     level: str = Field(sa_column=Column(String(16), nullable=False, index=True))
     jurisdiction: list[str] = Field(sa_column=Column(JSON, nullable=False))
     industries: list[str] = Field(sa_column=Column(JSON, nullable=False))

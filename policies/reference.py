@@ -14,6 +14,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
+from policies.messages import MESSAGES
+
 DATA_DIR = Path(__file__).parent / "data"
 NATIONAL = "000000"
 _REGION_RE = re.compile(r"[0-9]{6}")
@@ -93,9 +95,10 @@ def region_level(code: str) -> str:
 def check_region(code: str) -> str:
     """Return the code if it names a known region, else raise ValueError."""
     if not _REGION_RE.fullmatch(code):
-        raise ValueError(f"region code {code!r} must be six digits (GB/T 2260), e.g. 330300")
+        raise ValueError(MESSAGES.say("en", "region code {code} must be six digits (GB/T 2260), e.g. 330300",
+                                      code=repr(code)))
     if not regions().contains(code):
-        raise ValueError(f"unknown region code {code!r}")
+        raise ValueError(MESSAGES.say("en", "unknown region code {code}", code=repr(code)))
     return code
 
 
@@ -111,14 +114,13 @@ def check_industry(code: str) -> str:
     are checked for shape under a known division.
     """
     if not _INDUSTRY_RE.fullmatch(code):
-        raise ValueError(
-            f"industry code {code!r} must be a section letter and 0, 2, 3 or 4 digits "
-            "(GB/T 4754-2017), e.g. C or C35 or C3581"
-        )
+        raise ValueError(MESSAGES.say("en", "industry code {code} must be a section letter and 0, 2, 3 or 4 digits "
+                                      "(GB/T 4754-2017), e.g. C or C35 or C3581", code=repr(code)))
     known = industries().names_zh
     head = code[:3] if len(code) >= 3 else code
     if head not in known:
-        raise ValueError(f"unknown industry code {code!r}: no section or division {head!r}")
+        raise ValueError(MESSAGES.say("en", "unknown industry code {code}: no section or division {head}",
+                                      code=repr(code), head=repr(head)))
     return code
 
 

@@ -7,6 +7,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, UrlC
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from policies.criteria import Criterion
+from policies.i18n import OneLanguage
+from policies.messages import MESSAGES
 from policies.reference import IndustryCode, RegionCode
 from policies.terms import Benefit, FinancingBenefit, Window
 from policies.validation import industries_problem
@@ -41,6 +43,8 @@ class MeasureFields(BaseModel):
                                 description="the full text in Chinese: 支持对象, 支持标准, 申报条件, 申报时间, 申报材料")
     kind: MeasureKind | None = None
     authority: str | None = Field(default=None, min_length=2, max_length=300)
+    authority_zh: str | None = Field(default=None, min_length=2, max_length=300,
+                                     description="the issuing body's Chinese name, e.g. 温州市经济和信息化局")
     level: Level | None = None
     jurisdiction: list[RegionCode] | None = Field(default=None, min_length=1)
     industries: list[IndustryCode] | None = None
@@ -60,13 +64,12 @@ class MeasureFields(BaseModel):
     @model_validator(mode="after")
     def _effective_in_order(self) -> Self:
         if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
-            raise ValueError(
-                f"effective_to ({self.effective_to}) is before effective_from ({self.effective_from})"
-            )
+            raise ValueError(MESSAGES.say("en", "effective_to ({end}) is before effective_from ({start})",
+                                          end=self.effective_to, start=self.effective_from))
         return self
 
 
-NULLABLE_FIELDS = frozenset({"summary_zh", "body", "body_zh", "effective_from", "effective_to", "legal_basis", "source_url",
+NULLABLE_FIELDS = frozenset({"summary_zh", "body", "body_zh", "authority_zh", "effective_from", "effective_to", "legal_basis", "source_url",
                              "exclusivity_group", "implements"})
 
 
@@ -84,7 +87,7 @@ class MeasureUpdate(MeasureFields):
             nulled = sorted(k for k, v in data.items() if v is None and k not in NULLABLE_FIELDS)
             if nulled:
                 # Null criteria would otherwise fall back to none at all: open to every firm.
-                raise ValueError(f"cannot be null: {', '.join(nulled)}")
+                raise ValueError(MESSAGES.say("en", "cannot be null: {fields}", fields=", ".join(nulled)))
         return data
 
 
@@ -95,6 +98,7 @@ EXAMPLE_MEASURE: dict[str, Any] = {
     "summary": "A one-off award of 1 million yuan for Wenzhou firms first recognised as national little giants.",
     "summary_zh": "对首次认定为国家级专精特新“小巨人”的温州市企业，给予一次性奖励100万元。",
     "kind": "award", "authority": "Wenzhou Municipal Bureau of Economy and Information Technology",
+    "authority_zh": "温州市经济和信息化局",
     "level": "municipal", "jurisdiction": ["330300"], "industries": ["C"],
     "criteria": [
         {"type": "industry_in", "codes": ["C"]},
@@ -172,9 +176,13 @@ class NamedCode(BaseModel):
     name: str | None
 
 
-class MeasurePublic(MeasureRecord):
-    """A measure as the API returns it, with its codes named."""
+class MeasurePublic(MeasureRecord, OneLanguage):
+    """A measure as the API returns it, with its codes named.
 
+    The record keeps both languages, as curators edit it; the sentences generated from it are
+    the reader's (`OneLanguage`)."""
+
+    __records__: ClassVar[frozenset[str]] = frozenset({"title", "summary", "body", "authority"})
     check_industries: ClassVar[bool] = False
     revision: int
     created_at: UtcDateTime
@@ -182,8 +190,11 @@ class MeasurePublic(MeasureRecord):
     jurisdiction_names: list[NamedCode] = Field(default_factory=list)
     industry_names: list[NamedCode] = Field(default_factory=list)
     who_qualifies: str = Field(default="", description="generated from the criteria")
+    who_qualifies_zh: str = ""
     benefit_summary: str = Field(default="", description="generated from the benefit")
+    benefit_summary_zh: str = ""
     window_summary: str = Field(default="", description="generated from the window")
+    window_summary_zh: str = ""
 
 
 class RevisionPublic(BaseModel):

@@ -5,6 +5,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from policies.messages import MESSAGES
 from policies.vocabulary import BenefitBase, FinancingInstrument, TaxBase, TaxRelief, WindowMode
 
 # Ten trillion yuan: far above any support measure, far below what floats and databases hold.
@@ -15,6 +16,7 @@ class _Benefit(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     description: str | None = Field(default=None, max_length=500)
+    description_zh: str | None = Field(default=None, max_length=500, description="`description` in Chinese")
 
 
 class FixedBenefit(_Benefit):
@@ -48,7 +50,7 @@ class PercentageBenefit(_Benefit):
     @model_validator(mode="after")
     def _caps_consistent(self) -> Self:
         if self.cap and self.cap_per_year and self.cap_per_year > self.cap:
-            raise ValueError("cap_per_year is larger than cap")
+            raise ValueError(MESSAGES.say("en", "cap_per_year is larger than cap"))
         return self
 
 
@@ -70,7 +72,8 @@ class InterestSubsidyBenefit(_Benefit):
     @model_validator(mode="after")
     def _one_measure_of_interest(self) -> Self:
         if (self.rate is None) == (self.share_of_interest is None):
-            raise ValueError("give exactly one of rate (of the principal) and share_of_interest (of the interest paid)")
+            raise ValueError(MESSAGES.say("en", "give exactly one of rate (of the principal) and share_of_interest "
+                                          "(of the interest paid)"))
         return self
 
 
@@ -112,9 +115,10 @@ class TaxBenefit(_Benefit):
     @model_validator(mode="after")
     def _rate_reads(self) -> Self:
         if self.relief is TaxRelief.reduced_rate and not self.rate < 0.25:
-            raise ValueError("a reduced_rate is the income-tax rate paid instead of 25%, so below 0.25")
+            raise ValueError(MESSAGES.say("en", "a reduced_rate is the income-tax rate paid instead of 25%, so below "
+                                          "0.25"))
         if self.relief is TaxRelief.reduced_rate and self.base is not TaxBase.taxable_income:
-            raise ValueError("a reduced_rate applies to taxable_income")
+            raise ValueError(MESSAGES.say("en", "a reduced_rate applies to taxable_income"))
         return self
 
 
@@ -144,7 +148,8 @@ class Window(BaseModel):
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
         if self.opens and self.closes and self.closes < self.opens:
-            raise ValueError(f"window closes ({self.closes}) before it opens ({self.opens})")
+            raise ValueError(MESSAGES.say("en", "window closes ({closes}) before it opens ({opens})",
+                                          closes=self.closes, opens=self.opens))
         if self.mode is WindowMode.batch and self.closes is None:
-            raise ValueError("a batch window needs a closing date")
+            raise ValueError(MESSAGES.say("en", "a batch window needs a closing date"))
         return self

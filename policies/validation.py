@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from policies import reference
 from policies.criteria import CRITERION_TYPES, Criterion, IndustryCriterion
 from policies.errors import Problem
+from policies.messages import MESSAGES
 
 # Discriminated unions put the chosen tag into the location
 # (criteria → 0 → numeric → value); the tag says nothing about where the fault is.
@@ -55,5 +56,7 @@ def industries_problem(industries: Sequence[str], criteria: Sequence[Criterion])
                 and _covers(criterion.codes, industries) and _covers(industries, criterion.codes)):
             return None
     codes = ", ".join(industries)
-    return (f"industries: [{codes}] does not restrict who qualifies; add an industry_in criterion with the "
-            f"same codes ([{codes}]) to criteria, or leave industries empty")
+    # The codes are said twice under two names: a message naming one placeholder twice cannot be read back.
+    return MESSAGES.say("en", "industries: [{codes}] does not restrict who qualifies; add an industry_in criterion "
+                        "with the same codes ([{same_codes}]) to criteria, or leave industries empty",
+                        codes=codes, same_codes=codes)

@@ -5,7 +5,12 @@ typo in a catalogue entry is rejected on write instead of silently widening who
 qualifies.
 """
 
+from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
+
+from policies.i18n import N_, Language
+from policies.messages import MESSAGES
 
 
 class MeasureKind(StrEnum):
@@ -146,20 +151,24 @@ class Designation(StrEnum):
     science_tech_award = "science_tech_award"  # provincial or national S&T award, last 3 years
 
 
-DESIGNATION_NAMES_ZH: dict[Designation, str] = {
-    Designation.tech_sme: "科技型中小企业",
-    Designation.innovative_sme: "创新型中小企业",
-    Designation.specialized_sme: "专精特新中小企业",
-    Designation.provincial_hidden_champion: "省隐形冠军企业",
-    Designation.little_giant: "专精特新“小巨人”企业",
-    Designation.key_little_giant: "重点“小巨人”企业",
-    Designation.single_champion: "制造业单项冠军企业",
-    Designation.provincial_single_champion: "省级制造业单项冠军企业",
-    Designation.high_tech_enterprise: "高新技术企业",
-    Designation.provincial_rd_institution: "省级以上研发机构",
-    Designation.national_rd_institution: "国家级研发机构",
-    Designation.science_tech_award: "省部级以上科技奖励",
+# Each title's name, said to readers: English here, Chinese in the catalogue (policies/locale).
+DESIGNATION_NAMES: dict[Designation, str] = {
+    Designation.tech_sme: N_("technology-based SME"),
+    Designation.innovative_sme: N_("innovative SME"),
+    Designation.specialized_sme: N_("specialised, refined, distinctive and innovative SME"),
+    Designation.provincial_hidden_champion: N_("provincial hidden champion"),
+    Designation.little_giant: N_("national specialised and innovative “little giant”"),
+    Designation.key_little_giant: N_("key “little giant”"),
+    Designation.single_champion: N_("national manufacturing single champion"),
+    Designation.provincial_single_champion: N_("provincial manufacturing single champion"),
+    Designation.high_tech_enterprise: N_("high-tech enterprise"),
+    Designation.provincial_rd_institution: N_("R&D institution at provincial level or above"),
+    Designation.national_rd_institution: N_("national-level R&D institution"),
+    Designation.science_tech_award: N_("provincial or national science and technology award"),
 }
+# Read once: the eligibility rules name a title in Chinese for every designation criterion they judge.
+DESIGNATION_NAMES_ZH: Mapping[Designation, str] = MappingProxyType(
+    {title: MESSAGES.say(Language.zh, name) for title, name in DESIGNATION_NAMES.items()})
 
 
 class Attestation(StrEnum):

@@ -15,6 +15,7 @@ from matching.firm.profile import FirmProfile
 from matching.ranking.fusion import Fusion
 from matching.store import firms as firm_store
 from matching.usecases.match import MatchOptions, MatchResult
+from policies.i18n import N_
 from policies.vocabulary import Level, MeasureKind
 
 router = APIRouter(route_class=ReleasingRoute, tags=["matching"])
@@ -37,7 +38,7 @@ class MatchRequest(BaseModel):
     @model_validator(mode="after")
     def _one_firm(self) -> Self:
         if (self.profile is None) == (self.firm_id is None):
-            raise ValueError("give exactly one of profile and firm_id")
+            raise ValueError(N_("give exactly one of profile and firm_id"))
         return self
     kinds: list[MeasureKind] | None = None
     levels: list[Level] | None = None

@@ -14,6 +14,7 @@ from api.params import RevisionNumber
 from api.routing import ReleasingRoute
 from policies import curation, repository
 from policies.errors import MeasureNotFound
+from policies.i18n import N_
 from policies.keys import Role
 from policies.reference import IndustryCode, RegionCode
 from policies.schemas import (
@@ -72,7 +73,7 @@ def list_measures(
     """List the catalogue with filters, in code order. Without a curator key only published measures show."""
     if not principal.at_least(Role.curator):
         if status and any(s is not MeasureStatus.published for s in status):
-            raise HTTPException(403, "only curators can list measures that are not published")
+            raise HTTPException(403, N_("only curators can list measures that are not published"))
         status = [MeasureStatus.published]
     filters = MeasureFilter.model_validate(
         {"status": status, "kind": kind, "level": level, "region": region, "industry": industry,

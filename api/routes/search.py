@@ -16,6 +16,7 @@ from matching.firm.profile import FirmProfile
 from matching.usecases.ask import AskResult, ask
 from matching.usecases.search import SearchFilters, SearchResult, more_like_this, search
 from policies.errors import MeasureNotFound
+from policies.i18n import N_
 from policies.keys import Role
 from policies.reference import RegionCode
 from policies.vocabulary import Designation, Level, MeasureKind
@@ -83,7 +84,7 @@ def ask_question(
     """The measures a question is about, with verdicts, their criteria, sources and the next question to ask.
     Without a profile anyone may ask; with one, as for every evaluation, a portal key is needed."""
     if request.profile is not None and not principal.at_least(Role.portal):
-        raise HTTPException(401, "checking a firm's eligibility needs an API key", {"WWW-Authenticate": "Bearer"})
+        raise HTTPException(401, N_("checking a firm's eligibility needs an API key"), {"WWW-Authenticate": "Bearer"})
     return ask(catalogue, request.question, matcher.query_vector(request.question), request.profile,
                as_of=as_of_or_today(request.as_of), limit=request.limit, prior=matcher.prior,
                fusion=matcher.search_fusion)

@@ -10,11 +10,13 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import CuratorDep, PrincipalDep
 from api.deps import CatalogueHolderDep, SessionDep
-from api.errors import PROBLEMS, FieldError
+from api.errors import PROBLEMS, FieldError, in_reader_language
+from api.messages import MESSAGES
 from api.openapi_examples import example
 from api.routing import ReleasingRoute, end_transaction
 from matching.store.catalogue import CatalogueHolder
 from policies import curation, repository
+from policies.i18n import N_, OneLanguage, reader_language
 from policies.importing.formats import EmptyFile, Format, UnreadableFile, read_records, write_records
 from policies.importing.loader import import_records
 from policies.keys import Role
@@ -27,7 +29,7 @@ MEDIA_TYPES = {Format.json: "application/json", Format.yaml: "application/yaml",
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
-class LintWarning(BaseModel):
+class LintWarning(OneLanguage):
     """A catalogue-lint finding (`policies.lint`): worth a curator's look, never a reason to refuse the import."""
 
     code: str
@@ -54,10 +56,9 @@ def _format_of(request: Request, explicit: Format | None) -> Format:
     for fmt, media in MEDIA_TYPES.items():
         if content_type in (media, f"text/{fmt.value}", f"application/x-{fmt.value}"):
             return fmt
-    raise UnreadableFile(
-        f"cannot tell the file format from Content-Type {content_type or '(none)'!r}: "
-        "send application/json, application/yaml or text/csv, or pass ?format="
-    )
+    raise UnreadableFile(MESSAGES.say(
+        "en", "cannot tell the file format from Content-Type {content_type}: send application/json, "
+        "application/yaml or text/csv, or pass ?format=", content_type=repr(content_type or "(none)")))
 
 
 def _nothing_to_import(message: str) -> RequestValidationError:
@@ -93,16 +94,18 @@ async def import_measures(
     """Upsert measures by code, all or nothing. With dry_run=true, list every problem and change nothing."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_IMPORT_BYTES:
-        raise UnreadableFile(f"import files are limited to {MAX_IMPORT_BYTES // 1_000_000} MB")
+        raise UnreadableFile(MESSAGES.say("en", "import files are limited to {megabytes} MB",
+                                          megabytes=MAX_IMPORT_BYTES // 1_000_000))
     body = await request.body()
     if len(body) > MAX_IMPORT_BYTES:
-        raise UnreadableFile(f"import files are limited to {MAX_IMPORT_BYTES // 1_000_000} MB")
+        raise UnreadableFile(MESSAGES.say("en", "import files are limited to {megabytes} MB",
+                                          megabytes=MAX_IMPORT_BYTES // 1_000_000))
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UnreadableFile("the file must be UTF-8 text") from exc
+        raise UnreadableFile(N_("the file must be UTF-8 text")) from exc
     if not text.strip():
-        raise _nothing_to_import("the request body is empty: send a catalogue file")
+        raise _nothing_to_import(N_("the request body is empty: send a catalogue file"))
     chosen = _format_of(request, fmt)
     try:
         # Parsing up to 20 MB is CPU-bound too: off the event loop, like the import.
@@ -117,13 +120,15 @@ async def import_measures(
         # The curator who imported waits for the new measures' embeddings and the new snapshot, not the next
         # portal or chatbot: after a large import, one MCP call once waited 171 s for them.
         await run_in_threadpool(_compile, holder, session)
+    language = reader_language()
     return ImportResult(
         dry_run=report.dry_run,
         ok=not report.problems,
         created=report.created,
         updated=report.updated,
         unchanged=report.unchanged,
-        problems=[FieldError(field=p.path, message=p.message, record=p.record, code=p.code) for p in report.problems],
+        problems=[FieldError(field=p.path, message=in_reader_language(p.message, language), record=p.record,
+                             code=p.code) for p in report.problems],
         warnings=[LintWarning(code=w.code, path=w.path, rule=w.rule, message=w.message, message_zh=w.message_zh)
                   for w in report.warnings],
     )

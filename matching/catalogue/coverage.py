@@ -7,17 +7,19 @@ that were searched and those with nothing on file for the firm's place.
 
 from collections.abc import Collection, Iterable
 
-from pydantic import BaseModel
-
+from matching.messages import MESSAGES
 from policies import reference
+from policies.i18n import N_, OneLanguage
 from policies.vocabulary import Level
 
 # Beijing, Tianjin, Shanghai and Chongqing are province and city at once: no separate municipal level.
 _MUNICIPALITIES = frozenset({"11", "12", "31", "50"})
-_LEVEL_ZH = {Level.provincial: "省级", Level.municipal: "市级", Level.district: "区县级"}
+# The levels' names, for the Chinese notice: the English one names a level by its value, a place by name and code.
+_LEVELS = {Level.national: N_("national level"), Level.provincial: N_("provincial level"),
+           Level.municipal: N_("municipal level"), Level.district: N_("district level")}
 
 
-class Coverage(BaseModel):
+class Coverage(OneLanguage):
     region: str
     place: str
     searched: list[Level]
@@ -48,19 +50,24 @@ def coverage(jurisdictions: Collection[str], region: str) -> Coverage:
     if not missing:
         return Coverage(region=region, place=place_zh, searched=searched, not_on_file=[], notice_en=None,
                         notice_zh=None)
-    names_en = _and(level.value for level in missing)
-    names_zh = "、".join(_LEVEL_ZH[level] for level in missing)
-    searched_en = _and(level.value for level in searched)
-    searched_zh = "、".join(["国家级", *(_LEVEL_ZH[level] for level in searched if level is not Level.national)])
+    notice = N_("No {missing} measures for {place} are on file: only {searched} measures were searched. "
+                "Ask the local bureau about local support before concluding there is none.")
     return Coverage(
         region=region, place=place_zh, searched=searched, not_on_file=missing,
-        notice_en=(f"No {names_en} measures for {place_zh} ({region}) are on file: only {searched_en} measures "
-                   f"were searched. Ask the local bureau about local support before concluding there is none."),
-        notice_zh=(f"目录中暂无{place_zh}的{names_zh}政策，本次仅检索了{searched_zh}政策；"
-                   f"当地政策请向当地主管部门咨询，不代表当地没有扶持政策。"),
+        notice_en=MESSAGES.say("en", notice, missing=_and(level.value for level in missing),
+                               place=f"{place_zh} ({region})", searched=_and(level.value for level in searched)),
+        notice_zh=MESSAGES.say("zh", notice, missing=_in_chinese(missing), place=place_zh,
+                               searched=_in_chinese(searched)),
     )
 
 
+def _in_chinese(levels: Iterable[Level]) -> str:
+    return "、".join(MESSAGES.say("zh", _LEVELS[level]) for level in levels)
+
+
 def _and(words: Iterable[str]) -> str:
+    """English words listed as a person lists them: "provincial, municipal and district"."""
     listed = list(words)
-    return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+    if len(listed) == 1:
+        return listed[0]
+    return MESSAGES.say("en", "{others} and {last}", others=", ".join(listed[:-1]), last=listed[-1])

@@ -13,11 +13,12 @@ from matching.eligibility.rules import Outcome, Verdict, decisive, evaluate
 from matching.firm.facts import Facts
 from matching.ranking.benefit import Estimate, estimate
 from matching.ranking.windows import WindowState, window_state
+from policies.i18n import OneLanguage
 
 CLOSING_SOON_DAYS = 30
 
 
-class ToConfirm(BaseModel):
+class ToConfirm(OneLanguage):
     """A hand-checked condition nobody has confirmed yet, and the id to confirm it by."""
 
     condition: str
@@ -46,9 +47,17 @@ class MeasureVerdict(BaseModel):
     @property
     def reasons(self) -> list[str]:
         """What decided the verdict, in words: the failures, else what is missing or unconfirmed."""
+        return [outcome.reason for outcome in self._deciding()]
+
+    @property
+    def reasons_zh(self) -> list[str]:
+        """`reasons` in Chinese."""
+        return [outcome.reason_zh or outcome.reason for outcome in self._deciding()]
+
+    def _deciding(self) -> list[Outcome]:
         if self.failing:
-            return [outcome.reason for outcome in self.failing]
-        return [outcome.reason for outcome in decisive(self.outcomes, "unknown") + decisive(self.outcomes, "confirm")]
+            return self.failing
+        return decisive(self.outcomes, "unknown") + decisive(self.outcomes, "confirm")
 
 
 def judge(measure: MeasureView, facts: Facts, closing_soon_days: int = CLOSING_SOON_DAYS) -> MeasureVerdict:

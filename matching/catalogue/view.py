@@ -44,6 +44,7 @@ class MeasureView:
     implements: str | None = None  # the scheme it carries out: a bundle counts one scheme once
     summary_zh: str = ""
     body_zh: str = ""
+    authority_zh: str = ""
 
     @classmethod
     def from_record(cls, record: MeasureCreate) -> "MeasureView":
@@ -56,6 +57,7 @@ class MeasureView:
             effective_to=record.effective_to, exclusivity_group=record.exclusivity_group,
             source_url=str(record.source_url) if record.source_url else None, legal_basis=record.legal_basis,
             implements=record.implements, summary_zh=record.summary_zh or "", body_zh=record.body_zh or "",
+            authority_zh=record.authority_zh or "",
         )
 
     @property
@@ -82,7 +84,7 @@ class MeasureView:
     @property
     def lexical_text(self) -> str:
         return (f"{self.title_en} {self.title_zh} {self.summary} {self.summary_zh} {self.body} {self.body_zh} "
-                f"{self.authority}")
+                f"{self.authority} {self.authority_zh}")
 
 
 _VIEW: TypeAdapter[MeasureView] = TypeAdapter(MeasureView)

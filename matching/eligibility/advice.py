@@ -8,15 +8,15 @@ import math
 from collections.abc import Collection
 from typing import Any
 
-from pydantic import BaseModel
-
 from matching.eligibility import wording
 from matching.eligibility.rules import Outcome
+from matching.messages import MESSAGES
 from policies.criteria import Criterion, DesignationCriterion, NumericCriterion, Op
+from policies.i18n import N_, OneLanguage
 from policies.vocabulary import DERIVED_FIELDS, DESIGNATION_NAMES_ZH, Designation, NumericField
 
 
-class Change(BaseModel):
+class Change(OneLanguage):
     """One change to the profile: what, from what to what, and by how much."""
 
     field: str
@@ -111,12 +111,17 @@ def _change(field: NumericField, current: float, required: float) -> Change:
     """A change worded as the reasons word numbers: the same names, units, 万/亿 and percentage points."""
     by = required - current
     unit = wording.unit_of(field.value)
-    verb_en, verb_zh, more_zh = ("raise", "提高", "增加") if by > 0 else ("lower", "降低", "减少")
-    return Change(field=field.value, current=current, required=required, by=by,
-                  note=f"{verb_en} {wording.field_name(field.value, 'en')} from {wording.amount(current, unit)} "
-                       f"to {wording.amount(required, unit)} (by {wording.gap_size(by, unit)})",
-                  note_zh=f"{wording.field_name(field.value, 'zh')}从 {wording.amount(current, unit, 'zh')} {verb_zh}到 "
-                          f"{wording.amount(required, unit, 'zh')}（{more_zh} {wording.gap_size(by, unit, 'zh')}）")
+    if by > 0:
+        message = N_("raise {name} from {current} to {required} (by {by})")
+    else:
+        message = N_("lower {name} from {current} to {required} (by {by})")
+
+    def note(lang: wording.Lang) -> str:
+        return MESSAGES.say(lang, message, name=wording.field_name(field.value, lang),
+                            current=wording.amount(current, unit, lang), required=wording.amount(required, unit, lang),
+                            by=wording.gap_size(by, unit, lang))
+
+    return Change(field=field.value, current=current, required=required, by=by, note=note("en"), note_zh=note("zh"))
 
 
 def _numeric_change(criterion: NumericCriterion, outcome: Outcome, numbers: dict[str, Any]) -> Change | None:
@@ -136,8 +141,12 @@ def _numeric_change(criterion: NumericCriterion, outcome: Outcome, numbers: dict
         if not plausible(numerator, float(base), float(needed)):
             return None
         change = _change(numerator, float(base), float(needed))
-        change.note += f", so that {wording.field_name(field.value, 'en')} reaches {wording.amount(target, 'share')}"
-        change.note_zh += f"，使{wording.field_name(field.value, 'zh')}达到 {wording.amount(target, 'share', 'zh')}"
+
+        def so_that(note: str, lang: wording.Lang) -> str:
+            return MESSAGES.say(lang, "{change}, so that {name} reaches {target}", change=note,
+                                name=wording.field_name(field.value, lang), target=wording.amount(target, "share", lang))
+
+        change.note, change.note_zh = so_that(change.note, "en"), so_that(change.note_zh, "zh")
         return change
     if field in DERIVED_FIELDS:
         return None  # age, last-but-one year's ratio and two-year sums cannot be changed today
@@ -159,10 +168,10 @@ def fixes(criterion: Criterion, outcome: Outcome, numbers: dict[str, Any],
             and outcome.field == f"designations.{criterion.designation.value}"):
         if not reachable_title(criterion.designation, held):
             return None
-        name_zh = DESIGNATION_NAMES_ZH[criterion.designation]
+        obtain = N_("obtain the {title} title")
         return [Change(field="designations", current=None, required=criterion.designation.value,
-                       note=f"obtain the {criterion.designation.value.replace('_', ' ')} title",
-                       note_zh=f"取得{name_zh}称号")]
+                       note=MESSAGES.say("en", obtain, title=criterion.designation.value.replace("_", " ")),
+                       note_zh=MESSAGES.say("zh", obtain, title=DESIGNATION_NAMES_ZH[criterion.designation]))]
     if criterion.type in ("any_of", "all_of"):
         options = [fixes(part, part_outcome, numbers, held)
                    for part, part_outcome in zip(criterion.criteria, outcome.parts, strict=True)]

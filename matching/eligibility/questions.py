@@ -43,11 +43,11 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel
 
 from matching.eligibility import wording
 from matching.eligibility.columnar import CompiledCriteria, FirmColumns
 from matching.eligibility.rules import EPSILON
+from matching.messages import MESSAGES
 from policies.criteria import (
     AllOfCriterion,
     AnyOfCriterion,
@@ -62,6 +62,7 @@ from policies.criteria import (
     RegionCriterion,
     SizeClassCriterion,
 )
+from policies.i18n import N_, OneLanguage
 from policies.vocabulary import (
     DESIGNATION_NAMES_ZH,
     Attestation,
@@ -74,7 +75,7 @@ from policies.vocabulary import (
 Answer = Literal["number", "money", "share", "yes_no", "date", "codes", "confirm", "declare"]
 
 
-class NextQuestion(BaseModel):
+class NextQuestion(OneLanguage):
     """One question for the firm, with the measures it would help decide and the money it is expected to settle.
 
     `field` is the open point it settles, as `CompiledCriteria.blocking` names it, except
@@ -336,134 +337,105 @@ def default_pass(criterion: Criterion) -> float:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Phrasing. Each numeric and yes/no field: (English, Chinese, the answer to collect). Derived fields ask for what
-# they are derived from: nobody knows their "R&D ratio", everybody knows their R&D spend and revenue.
+# Phrasing. Each numeric and yes/no field: (the question, the answer to collect); the question is said in Chinese
+# from the catalogue. Derived fields ask for what they are derived from: nobody knows their "R&D ratio", everybody
+# knows their R&D spend and revenue.
 # ---------------------------------------------------------------------------------------------------------------
 
-FIELD_QUESTIONS: dict[str, tuple[str, str, Answer]] = {
-    "employees": ("How many people does the firm employ?", "企业现有从业人员多少人？", "number"),
-    "operating_revenue": ("What was the firm's operating revenue last year, in yuan?",
-                          "企业上年度营业收入是多少元？", "money"),
-    "total_assets": ("What are the firm's total assets, in yuan?", "企业资产总额是多少元？", "money"),
-    "rd_expense": ("How much did the firm spend on R&D last year, in yuan?", "企业上年度研发费用是多少元？", "money"),
-    "rd_expense_prev": ("How much did the firm spend on R&D the year before last, in yuan?",
-                        "企业前年（上上年度）研发费用是多少元？", "money"),
-    "rd_staff": ("How many of the firm's staff work in R&D?", "企业研发人员有多少人？", "number"),
-    "invention_patents": ("How many granted invention patents does the firm own?",
-                          "企业拥有多少件已授权的发明专利？", "number"),
-    "ip_class1": ("How many class-I IP items (invention patents, plant varieties, chip layout designs and the like) "
-                  "does the firm own?",
-                  "企业拥有多少项Ⅰ类知识产权（发明专利、植物新品种、集成电路布图设计等）？", "number"),
-    "ip_class2": ("How many class-II IP items (utility models, design patents, software copyrights) does the firm own?",
-                  "企业拥有多少项Ⅱ类知识产权（实用新型专利、外观设计专利、软件著作权等）？", "number"),
-    "main_business_share": ("What percentage of the firm's operating revenue came from its main business last year?",
-                            "企业上年度主营业务收入占营业收入的比重是百分之多少？", "share"),
-    "revenue_growth": ("By what percentage did the firm's operating revenue grow last year?",
-                       "企业上年度营业收入增长率是百分之多少？", "share"),
-    "revenue_growth_avg_2y": ("What was the firm's average yearly revenue growth over the last two years, in percent?",
-                              "企业近两年营业收入平均增长率是百分之多少？", "share"),
-    "revenue_growth_prev": ("By what percentage did the firm's operating revenue grow the year before last?",
-                            "企业前年营业收入增长率是百分之多少？", "share"),
-    "net_profit_margin": ("What was the firm's net profit margin last year, in percent?",
-                          "企业上年度净利润率是百分之多少？", "share"),
-    "debt_ratio": ("What is the firm's asset-liability ratio, in percent?", "企业资产负债率是百分之多少？", "share"),
-    "export_share": ("What percentage of the firm's revenue came from exports last year?",
-                     "企业上年度出口额占营业收入的比重是百分之多少？", "share"),
-    "years_in_niche": ("For how many years has the firm worked in its niche market?",
-                       "企业从事当前细分市场多少年了？", "number"),
-    "niche_market_share": ("What percentage of its niche market does the firm's main product hold?",
-                           "企业主导产品在细分市场的占有率是百分之多少？", "share"),
-    "new_equity_financing_2y": ("How much new equity financing has the firm raised in the last two years, in yuan?",
-                                "企业近两年新增股权融资多少元？", "money"),
-    "planned_investment": ("How much does the firm plan to invest in the project, in yuan?",
-                           "企业项目计划总投资是多少元？", "money"),
-    "loan_need": ("How large a loan does the firm need, in yuan?", "企业本次需要融资（贷款）多少元？", "money"),
-    "main_business_revenue": ("What was the firm's main-business revenue last year, in yuan?",
-                              "企业上年度主营业务收入是多少元？", "money"),
-    "main_business_revenue_avg_3y": ("What was the firm's average yearly main-business revenue over the last three "
-                                     "years, in yuan?", "企业近三年主营业务收入年均是多少元？", "money"),
-    "main_business_revenue_max_3y": ("What was the firm's main-business revenue in its best year of the last three, "
-                                     "in yuan?", "企业近三年中主营业务收入最高的一年是多少元？", "money"),
-    "niche_rank_china": ("Where does the firm's main product rank by market share in its niche in China "
-                         "(1 = first)?", "企业主导产品的细分市场占有率在全国排第几位？", "number"),
-    "niche_rank_global": ("Where does the firm's main product rank by market share in its niche worldwide "
-                          "(1 = first)?", "企业主导产品的细分市场占有率在全球排第几位？", "number"),
-    "development_score": ("What score (0–100) did the firm get in this year's 专精特新 development evaluation?",
-                          "企业今年专精特新中小企业发展评价得分是多少分？", "number"),
-    "high_tech_revenue_share": ("What percentage of the firm's total revenue last year came from high-tech products "
-                                "and services?", "企业上年度高新技术产品（服务）收入占总收入的比例是百分之多少？",
-                                "share"),
-    "manufacturing_sales_share": ("What percentage of the firm's sales last year were of manufactured goods?",
-                                  "企业上年度制造业销售额占全部销售额的比重是百分之多少？", "share"),
-    "taxable_income": ("What was the firm's taxable income last year, in yuan (0 for a loss)?",
-                       "企业上年度应纳税所得额是多少元（亏损的填0）？", "money"),
-    "output_growth": ("By what percentage did the firm's industrial output value grow last year?",
-                      "企业上年度工业总产值增速是百分之多少？", "share"),
-    "output_growth_prev": ("By what percentage did the firm's industrial output value grow the year before last?",
-                           "企业前年工业总产值增速是百分之多少？", "share"),
-    "layoff_rate": ("What percentage of its insured staff did the firm lay off last year?",
-                    "企业上年度裁员率是百分之多少（裁减人数占年初参保职工人数的比例）？", "share"),
-    "insured_staff": ("How many of the firm's staff are covered by unemployment insurance through the firm?",
-                      "企业参加失业保险的职工有多少人？", "number"),
-    "above_scale_year": ("In which year was the firm first counted among above-designated-size (规上) enterprises?",
-                         "企业哪一年首次纳入规模以上企业统计？", "number"),
-    "mu_efficiency_grade": ("Which grade did the firm get in its latest per-mu efficiency (亩均效益) evaluation: "
-                            "A, B, C or D?", "企业最近一次亩均效益综合评价为哪一类（A、B、C、D类）？", "number"),
-    "digital_level": ("Which level (1–4) did the firm reach in the SME digitalisation level assessment?",
-                      "企业在中小企业数字化水平评测中达到几级（1—4级）？", "number"),
+FIELD_QUESTIONS: dict[str, tuple[str, Answer]] = {
+    "employees": (N_("How many people does the firm employ?"), "number"),
+    "operating_revenue": (N_("What was the firm's operating revenue last year, in yuan?"), "money"),
+    "total_assets": (N_("What are the firm's total assets, in yuan?"), "money"),
+    "rd_expense": (N_("How much did the firm spend on R&D last year, in yuan?"), "money"),
+    "rd_expense_prev": (N_("How much did the firm spend on R&D the year before last, in yuan?"), "money"),
+    "rd_staff": (N_("How many of the firm's staff work in R&D?"), "number"),
+    "invention_patents": (N_("How many granted invention patents does the firm own?"), "number"),
+    "ip_class1": (N_("How many class-I IP items (invention patents, plant varieties, chip layout designs and the "
+                     "like) does the firm own?"), "number"),
+    "ip_class2": (N_("How many class-II IP items (utility models, design patents, software copyrights) does the firm "
+                     "own?"), "number"),
+    "main_business_share": (N_("What percentage of the firm's operating revenue came from its main business last "
+                               "year?"), "share"),
+    "revenue_growth": (N_("By what percentage did the firm's operating revenue grow last year?"), "share"),
+    "revenue_growth_avg_2y": (N_("What was the firm's average yearly revenue growth over the last two years, in "
+                                 "percent?"), "share"),
+    "revenue_growth_prev": (N_("By what percentage did the firm's operating revenue grow the year before "
+                               "last?"), "share"),
+    "net_profit_margin": (N_("What was the firm's net profit margin last year, in percent?"), "share"),
+    "debt_ratio": (N_("What is the firm's asset-liability ratio, in percent?"), "share"),
+    "export_share": (N_("What percentage of the firm's revenue came from exports last year?"), "share"),
+    "years_in_niche": (N_("For how many years has the firm worked in its niche market?"), "number"),
+    "niche_market_share": (N_("What percentage of its niche market does the firm's main product hold?"), "share"),
+    "new_equity_financing_2y": (N_("How much new equity financing has the firm raised in the last two years, in "
+                                   "yuan?"), "money"),
+    "planned_investment": (N_("How much does the firm plan to invest in the project, in yuan?"), "money"),
+    "loan_need": (N_("How large a loan does the firm need, in yuan?"), "money"),
+    "main_business_revenue": (N_("What was the firm's main-business revenue last year, in yuan?"), "money"),
+    "main_business_revenue_avg_3y": (N_("What was the firm's average yearly main-business revenue over the last three "
+                                        "years, in yuan?"), "money"),
+    "main_business_revenue_max_3y": (N_("What was the firm's main-business revenue in its best year of the last "
+                                        "three, in yuan?"), "money"),
+    "niche_rank_china": (N_("Where does the firm's main product rank by market share in its niche in China "
+                            "(1 = first)?"), "number"),
+    "niche_rank_global": (N_("Where does the firm's main product rank by market share in its niche worldwide "
+                             "(1 = first)?"), "number"),
+    "development_score": (N_("What score (0–100) did the firm get in this year's 专精特新 development "
+                             "evaluation?"), "number"),
+    "high_tech_revenue_share": (N_("What percentage of the firm's total revenue last year came from high-tech "
+                                   "products and services?"), "share"),
+    "manufacturing_sales_share": (N_("What percentage of the firm's sales last year were of manufactured "
+                                     "goods?"), "share"),
+    "taxable_income": (N_("What was the firm's taxable income last year, in yuan (0 for a loss)?"), "money"),
+    "output_growth": (N_("By what percentage did the firm's industrial output value grow last year?"), "share"),
+    "output_growth_prev": (N_("By what percentage did the firm's industrial output value grow the year before "
+                              "last?"), "share"),
+    "layoff_rate": (N_("What percentage of its insured staff did the firm lay off last year?"), "share"),
+    "insured_staff": (N_("How many of the firm's staff are covered by unemployment insurance through the "
+                         "firm?"), "number"),
+    "above_scale_year": (N_("In which year was the firm first counted among above-designated-size (规上) "
+                            "enterprises?"), "number"),
+    "mu_efficiency_grade": (N_("Which grade did the firm get in its latest per-mu efficiency (亩均效益) evaluation: A, B, "
+                               "C or D?"), "number"),
+    "digital_level": (N_("Which level (1–4) did the firm reach in the SME digitalisation level assessment?"), "number"),
     # Derived: ask what they are computed from.
-    "age_years": ("On what date was the firm founded (registered)?", "企业的成立（注册）日期是哪一天？", "date"),
-    "rd_ratio": ("What were the firm's R&D expense and its operating revenue last year, in yuan?",
-                 "企业上年度研发费用和营业收入各是多少元？", "money"),
-    "rd_ratio_prev": ("How much did the firm spend on R&D the year before last, in yuan, and by what percentage did "
-                      "its revenue grow last year?",
-                      "企业前年研发费用是多少元？上年度营业收入增长率是百分之多少？", "money"),
-    "rd_expense_2y": ("How much did the firm spend on R&D in each of the last two years, in yuan?",
-                      "企业近两年每年的研发费用各是多少元？", "money"),
-    "rd_staff_ratio": ("How many staff does the firm have in all, and how many of them work in R&D?",
-                       "企业职工总数和研发人员数各是多少人？", "number"),
+    "age_years": (N_("On what date was the firm founded (registered)?"), "date"),
+    "rd_ratio": (N_("What were the firm's R&D expense and its operating revenue last year, in yuan?"), "money"),
+    "rd_ratio_prev": (N_("How much did the firm spend on R&D the year before last, in yuan, and by what percentage "
+                         "did its revenue grow last year?"), "money"),
+    "rd_expense_2y": (N_("How much did the firm spend on R&D in each of the last two years, in yuan?"), "money"),
+    "rd_staff_ratio": (N_("How many staff does the firm have in all, and how many of them work in R&D?"), "number"),
     # Yes/no facts.
-    "listed": ("Is the firm listed on a stock exchange?", "企业是否已上市？", "yes_no"),
-    "above_scale": ("Is the firm counted among above-designated-size (规上) enterprises?",
-                    "企业是否为规模以上企业（已纳入规上统计）？", "yes_no"),
-    "has_rd_institution": ("Does the firm run its own R&D institution, such as an R&D centre, lab or technology "
-                           "centre?", "企业是否设有研发机构（如研发中心、实验室、企业技术中心）？", "yes_no"),
-    "general_vat_taxpayer": ("Is the firm a general VAT taxpayer?", "企业是否为增值税一般纳税人？", "yes_no"),
-    "no_overdue_loans": ("Is the firm repaying all its bank loans on time, with none overdue?",
-                         "企业目前是否无逾期未还的银行贷款？", "yes_no"),
-    "no_bad_credit_record": ("Is the firm's credit record clean, with no bad record?", "企业是否无不良信用记录？",
-                             "yes_no"),
-    "strategic_emerging": ("Is the firm's main product in a strategic emerging industry?",
-                           "企业主导产品是否属于战略性新兴产业？", "yes_no"),
-    "key_chain_role": ("Does the firm's main product fill a gap or strengthen a weak link in a key industrial chain?",
-                       "企业主导产品是否在重点产业链中发挥补短板、锻长板、填空白作用？", "yes_no"),
-    "own_brand": ("Does the firm sell under its own brand?", "企业是否拥有自主品牌？", "yes_no"),
-    "rd_super_deduction_claimed": ("Did the firm claim the R&D expense super-deduction on last year's tax return?",
-                                   "企业上年度研发费用是否已申报享受加计扣除？", "yes_no"),
-    "led_standard": ("Has the firm led or taken part in drafting a national, industry or group standard?",
-                     "企业是否主导或参与制定过国家、行业或团体标准？", "yes_no"),
+    "listed": (N_("Is the firm listed on a stock exchange?"), "yes_no"),
+    "above_scale": (N_("Is the firm counted among above-designated-size (规上) enterprises?"), "yes_no"),
+    "has_rd_institution": (N_("Does the firm run its own R&D institution, such as an R&D centre, lab or technology "
+                              "centre?"), "yes_no"),
+    "general_vat_taxpayer": (N_("Is the firm a general VAT taxpayer?"), "yes_no"),
+    "no_overdue_loans": (N_("Is the firm repaying all its bank loans on time, with none overdue?"), "yes_no"),
+    "no_bad_credit_record": (N_("Is the firm's credit record clean, with no bad record?"), "yes_no"),
+    "strategic_emerging": (N_("Is the firm's main product in a strategic emerging industry?"), "yes_no"),
+    "key_chain_role": (N_("Does the firm's main product fill a gap or strengthen a weak link in a key industrial "
+                          "chain?"), "yes_no"),
+    "own_brand": (N_("Does the firm sell under its own brand?"), "yes_no"),
+    "rd_super_deduction_claimed": (N_("Did the firm claim the R&D expense super-deduction on last year's tax "
+                                      "return?"), "yes_no"),
+    "led_standard": (N_("Has the firm led or taken part in drafting a national, industry or group "
+                        "standard?"), "yes_no"),
 }
 
 # Declarations, as a bureau asks the firm to sign them: "can the firm declare …".
-ATTESTATION_QUESTIONS: dict[str, tuple[str, str]] = {
-    "no_serious_violation_3y": (
-        "Can the firm declare that it has committed no serious violation of law in the last three years and is not "
-        "on the list of seriously dishonest entities?",
-        "企业能否承诺近三年无重大违法违规行为、未被列入严重失信主体名单？"),
-    "no_major_accident_3y": (
-        "Can the firm declare that it has had no major safety, quality or environmental accident in the last three "
-        "years?", "企业能否承诺近三年未发生重大安全、质量、环境污染事故？"),
-    "tax_compliant": ("Can the firm declare that it pays its taxes in full, with no tax evasion?",
-                      "企业能否承诺依法纳税、无偷税漏税行为？"),
-    "products_not_restricted": (
-        "Can the firm declare that none of its products is in the eliminated or restricted categories of the "
-        "industrial restructuring catalogue?", "企业能否承诺产品不属于《产业结构调整指导目录》中的淘汰类、限制类？"),
-    "independent_legal_person": ("Is the firm an independent legal person registered in mainland China?",
-                                 "企业是否为在中国境内注册、具有独立法人资格的企业？"),
-    "not_previously_funded": ("Can the firm declare that the project has not already been funded by the same "
-                              "special fund?", "企业能否承诺该项目未获得过同一专项资金支持？"),
-    "unemployment_insurance_paid": ("Can the firm declare that it has paid its unemployment insurance premiums in full?",
-                                    "企业能否承诺已足额缴纳失业保险费？"),
+ATTESTATION_QUESTIONS: dict[str, str] = {
+    "no_serious_violation_3y": N_("Can the firm declare that it has committed no serious violation of law in the last "
+                                  "three years and is not on the list of seriously dishonest entities?"),
+    "no_major_accident_3y": N_("Can the firm declare that it has had no major safety, quality or environmental "
+                               "accident in the last three years?"),
+    "tax_compliant": N_("Can the firm declare that it pays its taxes in full, with no tax evasion?"),
+    "products_not_restricted": N_("Can the firm declare that none of its products is in the eliminated or restricted "
+                                  "categories of the industrial restructuring catalogue?"),
+    "independent_legal_person": N_("Is the firm an independent legal person registered in mainland China?"),
+    "not_previously_funded": N_("Can the firm declare that the project has not already been funded by the same "
+                                "special fund?"),
+    "unemployment_insurance_paid": N_("Can the firm declare that it has paid its unemployment insurance premiums in "
+                                      "full?"),
 }
 
 # English names of the titles, to go with DESIGNATION_NAMES_ZH.
@@ -482,20 +454,15 @@ DESIGNATION_NAMES_EN: dict[str, str] = {
     "science_tech_award": "the winner of a provincial or national science and technology award",
 }
 # Titles that are not "recognised as" the firm itself; asked in their own words.
-_AWARD_QUESTIONS: dict[str, tuple[str, str]] = {
-    "provincial_rd_institution": ("When was the firm's R&D institution recognised at provincial level or above?",
-                                  "企业研发机构何时被认定为省级以上研发机构？"),
-    "national_rd_institution": ("When was the firm's R&D institution recognised at national level?",
-                                "企业研发机构何时被认定为国家级研发机构？"),
-    "science_tech_award": ("When did the firm receive its provincial or national science and technology award?",
-                           "企业何时获得省部级以上科技奖励？"),
+_AWARD_QUESTIONS: dict[str, str] = {
+    "provincial_rd_institution": N_("When was the firm's R&D institution recognised at provincial level or above?"),
+    "national_rd_institution": N_("When was the firm's R&D institution recognised at national level?"),
+    "science_tech_award": N_("When did the firm receive its provincial or national science and technology award?"),
 }
 
-INDUSTRIES_QUESTION = ("Which industry is the firm's main business in (its GB/T 4754 code)?",
-                       "企业主营业务属于国民经济行业分类（GB/T 4754）中的哪个行业？")
-SIZE_QUESTION = ("Which industry is the firm in, how many people does it employ, and what were its operating revenue "
-                 "last year and its total assets, in yuan?",
-                 "企业所属行业是什么？从业人员多少人？上年度营业收入和资产总额各是多少元？")
+INDUSTRIES_QUESTION = N_("Which industry is the firm's main business in (its GB/T 4754 code)?")
+SIZE_QUESTION = N_("Which industry is the firm in, how many people does it employ, and what were its operating revenue "
+                   "last year and its total assets, in yuan?")
 
 
 def _title(titles: Mapping[str, tuple[str, str]] | None, code: str) -> tuple[str, str]:
@@ -515,11 +482,12 @@ def phrase(label: str, criterion: Criterion | None = None, *, measure: str = "",
     new catalogue criterion still gets a question, if a plainer one.
     """
     if label in FIELD_QUESTIONS:
-        return FIELD_QUESTIONS[label]
+        question, answer = FIELD_QUESTIONS[label]
+        return (*MESSAGES.pair(question), answer)
     if label == "industries":
-        return (*INDUSTRIES_QUESTION, "codes")
+        return (*MESSAGES.pair(INDUSTRIES_QUESTION), "codes")
     if label == "size_class":
-        return (*SIZE_QUESTION, "number")
+        return (*MESSAGES.pair(SIZE_QUESTION), "number")
     if label.startswith("attestations."):
         name, _, scheme = label.removeprefix("attestations.").partition("@")
         return (*_declaration(name, scheme, titles), "declare")
@@ -527,8 +495,9 @@ def phrase(label: str, criterion: Criterion | None = None, *, measure: str = "",
         title_en, title_zh = _title(titles, measure)
         text = criterion.text if isinstance(criterion, ManualCriterion) else label.removeprefix("confirmations.")
         text_zh = criterion.text_zh if isinstance(criterion, ManualCriterion) and criterion.text_zh else text
-        return (f"“{title_en}” requires: {_sentence(text)}. Does the firm meet this condition?",
-                f"「{title_zh}」要求：{_sentence(text_zh)}。企业是否符合这一条件？", "confirm")
+        message = N_("“{title}” requires: {condition}. Does the firm meet this condition?")
+        return (MESSAGES.say("en", message, title=title_en, condition=_sentence(text)),
+                MESSAGES.say("zh", message, title=title_zh, condition=_sentence(text_zh)), "confirm")
     if label.startswith("designations."):
         name, _, rest = label.removeprefix("designations.").partition(".")
         return _designation(name, awarded=rest == "awarded")
@@ -539,14 +508,18 @@ def _declaration(name: str, scheme: str, titles: Mapping[str, tuple[str, str]] |
     if scheme:
         title_en, title_zh = _title(titles, scheme)
         if name == Attestation.not_previously_funded:
-            return (f"Can the firm declare that it has not previously received funding from “{title_en}”?",
-                    f"企业能否承诺此前未获得过「{title_zh}」的资金支持？")
+            message = N_("Can the firm declare that it has not previously received funding from “{title}”?")
+            return MESSAGES.say("en", message, title=title_en), MESSAGES.say("zh", message, title=title_zh)
         general_en, general_zh = _declaration(name, "", titles)
-        return (f"{general_en.rstrip('?')}, for “{title_en}”?", f"{general_zh.rstrip('？')}（申报「{title_zh}」）？")
+        message = N_("{question}, for “{title}”?")
+        return (MESSAGES.say("en", message, question=general_en.rstrip("?"), title=title_en),
+                MESSAGES.say("zh", message, question=general_zh.rstrip("？"), title=title_zh))
     if name in ATTESTATION_QUESTIONS:
-        return ATTESTATION_QUESTIONS[name]
-    return (f"Can the firm declare that it meets this requirement: {name.replace('_', ' ')}?",
-            f"企业能否承诺：{_from_wording('attestation_zh', name.replace('_', ' '), name)}？")
+        return MESSAGES.pair(ATTESTATION_QUESTIONS[name])
+    plain = name.replace("_", " ")
+    message = N_("Can the firm declare that it meets this requirement: {requirement}?")
+    return (MESSAGES.say("en", message, requirement=plain),
+            MESSAGES.say("zh", message, requirement=_from_wording("attestation_zh", plain, name)))
 
 
 def _designation(name: str, *, awarded: bool) -> tuple[str, str, Answer]:
@@ -556,10 +529,12 @@ def _designation(name: str, *, awarded: bool) -> tuple[str, str, Answer]:
         name_zh = name
     name_en = DESIGNATION_NAMES_EN.get(name, name.replace("_", " "))
     if not awarded:
-        return (f"Is the firm currently recognised as {name_en}?", f"企业目前是否为{name_zh}？", "yes_no")
+        message = N_("Is the firm currently recognised as {title}?")
+        return MESSAGES.say("en", message, title=name_en), MESSAGES.say("zh", message, title=name_zh), "yes_no"
     if name in _AWARD_QUESTIONS:
-        return (*_AWARD_QUESTIONS[name], "date")
-    return (f"On what date was the firm recognised as {name_en}?", f"企业何时被认定为{name_zh}？", "date")
+        return (*MESSAGES.pair(_AWARD_QUESTIONS[name]), "date")
+    message = N_("On what date was the firm recognised as {title}?")
+    return MESSAGES.say("en", message, title=name_en), MESSAGES.say("zh", message, title=name_zh), "date"
 
 
 def _from_wording(function: str, default: str, *args: str) -> str:
@@ -579,17 +554,20 @@ def _fallback(label: str) -> tuple[str, str, Answer]:
     """A field the tables do not know: asked by the names `wording` gives it (else its own name), in its unit."""
     plain = label.replace("_", " ")
     en, zh = _from_wording("field_name", plain, label, "en"), _from_wording("field_name", plain, label, "zh")
+    answer: Answer = "number"
     if label in {flag.value for flag in FlagField}:
-        return (f"Is this true of the firm: {en}?", f"企业是否{zh}？", "yes_no")
-    match _from_wording("unit_of", "number", label):
-        case "yuan":
-            return (f"What is the firm's {en}, in yuan?", f"企业的{zh}是多少元？", "money")
-        case "share":
-            return (f"What is the firm's {en}, in percent?", f"企业的{zh}是百分之多少？", "share")
-        case "years":
-            return (f"How many years is the firm's {en}?", f"企业的{zh}是多少年？", "number")
-        case _:
-            return (f"What is the firm's {en}?", f"企业的{zh}是多少？", "number")
+        message, answer = N_("Is this true of the firm: {name}?"), "yes_no"
+    else:
+        match _from_wording("unit_of", "number", label):
+            case "yuan":
+                message, answer = N_("What is the firm's {name}, in yuan?"), "money"
+            case "share":
+                message, answer = N_("What is the firm's {name}, in percent?"), "share"
+            case "years":
+                message = N_("How many years is the firm's {name}?")
+            case _:
+                message = N_("What is the firm's {name}?")
+    return MESSAGES.say("en", message, name=en), MESSAGES.say("zh", message, name=zh), answer
 
 
 # ---------------------------------------------------------------------------------------------------------------

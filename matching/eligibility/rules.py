@@ -16,10 +16,11 @@ from collections.abc import Callable, Sequence
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from matching.eligibility import wording
 from matching.firm.facts import Facts
+from matching.messages import MESSAGES
 from policies import reference
 from policies.criteria import (
     AllOfCriterion,
@@ -35,6 +36,7 @@ from policies.criteria import (
     RegionCriterion,
     SizeClassCriterion,
 )
+from policies.i18n import N_, OneLanguage
 from policies.vocabulary import DESIGNATION_NAMES_ZH
 
 # Derived ratios come out of a division: 300_000 / 10_000_000 must meet "≥ 3%".
@@ -58,8 +60,8 @@ class Verdict(StrEnum):
     ineligible = "ineligible"
 
 
-class Outcome(BaseModel):
-    """How one criterion came out for this firm, and why."""
+class Outcome(OneLanguage):
+    """How one criterion came out for this firm, and why; a request's reader gets the reason in their language."""
 
     path: str
     type: str
@@ -116,18 +118,28 @@ def _numeric(c: NumericCriterion, facts: Facts, path: str) -> Outcome:
                    reason=words(False, gap, "en"), reason_zh=words(False, gap, "zh"))
 
 
+def _yes_no(answer: bool, lang: wording.Lang) -> str:
+    return MESSAGES.say(lang, "yes") if answer else MESSAGES.say(lang, "no")
+
+
 def _flag(c: FlagCriterion, facts: Facts, path: str) -> Outcome:
     value = facts.flags[c.field]
-    wanted, wanted_zh = ("yes", "是") if c.value else ("no", "否")
-    name, name_zh = wording.field_name(c.field, "en"), wording.field_name(c.field, "zh")
+    wanted = "yes" if c.value else "no"
+
+    def words(lang: wording.Lang) -> str:
+        name, must = wording.field_name(c.field, lang), _yes_no(c.value, lang)
+        if value is None:
+            return MESSAGES.say(lang, "provide {field}: {name} must be {wanted}", field=c.field.value, name=name,
+                                wanted=must)
+        return MESSAGES.say(lang, "{name}: {answer}; must be {wanted}", name=name, answer=_yes_no(value, lang),
+                            wanted=must)
+
     if value is None:
         return Outcome(path=path, type=c.type, status="unknown", field=c.field.value, bound=wanted,
-                       reason=f"provide {c.field.value}: {name} must be {wanted}",
-                       reason_zh=f"请提供{wording.need_list([c.field.value], 'zh')}：须为{wanted_zh}")
+                       reason=words("en"), reason_zh=words("zh"))
     status = "pass" if value == c.value else "fail"
     return Outcome(path=path, type=c.type, status=status, field=c.field.value, value=str(value).lower(),
-                   bound=wanted, reason=f"{name}: {'yes' if value else 'no'}; must be {wanted}",
-                   reason_zh=f"{name_zh}：{'是' if value else '否'}；须为{wanted_zh}")
+                   bound=wanted, reason=words("en"), reason_zh=words("zh"))
 
 
 def _region(c: RegionCriterion, facts: Facts, path: str) -> Outcome:
@@ -141,26 +153,31 @@ def _region_words(region: str, codes: tuple[str, ...]) -> tuple[bool, str, str]:
     """Whether the region lies within the codes, in both languages: every regional measure's first rule asks,
     and naming the places is most of its cost."""
     inside = any(reference.region_within(region, code) for code in codes)
-    names = ", ".join(f"{code} {reference.region_name(code) or ''}".strip() for code in codes)
+    places = [f"{code} {reference.region_name(code) or ''}".strip() for code in codes]
     own = f"{region} {reference.region_name(region) or ''}".strip()
-    verb, verb_zh = ("is within", "位于") if inside else ("is outside", "不在")
-    return inside, f"region {own} {verb} {names}", f"注册地 {own} {verb_zh} {names.replace(', ', '、')} 范围内"
+    message = N_("region {own} is within {places}") if inside else N_("region {own} is outside {places}")
+    return (inside, MESSAGES.say("en", message, own=own, places=", ".join(places)),
+            MESSAGES.say("zh", message, own=own, places="、".join(places)))
 
 
 def _industry(c: IndustryCriterion, facts: Facts, path: str) -> Outcome:
     bound = ",".join(c.codes)
     if not facts.industries:
+        reason, reason_zh = MESSAGES.pair("provide industries (GB/T 4754 codes)")
         return Outcome(path=path, type=c.type, status="unknown", field="industries", bound=bound,
-                       reason="provide industries (GB/T 4754 codes)",
-                       reason_zh="请提供所属行业代码（industries，GB/T 4754）")
+                       reason=reason, reason_zh=reason_zh)
     inside = any(reference.industry_within(own, code) for own in facts.industries for code in c.codes)
     ok = inside != c.exclude
-    relation, relation_zh = ("in", "属于") if inside else ("not in", "不属于")
-    excluded = c.exclude and inside
+    if not inside:
+        message = N_("industries not in {codes}")
+    elif c.exclude:
+        message = N_("industries in {codes} (excluded)")
+    else:
+        message = N_("industries in {codes}")
     return Outcome(path=path, type=c.type, status="pass" if ok else "fail", field="industries",
                    value=",".join(facts.industries), bound=("not " if c.exclude else "") + bound,
-                   reason=f"industries {relation} {bound}" + (" (excluded)" if excluded else ""),
-                   reason_zh=f"所属行业{relation_zh} {bound.replace(',', '、')}" + ("（排除行业）" if excluded else ""))
+                   reason=MESSAGES.say("en", message, codes=bound),
+                   reason_zh=MESSAGES.say("zh", message, codes="、".join(c.codes)))
 
 
 def _designation(c: DesignationCriterion, facts: Facts, path: str) -> Outcome:
@@ -168,42 +185,46 @@ def _designation(c: DesignationCriterion, facts: Facts, path: str) -> Outcome:
     name = f"{c.designation.value} ({title_zh})"
     field = f"designations.{c.designation.value}"
     held = c.designation in facts.designations
+    start, end = c.awarded_from or "…", c.awarded_to or "…"
+
+    def said(message: str, **values: object) -> dict[str, str]:
+        """The reason in both languages: the English names the title by its key and Chinese name, the Chinese by
+        its name alone."""
+        return {"reason": MESSAGES.say("en", message, name=name, start=start, end=end, **values),
+                "reason_zh": MESSAGES.say("zh", message, name=title_zh, start=start, end=end, **values)}
+
     if not c.held:
         return Outcome(path=path, type=c.type, status="fail" if held else "pass", field=field,
-                       reason=f"must not hold {name}; " + ("holds it" if held else "does not"),
-                       reason_zh=f"须未持有{title_zh}称号；" + ("已持有" if held else "未持有"))
+                       **said(N_("must not hold {name}; holds it") if held else N_("must not hold {name}; does not")))
     if not held:
-        return Outcome(path=path, type=c.type, status="fail", field=field, reason=f"needs {name}",
-                       reason_zh=f"须持有有效的{title_zh}称号")
+        return Outcome(path=path, type=c.type, status="fail", field=field, **said(N_("needs {name}")))
     if c.awarded_from is None and c.awarded_to is None:
-        return Outcome(path=path, type=c.type, status="pass", field=field, reason=f"holds {name}",
-                       reason_zh=f"持有{title_zh}称号")
+        return Outcome(path=path, type=c.type, status="pass", field=field, **said(N_("holds {name}")))
     awarded = facts.designations[c.designation]
-    window = f"{c.awarded_from or '…'} to {c.awarded_to or '…'}"
-    window_zh = f"{c.awarded_from or '…'} 至 {c.awarded_to or '…'}"
+    window = f"{start} to {end}"
     if awarded is None:
         return Outcome(path=path, type=c.type, status="unknown", field=field + ".awarded", bound=window,
-                       reason=f"provide the date {name} was awarded (must fall {window})",
-                       reason_zh=f"请提供{title_zh}称号的认定日期（须在 {window_zh} 之间）")
+                       **said(N_("provide the date {name} was awarded (must fall {start} to {end})")))
     ok = (c.awarded_from is None or c.awarded_from <= awarded) and (c.awarded_to is None or awarded <= c.awarded_to)
     return Outcome(path=path, type=c.type, status="pass" if ok else "fail", field=field + ".awarded",
                    value=awarded.isoformat(), bound=window,
-                   reason=f"{name} awarded {awarded}; must fall {window}",
-                   reason_zh=f"{title_zh}称号认定于 {awarded}；须在 {window_zh} 之间")
+                   **said(N_("{name} awarded {date}; must fall {start} to {end}"), date=awarded))
 
 
 def _size(c: SizeClassCriterion, facts: Facts, path: str) -> Outcome:
     bound = ",".join(size.value for size in c.classes)
-    wanted_zh = "、".join(wording.size_zh(size.value) for size in c.classes)
     if facts.size_class is None:
+        reason, reason_zh = MESSAGES.pair(
+            "provide industries, employees, operating_revenue (and total_assets) to size the firm")
         return Outcome(path=path, type=c.type, status="unknown", field="size_class", bound=bound,
-                       reason="provide industries, employees, operating_revenue (and total_assets) to size the firm",
-                       reason_zh="请提供所属行业、从业人员数、营业收入（及资产总额），以划分企业规模")
+                       reason=reason, reason_zh=reason_zh)
     ok = facts.size_class in c.classes
+    message = N_("size class {size}; must be {classes}")
     return Outcome(path=path, type=c.type, status="pass" if ok else "fail", field="size_class",
                    value=facts.size_class.value, bound=bound,
-                   reason=f"size class {facts.size_class.value}; must be {' or '.join(bound.split(','))}",
-                   reason_zh=f"企业规模为{wording.size_zh(facts.size_class.value)}；须为{wanted_zh}")
+                   reason=MESSAGES.say("en", message, size=facts.size_class.value, classes=" or ".join(bound.split(","))),
+                   reason_zh=MESSAGES.say("zh", message, size=wording.size_zh(facts.size_class.value),
+                                          classes="、".join(wording.size_zh(size.value) for size in c.classes)))
 
 
 def attestation_field(c: AttestationCriterion, measure: str) -> str:
@@ -215,31 +236,43 @@ def attestation_field(c: AttestationCriterion, measure: str) -> str:
 def _attestation(c: AttestationCriterion, facts: Facts, path: str, measure: str) -> Outcome:
     field = attestation_field(c, measure)
     scheme = c.scheme_for(measure)
-    what = c.attestation.value + (f" for {scheme}" if scheme else "")
-    what_zh = wording.attestation_zh(c.attestation.value) + (f"（{scheme}）" if scheme else "")
+
+    def words(message: str, lang: wording.Lang) -> str:
+        """The declaration by its key in English and in words in Chinese, and the scheme it is made for."""
+        what = c.attestation.value if lang == "en" else wording.attestation_zh(c.attestation.value)
+        if scheme:
+            what = MESSAGES.say(lang, "{declaration} for {scheme}", declaration=what, scheme=scheme)
+        return MESSAGES.say(lang, message, what=what)
+
     if c.attestation in facts.attestations or (scheme and (c.attestation, scheme) in facts.scheme_attestations):
-        return Outcome(path=path, type=c.type, status="pass", field=field, reason=f"declared {what}",
-                       reason_zh=f"已声明：{what_zh}")
-    return Outcome(path=path, type=c.type, status="unknown", field=field, reason=f"declare {what} if it is true",
-                   reason_zh=f"如属实，请声明：{what_zh}")
+        declared = N_("declared {what}")
+        return Outcome(path=path, type=c.type, status="pass", field=field, reason=words(declared, "en"),
+                       reason_zh=words(declared, "zh"))
+    declare = N_("declare {what} if it is true")
+    return Outcome(path=path, type=c.type, status="unknown", field=field, reason=words(declare, "en"),
+                   reason_zh=words(declare, "zh"))
 
 
 def _manual(c: ManualCriterion, facts: Facts, path: str, measure: str) -> Outcome:
     """`reason` starts "confirm: " or "confirmed: " and `reason_zh` "待确认：" or "已确认：", which callers strip."""
     text_zh = c.text_zh or c.text
     if (measure, c.key) in facts.confirmed:
+        confirmed = N_("confirmed: {condition}")
         return Outcome(path=path, type=c.type, status="pass", field=f"confirmations.{c.key}", condition=c.key,
-                       text_zh=c.text_zh, reason=f"confirmed: {c.text}", reason_zh=f"已确认：{text_zh}")
+                       text_zh=c.text_zh, reason=MESSAGES.say("en", confirmed, condition=c.text),
+                       reason_zh=MESSAGES.say("zh", confirmed, condition=text_zh))
+    confirm = N_("confirm: {condition}")
     return Outcome(path=path, type=c.type, status="confirm", field=f"confirmations.{c.key}", condition=c.key,
-                   text_zh=c.text_zh, reason=f"confirm: {c.text}", reason_zh=f"待确认：{text_zh}")
+                   text_zh=c.text_zh, reason=MESSAGES.say("en", confirm, condition=c.text),
+                   reason_zh=MESSAGES.say("zh", confirm, condition=text_zh))
 
 
 def evaluate_criterion(criterion: Criterion, facts: Facts, path: str, measure: str = "") -> Outcome:
     """One criterion (and its parts, for groups) against the facts."""
     if (criterion.effective_from is not None or criterion.effective_to is not None) and not in_effect(
             criterion, facts.as_of):
-        return Outcome(path=path, type=criterion.type, status="pass", reason="not in force on this date",
-                       reason_zh="该条件在此日期不适用")
+        reason, reason_zh = MESSAGES.pair("not in force on this date")
+        return Outcome(path=path, type=criterion.type, status="pass", reason=reason, reason_zh=reason_zh)
     # One dictionary look-up instead of a chain of isinstance checks through pydantic's metaclass: every
     # judgement of a page of results runs this for each of its conditions.
     return _RULES[type(criterion)](criterion, facts, path, measure)
@@ -250,10 +283,14 @@ def _group(criterion: AnyOfCriterion | AllOfCriterion, facts: Facts, path: str, 
              for i, part in enumerate(criterion.criteria)]
     statuses = [STATUS_OF[part.status] for part in parts]
     combined = max(statuses) if criterion.type == "any_of" else min(statuses)
-    word, word_zh = ("at least one of", "至少满足其一") if criterion.type == "any_of" else ("all of", "须全部满足")
+    if criterion.type == "any_of":
+        message = N_("at least one of {count} conditions: {status}")
+    else:
+        message = N_("all of {count} conditions: {status}")
     return Outcome(path=path, type=criterion.type, status=combined.label, parts=parts,
-                   reason=f"{word} {len(parts)} conditions: {combined.label}",
-                   reason_zh=f"以下 {len(parts)} 项条件{word_zh}：{wording.STATUSES_ZH[combined.label]}")
+                   reason=MESSAGES.say("en", message, count=len(parts), status=combined.label),
+                   reason_zh=MESSAGES.say("zh", message, count=len(parts),
+                                          status=MESSAGES.say("zh", wording.STATUSES[combined.label])))
 
 
 # Each criterion class and its rule; a new class without one fails at its first evaluation, and the

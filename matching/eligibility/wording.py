@@ -16,6 +16,8 @@ import math
 from collections.abc import Sequence
 from typing import Literal
 
+from matching.messages import MESSAGES
+from policies.i18n import N_
 from policies.vocabulary import FRACTION_FIELDS, NumericField
 
 Lang = Literal["en", "zh"]
@@ -39,102 +41,115 @@ COUNTS: frozenset[str] = frozenset({
     NumericField.ip_class2, NumericField.insured_staff,
 })
 
-# (English, Chinese) for every numeric and yes/no field; a field added to the vocabulary later reads
-# by its name until it gets an entry (`field_name`).
-NAMES: dict[str, tuple[str, str]] = {
-    "employees": ("employees", "从业人员数"),
-    "operating_revenue": ("operating revenue (last year)", "上年营业收入"),
-    "total_assets": ("total assets", "资产总额"),
-    "rd_expense": ("R&D expense (last year)", "上年研发费用"),
-    "rd_expense_prev": ("R&D expense (year before last)", "前年研发费用"),
-    "rd_staff": ("R&D staff", "研发人员数"),
-    "invention_patents": ("invention patents", "发明专利数"),
-    "ip_class1": ("class-I IP items", "Ⅰ类知识产权数"),
-    "ip_class2": ("class-II IP items", "Ⅱ类知识产权数"),
-    "main_business_share": ("main-business share of revenue", "主营业务收入占营业收入比重"),
-    "revenue_growth": ("revenue growth (last year)", "上年营业收入增长率"),
-    "revenue_growth_avg_2y": ("2-year average revenue growth", "近两年营业收入平均增长率"),
-    "net_profit_margin": ("net profit margin", "净利润率"),
-    "debt_ratio": ("asset-liability ratio", "资产负债率"),
-    "export_share": ("export share of revenue", "出口额占营业收入比重"),
-    "years_in_niche": ("years in the niche market", "从事细分市场年限"),
-    "niche_market_share": ("niche market share", "细分市场占有率"),
-    "new_equity_financing_2y": ("new equity financing (last 2 years)", "近两年新增股权融资额"),
-    "planned_investment": ("planned investment", "计划投资额"),
-    "loan_need": ("loan needed", "融资需求"),
-    "main_business_revenue": ("main-business revenue (last year)", "上年主营业务收入"),
-    "main_business_revenue_avg_3y": ("average main-business revenue (last 3 years)", "近三年主营业务收入平均值"),
-    "main_business_revenue_max_3y": ("main-business revenue in the best of the last 3 years", "近三年最高年度主营业务收入"),
-    "niche_rank_china": ("national rank in the niche market", "细分市场全国排名"),
-    "niche_rank_global": ("global rank in the niche market", "细分市场全球排名"),
-    "development_score": ("专精特新 development-evaluation score", "专精特新发展评价得分"),
-    "high_tech_revenue_share": ("high-tech products and services share of revenue", "高新技术产品（服务）收入占比"),
-    "manufacturing_sales_share": ("manufacturing share of sales", "制造业销售额占比"),
-    "taxable_income": ("annual taxable income", "年度应纳税所得额"),
-    "output_growth": ("industrial output growth (last year)", "上年工业总产值增速"),
-    "output_growth_prev": ("industrial output growth (year before last)", "前年工业总产值增速"),
-    "revenue_growth_prev": ("revenue growth (year before last)", "前年营业收入增长率"),
-    "layoff_rate": ("layoff rate", "裁员率"),
-    "insured_staff": ("insured staff", "参保职工人数"),
-    "above_scale_year": ("year first above the statistical size line", "首次纳入规上统计年份"),
-    "mu_efficiency_grade": ("per-mu efficiency grade (1 = A … 4 = D)", "亩均效益评价等级（1=A类…4=D类）"),
-    "digital_level": ("digitalisation level", "数字化水平等级"),
-    "age_years": ("years since founding", "成立年限"),
-    "rd_ratio": ("R&D ratio (last year)", "上年研发费用占营业收入比重"),
-    "rd_ratio_prev": ("R&D ratio (year before last)", "前年研发费用占营业收入比重"),
-    "rd_expense_2y": ("R&D expense (last 2 years)", "近两年研发费用合计"),
-    "rd_staff_ratio": ("R&D staff share", "研发人员占职工总数比重"),
-    "listed": ("listed on a stock exchange", "已上市"),
-    "above_scale": ("above the statistical size line (规上)", "规模以上企业"),
-    "has_rd_institution": ("has an R&D institution", "设有研发机构"),
-    "general_vat_taxpayer": ("general VAT taxpayer", "增值税一般纳税人"),
-    "no_overdue_loans": ("no overdue bank loans", "无逾期贷款"),
-    "no_bad_credit_record": ("no bad credit record", "无不良信用记录"),
-    "strategic_emerging": ("main product in a strategic emerging industry", "主导产品属于战略性新兴产业"),
-    "key_chain_role": ("fills a gap in a key industrial chain", "补短板、锻长板、填空白"),
-    "own_brand": ("own brand", "拥有自主品牌"),
-    "led_standard": ("led or took part in a standard", "主导或参与制定标准"),
-    "rd_super_deduction_claimed": ("R&D super-deduction claimed for last year", "上年度研发费用已申报加计扣除"),
+# Every numeric and yes/no field as people call it, in English; its Chinese is the catalogue's. A field added
+# to the vocabulary later reads by its name until it gets an entry (`field_name`).
+NAMES: dict[str, str] = {
+    "employees": N_("employees"),
+    "operating_revenue": N_("operating revenue (last year)"),
+    "total_assets": N_("total assets"),
+    "rd_expense": N_("R&D expense (last year)"),
+    "rd_expense_prev": N_("R&D expense (year before last)"),
+    "rd_staff": N_("R&D staff"),
+    "invention_patents": N_("invention patents"),
+    "ip_class1": N_("class-I IP items"),
+    "ip_class2": N_("class-II IP items"),
+    "main_business_share": N_("main-business share of revenue"),
+    "revenue_growth": N_("revenue growth (last year)"),
+    "revenue_growth_avg_2y": N_("2-year average revenue growth"),
+    "net_profit_margin": N_("net profit margin"),
+    "debt_ratio": N_("asset-liability ratio"),
+    "export_share": N_("export share of revenue"),
+    "years_in_niche": N_("years in the niche market"),
+    "niche_market_share": N_("niche market share"),
+    "new_equity_financing_2y": N_("new equity financing (last 2 years)"),
+    "planned_investment": N_("planned investment"),
+    "loan_need": N_("loan needed"),
+    "main_business_revenue": N_("main-business revenue (last year)"),
+    "main_business_revenue_avg_3y": N_("average main-business revenue (last 3 years)"),
+    "main_business_revenue_max_3y": N_("main-business revenue in the best of the last 3 years"),
+    "niche_rank_china": N_("national rank in the niche market"),
+    "niche_rank_global": N_("global rank in the niche market"),
+    "development_score": N_("专精特新 development-evaluation score"),
+    "high_tech_revenue_share": N_("high-tech products and services share of revenue"),
+    "manufacturing_sales_share": N_("manufacturing share of sales"),
+    "taxable_income": N_("annual taxable income"),
+    "output_growth": N_("industrial output growth (last year)"),
+    "output_growth_prev": N_("industrial output growth (year before last)"),
+    "revenue_growth_prev": N_("revenue growth (year before last)"),
+    "layoff_rate": N_("layoff rate"),
+    "insured_staff": N_("insured staff"),
+    "above_scale_year": N_("year first above the statistical size line"),
+    "mu_efficiency_grade": N_("per-mu efficiency grade (1 = A … 4 = D)"),
+    "digital_level": N_("digitalisation level"),
+    "age_years": N_("years since founding"),
+    "rd_ratio": N_("R&D ratio (last year)"),
+    "rd_ratio_prev": N_("R&D ratio (year before last)"),
+    "rd_expense_2y": N_("R&D expense (last 2 years)"),
+    "rd_staff_ratio": N_("R&D staff share"),
+    "listed": N_("listed on a stock exchange"),
+    "above_scale": N_("above the statistical size line (规上)"),
+    "has_rd_institution": N_("has an R&D institution"),
+    "general_vat_taxpayer": N_("general VAT taxpayer"),
+    "no_overdue_loans": N_("no overdue bank loans"),
+    "no_bad_credit_record": N_("no bad credit record"),
+    "strategic_emerging": N_("main product in a strategic emerging industry"),
+    "key_chain_role": N_("fills a gap in a key industrial chain"),
+    "own_brand": N_("own brand"),
+    "led_standard": N_("led or took part in a standard"),
+    "rd_super_deduction_claimed": N_("R&D super-deduction claimed for last year"),
+    "ip_class1_high_value": N_("high-value class-I IP items"),
+    "rd_institution_level": N_("level of the firm's R&D institution"),
+    "quality_certified": N_("quality management system certified"),
+    "quality_award": N_("provincial or higher quality award"),
 }
 
-ATTESTATIONS_ZH: dict[str, str] = {
-    "no_serious_violation_3y": "近三年无重大违法违规、未列入严重失信名单",
-    "no_major_accident_3y": "近三年无重大安全、质量、环境事故",
-    "tax_compliant": "依法纳税，无偷漏税",
-    "products_not_restricted": "产品不属于淘汰、限制类",
-    "independent_legal_person": "在境内注册的独立法人",
-    "not_previously_funded": "未获同一专项资金支持",
-    "unemployment_insurance_paid": "足额缴纳失业保险费",
+# Each declaration and size class in words, for the Chinese reasons: the English ones name them by their key.
+ATTESTATIONS: dict[str, str] = {
+    "no_serious_violation_3y": N_("no serious violation of law in the last three years, not on the list of seriously "
+                                  "dishonest entities"),
+    "no_major_accident_3y": N_("no major safety, quality or environmental accident in the last three years"),
+    "tax_compliant": N_("pays its taxes in full, with no tax evasion"),
+    "products_not_restricted": N_("products not in the eliminated or restricted categories"),
+    "independent_legal_person": N_("an independent legal person registered in China"),
+    "not_previously_funded": N_("not already funded by the same special fund"),
+    "unemployment_insurance_paid": N_("unemployment insurance premiums paid in full"),
 }
-SIZES_ZH: dict[str, str] = {"micro": "微型", "small": "小型", "medium": "中型", "large": "大型"}
-STATUSES_ZH: dict[str, str] = {"pass": "符合", "fail": "不符合", "unknown": "待补充信息", "confirm": "待确认"}
+SIZES: dict[str, str] = {"micro": N_("micro-sized"), "small": N_("small-sized"), "medium": N_("medium-sized"),
+                         "large": N_("large-sized")}
+# A group of conditions as it came out, for the Chinese reasons (the English ones give the status itself).
+STATUSES: dict[str, str] = {"pass": N_("met"), "fail": N_("not met"), "unknown": N_("more information needed"),
+                            "confirm": N_("to be confirmed")}
 
-_OPS: dict[str, tuple[str, str]] = {
-    "gte": ("at least", "不低于"),
-    "gt": ("more than", "高于"),
-    "lte": ("at most", "不超过"),
-    "lt": ("less than", "低于"),
-    "eq": ("exactly", "等于"),
+_OPS: dict[str, str] = {
+    "gte": N_("at least {bound}"),
+    "gt": N_("more than {bound}"),
+    "lte": N_("at most {bound}"),
+    "lt": N_("less than {bound}"),
+    "eq": N_("exactly {bound}"),
 }
 _MOST_EXTRA_DIGITS = 8
 
 
+@functools.lru_cache(maxsize=1024)
 def field_name(field: str, lang: Lang) -> str:
     """A field as people call it; one without an entry reads by its name ("main_business_revenue" →
-    "main business revenue"), never an error, since the vocabulary grows ahead of this table."""
-    names = NAMES.get(field)
-    if names is None:
-        return field.replace("_", " ")
-    return names[0] if lang == "en" else names[1]
+    "main business revenue"), never an error, since the vocabulary grows ahead of this table.
+
+    Cached: a numeric reason names its field several times, in both languages, for every judgement.
+    """
+    name = NAMES.get(field)
+    return field.replace("_", " ") if name is None else MESSAGES.say(lang, name)
 
 
 def attestation_zh(attestation: str) -> str:
     """A declaration in Chinese; one added to the vocabulary later reads by its name."""
-    return ATTESTATIONS_ZH.get(attestation, attestation)
+    words = ATTESTATIONS.get(attestation)
+    return attestation if words is None else MESSAGES.say("zh", words)
 
 
 def size_zh(size: str) -> str:
-    return SIZES_ZH.get(size, size)
+    words = SIZES.get(size)
+    return size if words is None else MESSAGES.say("zh", words)
 
 
 def unit_of(field: str) -> Unit:
@@ -158,18 +173,18 @@ def _digits(value: float, places: int, lang: Lang) -> str:
 
 
 def _yuan(value: float, lang: Lang, extra: int) -> str:
+    """Chinese counts money in 万 and 亿, English in millions and billions: each scale is said in its language only."""
     size = abs(value)
     if lang == "zh":
         if size >= 1e8:
-            return f"{_digits(value / 1e8, 4 + extra, lang)} 亿元"
+            return MESSAGES.say(lang, "{number} hundred million yuan", number=_digits(value / 1e8, 4 + extra, lang))
         if size >= 1e4:
-            return f"{_digits(value / 1e4, 2 + extra, lang)} 万元"
-        return f"{_digits(value, extra, lang)} 元"
-    if size >= 1e9:
+            return MESSAGES.say(lang, "{number} ten thousand yuan", number=_digits(value / 1e4, 2 + extra, lang))
+    elif size >= 1e9:
         return f"{_digits(value / 1e9, 3 + extra, lang)} billion yuan"
-    if size >= 1e6:
+    elif size >= 1e6:
         return f"{_digits(value / 1e6, 2 + extra, lang)} million yuan"
-    return f"{_digits(value, extra, lang)} yuan"
+    return MESSAGES.say(lang, "{number} yuan", number=_digits(value, extra, lang))
 
 
 def _amount(value: float, unit: Unit, lang: Lang, extra: int) -> str:
@@ -180,9 +195,9 @@ def _amount(value: float, unit: Unit, lang: Lang, extra: int) -> str:
             return f"{_digits(value * 100, 2 + extra, lang)}%"
         case "years":
             shown = _digits(value, 1 + extra, lang)
-            if lang == "zh":
-                return f"{shown} 年"
-            return f"{shown} year" if shown == "1" else f"{shown} years"
+            if shown == "1":
+                return MESSAGES.say(lang, "{number} year", number=shown)
+            return MESSAGES.say(lang, "{number} years", number=shown)
         case "count" | "people":
             return _digits(value, extra, lang)
         case "number":
@@ -211,19 +226,18 @@ def requirement(op: str, low: float | None, high: float | None, unit: Unit, lang
     """
     if op == "between":
         assert low is not None and high is not None
-        first, second = amount(low, unit, lang), amount(high, unit, lang)
-        return f"between {first} and {second}" if lang == "en" else f"介于 {first}与 {second}之间"
+        return MESSAGES.say(lang, "between {low} and {high}", low=amount(low, unit, lang), high=amount(high, unit, lang))
     bound = low if op in ("gte", "gt", "eq") else high
     assert bound is not None
-    return f"{_OPS[op][0 if lang == 'en' else 1]} {amount(bound, unit, lang)}"
+    return MESSAGES.say(lang, _OPS[op], bound=amount(bound, unit, lang))
 
 
 def _size_of_gap(gap: float, unit: Unit, lang: Lang, extra: int) -> str:
     if unit == "share":
         points = _digits(abs(gap) * 100, 2 + extra, lang)
-        if lang == "zh":
-            return f"{points} 个百分点"
-        return f"{points} percentage point" + ("" if points == "1" else "s")
+        if points == "1":
+            return MESSAGES.say(lang, "{points} percentage point", points=points)
+        return MESSAGES.say(lang, "{points} percentage points", points=points)
     if unit in ("count", "people"):
         return _digits(math.ceil(abs(gap) - 1e-9), 0, lang)  # a count closes by whole units
     return _amount(abs(gap), unit, lang, extra)
@@ -242,16 +256,17 @@ def gap_size(gap: float, unit: Unit, lang: Lang = "en") -> str:
 def shortfall(gap: float, unit: Unit, lang: Lang = "en") -> str:
     """How far a value is from its bound ("18 million yuan short", "超出 0.5 个百分点"), never printed as 0."""
     size = gap_size(gap, unit, lang)
-    if lang == "en":
-        return f"{size} short" if gap > 0 else f"{size} over"
-    return f"差 {size}" if gap > 0 else f"超出 {size}"
+    if gap > 0:
+        return MESSAGES.say(lang, "{size} short", size=size)
+    return MESSAGES.say(lang, "{size} over", size=size)
 
 
 def need_list(fields: Sequence[str], lang: Lang) -> str:
     """The profile fields to provide: their keys in English (what a portal sends), names and keys in Chinese."""
     if lang == "en":
         return ", ".join(fields)
-    return "、".join(f"{field_name(field, 'zh')}（{field}）" for field in fields)
+    return "、".join(MESSAGES.say(lang, "{name} (profile field {field})", name=field_name(field, lang), field=field)
+                    for field in fields)
 
 
 def numeric_reason(name: str, unit: Unit, op: str, low: float | None, high: float | None, value: float | None,
@@ -263,18 +278,20 @@ def numeric_reason(name: str, unit: Unit, op: str, low: float | None, high: floa
     """
     required = requirement(op, low, high, unit, lang)
     if value is None:
-        if lang == "en":
-            return f"provide {need_list(need, lang)}: {name} must be {required}"
-        return f"请提供{need_list(need, lang)}：{name}须{required}"
+        return MESSAGES.say(lang, "provide {need}: {name} must be {required}", need=need_list(need, lang), name=name,
+                            required=required)
     bound = low if low is not None and (high is None or value < low) else high
     shown = amount(value, unit, lang, against=bound)
     if ok:
-        if lang == "en":
-            return f"{name} is {shown}, meeting the requirement of {required}"
-        return f"{name}为 {shown}，满足{required}的要求"
+        return MESSAGES.say(lang, "{name} is {value}, meeting the requirement of {required}", name=name, value=shown,
+                            required=required)
     missed = "" if gap is None else shortfall(gap, unit, lang)
-    detail = ", ".join(part for part in (missed, aside) if part) if lang == "en" else \
-        "，".join(part for part in (missed, aside) if part)
-    if lang == "en":
-        return f"{name} is {shown}; the requirement is {required}" + (f" ({detail})" if detail else "")
-    return f"{name}为 {shown}，要求{required}" + (f"（{detail}）" if detail else "")
+    if missed and aside:
+        detail = MESSAGES.say(lang, "{shortfall}, {aside}", shortfall=missed, aside=aside)
+    else:
+        detail = missed or aside
+    if not detail:
+        return MESSAGES.say(lang, "{name} is {value}; the requirement is {required}", name=name, value=shown,
+                            required=required)
+    return MESSAGES.say(lang, "{name} is {value}; the requirement is {required} ({detail})", name=name, value=shown,
+                        required=required, detail=detail)

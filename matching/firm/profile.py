@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from matching.firm.uscc import check_uscc
+from matching.messages import MESSAGES
 from policies import reference
 from policies.reference import IndustryCode, RegionCode
 from policies.vocabulary import Attestation, Designation
@@ -24,7 +25,7 @@ def _written_as_a_date(value: object) -> object:
     """A number is not a date, nor a string of digits: pydantic would read 0 or "0" as 1970-01-01 (epoch seconds)."""
     if (isinstance(value, int | float) and not isinstance(value, bool)) or (
             isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit()):
-        raise ValueError("write a date as YYYY-MM-DD")
+        raise ValueError(MESSAGES.say("en", "write a date as YYYY-MM-DD"))
     return value
 
 

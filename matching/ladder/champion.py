@@ -8,6 +8,8 @@ from matching.ladder.conditions import attested, group, manual
 from matching.ladder.models import YI, Firm, Regime, Rung, RungAssessment
 from matching.ladder.scoring import at_least
 from matching.ladder.thresholds import Quantity, check, threshold
+from matching.messages import MESSAGES
+from policies.i18n import N_
 from policies.vocabulary import Attestation, NumericField
 
 CHAMPION_REVENUE = 4 * YI
@@ -30,7 +32,7 @@ def _champion_revenue(rung: Rung, facts: Facts) -> Outcome:
         return check(path, facts, NumericField.main_business_revenue_avg_3y, "gte", CHAMPION_REVENUE)
     revenue = facts.numbers[NumericField.operating_revenue]
     share = facts.numbers[NumericField.main_business_share]
-    name, name_zh = "main-business revenue (last year)", "上年主营业务收入"
+    name, name_zh = field_name("main_business_revenue", "en"), field_name("main_business_revenue", "zh")
     if revenue is None or (share is None and at_least(revenue, CHAMPION_REVENUE)):
         need = "operating_revenue" if revenue is None else "main_business_share"
         unknown = Quantity(name=name, name_zh=name_zh, field="operating_revenue", value=None, need=need, unit="yuan")
@@ -45,12 +47,12 @@ def _champion_revenue(rung: Rung, facts: Facts) -> Outcome:
 def _average_to_confirm(outcome: Outcome) -> Outcome:
     """Last year's figure passing leaves the 3-year average for a person to confirm."""
     if outcome.status == "pass":
+        average = N_("confirm: the 3-year average main-business revenue is at least {amount} ({reason})")
         return outcome.model_copy(update={
             "status": "confirm",
-            "reason": f"confirm: the 3-year average main-business revenue is at least "
-                      f"{amount(CHAMPION_REVENUE, 'yuan')} ({outcome.reason})",
-            "reason_zh": f"待确认：近三年主营业务收入平均不低于 {amount(CHAMPION_REVENUE, 'yuan', 'zh')}"
-                         f"（{outcome.reason_zh}）",
+            "reason": MESSAGES.say("en", average, amount=amount(CHAMPION_REVENUE, "yuan"), reason=outcome.reason),
+            "reason_zh": MESSAGES.say("zh", average, amount=amount(CHAMPION_REVENUE, "yuan", "zh"),
+                                      reason=outcome.reason_zh),
         })
     return outcome
 
@@ -61,19 +63,19 @@ def assess_single_champion(firm: Firm, regime: Regime) -> RungAssessment:
     facts = firm.facts
     conditions = [
         *attested(rung, facts, (Attestation.no_serious_violation_3y, Attestation.no_major_accident_3y)),
-        group(f"{rung}.years", "any_of", "at least 10 years in the field, or 5 for a new product", [
+        group(f"{rung}.years", "any_of", N_("at least 10 years in the field, or 5 for a new product"), [
             check(f"{rung}.years_in_niche", facts, NumericField.years_in_niche, "gte", 10),
-            group(f"{rung}.new_product", "all_of", "a new product in its field for at least 5 years", [
+            group(f"{rung}.new_product", "all_of", N_("a new product in its field for at least 5 years"), [
                 check(f"{rung}.new_product.years", facts, NumericField.years_in_niche, "gte", 5),
-                manual(f"{rung}.new_product.uncoded", "the main product is a new product with no code in the "
-                                                      "statistical product catalogue (统计用产品分类目录)"),
+                manual(f"{rung}.new_product.uncoded", N_("the main product is a new product with no code in the "
+                                                         "statistical product catalogue (统计用产品分类目录)")),
             ]),
         ]),
         _champion_revenue(rung, facts),
-        manual(f"{rung}.global_share", "the product's market share ranks in the global top 3 "
-                                       "(8/10-digit 统计用产品分类目录 code)"),
+        manual(f"{rung}.global_share", N_("the product's market share ranks in the global top 3 "
+                                          "(8/10-digit 统计用产品分类目录 code)")),
     ]
     return assessment(rung, firm, regime, conditions, notes=[
-        "The unverified 2亿 variant is not modelled.",
-        "Revenue uses last year's figure for the 3-year average.",
+        N_("The unverified 2亿 variant is not modelled."),
+        N_("Revenue uses last year's figure for the 3-year average."),
     ])

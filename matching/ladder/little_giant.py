@@ -17,6 +17,8 @@ from matching.ladder.conditions import (
 from matching.ladder.models import WAN, YI, Firm, Regime, Rung, RungAssessment
 from matching.ladder.scoring import at_least
 from matching.ladder.thresholds import check
+from matching.messages import MESSAGES
+from policies.i18n import N_
 from policies.vocabulary import Designation, NumericField
 
 # --------------------------------------------------------------------------- fact checks of both regimes
@@ -28,24 +30,29 @@ def _any_rd_institution(path: str, profile: FirmProfile, facts: Facts) -> Outcom
     level = profile.rd_institution_level
     titled = any(title in facts.designations for title in titles)
     if profile.has_rd_institution or level not in (None, "none") or titled:
+        reason, reason_zh = MESSAGES.pair("has an own or joint R&D institution")
         return Outcome(path=path, type="rd_institution", status="pass", field="has_rd_institution",
-                       value=level or "yes", reason="has an own or joint R&D institution")
+                       value=level or "yes", reason=reason, reason_zh=reason_zh)
     if level == "none" or profile.has_rd_institution is False:
+        reason, reason_zh = MESSAGES.pair(
+            "needs an own or joint R&D institution (research institute, enterprise technology centre, engineering "
+            "centre, academician or postdoctoral workstation)")
         return Outcome(path=path, type="rd_institution", status="fail", field="has_rd_institution",
-                       value="no", reason="needs an own or joint R&D institution (research institute, "
-                                          "enterprise technology centre, engineering centre, academician or "
-                                          "postdoctoral workstation)")
+                       value="no", reason=reason, reason_zh=reason_zh)
+    reason, reason_zh = MESSAGES.pair("provide has_rd_institution (own or joint R&D institution)")
     return Outcome(path=path, type="rd_institution", status="unknown", field="has_rd_institution",
-                   reason="provide has_rd_institution (own or joint R&D institution)")
+                   reason=reason, reason_zh=reason_zh)
 
 
 def _market_share(path: str, facts: Facts, *, top3_alternative: bool) -> Outcome:
     """Niche share ≥ 10% (§1.5); from 2026 "top 3 in China" also counts, which a person confirms (§1.6)."""
     outcome = check(path, facts, NumericField.niche_market_share, "gte", 0.10)
     if outcome.status == "fail" and top3_alternative:
+        top3 = N_("confirm: the main product ranks top 3 in China ({reason})")
         return outcome.model_copy(update={
             "status": "confirm",
-            "reason": f"confirm: the main product ranks top 3 in China ({outcome.reason})",
+            "reason": MESSAGES.say("en", top3, reason=outcome.reason),
+            "reason_zh": MESSAGES.say("zh", top3, reason=outcome.reason_zh),
         })
     return outcome
 
@@ -58,15 +65,16 @@ def _rd_by_revenue_band(rung: Rung, facts: Facts) -> Outcome:
     revenue = facts.numbers[NumericField.operating_revenue]
     path = f"{rung}.rd_by_revenue"
     if revenue is None:
-        return Outcome(path=path, type="numeric", status="unknown", field="operating_revenue",
-                       reason="provide operating_revenue (it sets which R&D rule applies)")
+        reason, reason_zh = MESSAGES.pair("provide operating_revenue (it sets which R&D rule applies)")
+        return Outcome(path=path, type="numeric", status="unknown", field="operating_revenue", reason=reason,
+                       reason_zh=reason_zh)
     if at_least(revenue, 1 * YI):
-        return group(path, "all_of", "revenue ≥ 1亿: R&D ≥ 3% in each of 2 years",
+        return group(path, "all_of", N_("revenue ≥ 1亿: R&D ≥ 3% in each of 2 years"),
                      rd_each_year(rung, facts, 0.03))
     if at_least(revenue, 5000 * WAN):
-        return group(path, "all_of", "revenue 5000万–1亿: R&D ≥ 6% in each of 2 years",
+        return group(path, "all_of", N_("revenue 5000万–1亿: R&D ≥ 6% in each of 2 years"),
                      rd_each_year(rung, facts, 0.06))
-    return group(path, "all_of", "revenue < 5000万: equity ≥ 8000万, R&D ≥ 3000万 and R&D staff ≥ 50%", [
+    return group(path, "all_of", N_("revenue < 5000万: equity ≥ 8000万, R&D ≥ 3000万 and R&D staff ≥ 50%"), [
         check(f"{rung}.new_equity_financing_2y", facts, NumericField.new_equity_financing_2y, "gte",
               8000 * WAN),
         check(f"{rung}.rd_expense", facts, NumericField.rd_expense, "gte", 3000 * WAN),
@@ -75,7 +83,7 @@ def _rd_by_revenue_band(rung: Rung, facts: Facts) -> Outcome:
 
 
 def _chain_role(rung: Rung, profile: FirmProfile, what: str) -> Outcome:
-    """A self-declared key-chain role is only a claim a person weighs: yes → confirm, no → fail."""
+    """A self-declared key-chain role is only a claim a person weighs: yes → confirm, no → fail; `what` is a message."""
     return flag(f"{rung}.key_chain_role", "key_chain_role", profile.key_chain_role, yes="confirm", what=what)
 
 
@@ -84,35 +92,38 @@ def assess_little_giant_2022(firm: Firm, regime: Regime) -> RungAssessment:
     rung: Rung = "little_giant"
     profile, facts = firm.profile, firm.facts
     general = group(f"{rung}.innovation_general", "all_of",
-                    "R&D by revenue band, an R&D institution, ≥ 2 class-I IP", [
+                    N_("R&D by revenue band, an R&D institution, ≥ 2 class-I IP"), [
         _rd_by_revenue_band(rung, facts),
         _any_rd_institution(f"{rung}.rd_institution", profile, facts),
         check(f"{rung}.ip_class1", facts, NumericField.ip_class1, "gte", 2),
     ])
     routes = [holds(f"{rung}.route.award", facts, (Designation.science_tech_award,),
-                    confirm="national S&T award in the last 3 years, ranked top-3 unit")]
-    digital = "" if profile.digital_level is None else f" (digitalisation level {profile.digital_level})"
-    emerging = " (profile: strategic emerging field)" if profile.strategic_emerging else ""
+                    confirm=N_("national S&T award in the last 3 years, ranked top-3 unit"))]
+    system = N_("at least one core business process runs on an information system")
+    if profile.digital_level is not None:
+        system = N_("at least one core business process runs on an information system (digitalisation level {level})")
+    field = N_("main product in 工业“六基”, the 10 key sectors of 制造强国, or 网络强国 fields")
+    if profile.strategic_emerging:
+        field = N_("main product in 工业“六基”, the 10 key sectors of 制造强国, or 网络强国 fields (profile: strategic "
+                   "emerging field)")
     conditions = [
         *basics(rung, facts),
         check(f"{rung}.years_in_niche", facts, NumericField.years_in_niche, "gte", 3),
         check(f"{rung}.main_business_share", facts, NumericField.main_business_share, "gte", 0.70),
         check(f"{rung}.revenue_growth_avg_2y", facts, NumericField.revenue_growth_avg_2y, "gte", 0.05),
-        manual(f"{rung}.information_system", f"at least one core business process runs on an information "
-                                              f"system{digital}"),
+        manual(f"{rung}.information_system", system, level=profile.digital_level),
         flag(f"{rung}.quality_certified", "quality_certified", profile.quality_certified, no="confirm",
-             what="management-system certification, or a developed-country product certification"),
+             what=N_("management-system certification, or a developed-country product certification")),
         check(f"{rung}.debt_ratio", facts, NumericField.debt_ratio, "lte", 0.70),
         _market_share(f"{rung}.niche_market_share", facts, top3_alternative=False),
-        flag(f"{rung}.own_brand", "own_brand", profile.own_brand, what="own competitive brand"),
-        group(f"{rung}.innovation", "any_of", "创新能力: general route or a direct route", [general, *routes]),
-        _chain_role(rung, profile, "in a key chain link, filling gaps: 补短板/锻长板/填空白"),
-        manual(f"{rung}.main_product_field",
-               f"main product in 工业“六基”, the 10 key sectors of 制造强国, or 网络强国 fields{emerging}"),
+        flag(f"{rung}.own_brand", "own_brand", profile.own_brand, what=N_("own competitive brand")),
+        group(f"{rung}.innovation", "any_of", N_("创新能力: general route or a direct route"), [general, *routes]),
+        _chain_role(rung, profile, N_("in a key chain link, filling gaps: 补短板/锻长板/填空白")),
+        manual(f"{rung}.main_product_field", field),
     ]
     return assessment(rung, firm, regime, conditions, routes=routes, notes=[
-        "Below 5000万 revenue the R&D 3000万 is read as last year's R&D expense.",
-        "The 创客中国 top-50 route is not modelled (no profile field).",
+        N_("Below 5000万 revenue the R&D 3000万 is read as last year's R&D expense."),
+        N_("The 创客中国 top-50 route is not modelled (no profile field)."),
     ])
 
 
@@ -124,15 +135,15 @@ def assess_little_giant_2026(firm: Firm, regime: Regime) -> RungAssessment:
     rung: Rung = "little_giant"
     profile, facts = firm.profile, firm.facts
     routes = [holds(f"{rung}.route.award", facts, (Designation.science_tech_award,),
-                    confirm="national S&T award in the last 3 years, ranked top-3 unit")]
-    ip = group(f"{rung}.ip", "any_of", "≥ 4 class-I IP, or a national S&T award",
+                    confirm=N_("national S&T award in the last 3 years, ranked top-3 unit"))]
+    ip = group(f"{rung}.ip", "any_of", N_("≥ 4 class-I IP, or a national S&T award"),
                [check(f"{rung}.ip_class1", facts, NumericField.ip_class1, "gte", 4), *routes])
     champion = holds(f"{rung}.not_single_champion", facts, (Designation.single_champion,))
+    reason, reason_zh = (MESSAGES.pair("a manufacturing single champion is no longer recommended for 小巨人")
+                         if champion.status == "pass" else MESSAGES.pair("not a manufacturing single champion"))
     not_champion = Outcome(
         path=champion.path, type="designation", field=champion.field,
-        status="fail" if champion.status == "pass" else "pass",
-        reason="a manufacturing single champion is no longer recommended for 小巨人"
-        if champion.status == "pass" else "not a manufacturing single champion",
+        status="fail" if champion.status == "pass" else "pass", reason=reason, reason_zh=reason_zh,
     )
     conditions = [
         *basics(rung, facts),
@@ -147,12 +158,12 @@ def assess_little_giant_2026(firm: Firm, regime: Regime) -> RungAssessment:
         *rd_each_year(rung, facts, 0.03),
         ip,
         _market_share(f"{rung}.niche_market_share", facts, top3_alternative=True),
-        _chain_role(rung, profile, "main product in a key chain link: core parts, key software, advanced "
-                                   "processes, key materials, industrial base or traditional/emerging/future "
-                                   "industries"),
+        _chain_role(rung, profile, N_("main product in a key chain link: core parts, key software, advanced "
+                                      "processes, key materials, industrial base or traditional/emerging/future "
+                                      "industries")),
         platform_score(f"{rung}.platform_score", 60),
     ]
     return assessment(rung, firm, regime, conditions, routes=routes, pass_mark=60, notes=[
-        "revenue_growth_avg_2y stands in for the 2-year compound growth rate.",
-        "A valid 专精特新中小企业 or 小巨人 title meets the prerequisite.",
+        N_("revenue_growth_avg_2y stands in for the 2-year compound growth rate."),
+        N_("A valid 专精特新中小企业 or 小巨人 title meets the prerequisite."),
     ])

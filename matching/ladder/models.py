@@ -5,11 +5,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel
-
 from matching.eligibility.rules import Outcome
 from matching.firm.facts import Facts
 from matching.firm.profile import FirmProfile
+from policies.i18n import OneLanguage
 from policies.vocabulary import Designation
 
 WAN = 10_000  # 万元
@@ -45,8 +44,11 @@ class Regime(StrEnum):
 REGIME_2026_FROM = dt.date(2026, 4, 1)
 
 
-class Indicator(BaseModel):
-    """One scored indicator; `floor`..`ceiling` is what it can still give when `points` is open."""
+class Indicator(OneLanguage):
+    """One scored indicator; `floor`..`ceiling` is what it can still give when `points` is open.
+
+    `name`, `band` and `note` are English, each with its Chinese twin (`name_zh`, `band_zh`, `note_zh`).
+    """
 
     key: str
     name: str
@@ -58,17 +60,20 @@ class Indicator(BaseModel):
     max_points: float
     value: float | str | None = None
     band: str | None = None
+    band_zh: str | None = None
     pending: Pending | None = None
     missing: str | None = None  # profile fields to provide, when pending == "missing"
     note: str | None = None
+    note_zh: str | None = None
 
 
-class RungAssessment(BaseModel):
+class RungAssessment(OneLanguage):
     """One rung of the ladder for one firm on one date.
 
     `status` is the worst of `conditions`; a condition that an escape route can replace is an
     `any_of` outcome whose first part is the normal test and whose other parts are the routes,
     which `routes` repeats for display. `score_min`..`score_max` is the achievable score range.
+    `gaps` and `notes` are English; `gaps_zh` and `notes_zh` say the same, line for line, in Chinese.
     """
 
     rung: Rung
@@ -84,7 +89,9 @@ class RungAssessment(BaseModel):
     conditions: list[Outcome] = []
     routes: list[Outcome] = []
     gaps: list[str] = []
+    gaps_zh: list[str] = []
     notes: list[str] = []
+    notes_zh: list[str] = []
 
     @property
     def score_range(self) -> tuple[float, float] | None:

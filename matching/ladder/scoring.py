@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from matching.eligibility.rules import EPSILON
 from matching.firm.profile import FirmProfile
 from matching.ladder.models import Indicator, Pending
+from matching.messages import MESSAGES
+from policies.i18n import N_
 
 
 def at_least(value: float, bound: float) -> bool:
@@ -18,7 +20,10 @@ def at_most(value: float, bound: float) -> bool:
 
 @dataclass(frozen=True)
 class Scale:
-    """A banded table: `bands` are (edge, points, label), best first; edges are inclusive (§6.1)."""
+    """A banded table: `bands` are (edge, points, label), best first; edges are inclusive (§6.1).
+
+    A label in words is a message (`N_`), told in Chinese where it is shown; one of figures alone reads the same.
+    """
 
     bands: tuple[tuple[float, float, str], ...]
     otherwise: tuple[float, str]
@@ -42,34 +47,57 @@ class Scale:
 
 @dataclass(frozen=True)
 class Spec:
-    """An indicator's identity in a table."""
+    """An indicator's identity in a table.
+
+    `title` is the message whose Chinese is the indicator's official name, when the English `name` cannot be
+    that message itself: the same English names a profile field elsewhere ("asset-liability ratio" is
+    资产负债率 there, 上年度资产负债率 in the scoring tables).
+    """
 
     key: str
     name: str
-    name_zh: str
     group: str
+    title: str | None = None
+
+    @property
+    def name_zh(self) -> str:
+        return MESSAGES.say("zh", self.title or self.name)
 
 
-GROUP_NAMES_ZH = {
-    "specialisation": "专业化", "refinement": "精细化", "distinctiveness": "特色化", "innovation": "创新能力",
-    "growth": "成长性", "staff": "科技人员", "rd": "研发投入", "ip": "科技成果",
+# The indicator groups' names, for the Chinese of the sub-scores (the English ones name a group by its key).
+GROUP_NAMES = {
+    "specialisation": N_("specialisation"), "refinement": N_("refinement"), "distinctiveness": N_("distinctiveness"),
+    "innovation": N_("innovation capability"), "growth": N_("growth potential"), "staff": N_("S&T staff"),
+    "rd": N_("R&D input"), "ip": N_("S&T results"),
 }
 
 
-def fixed(spec: Spec, points: float, max_points: float, value: float | str | None, band: str) -> Indicator:
+def band_in_chinese(band: str | None) -> str | None:
+    """A band label in Chinese: labels in words are messages; one of figures alone ("≥30%") stays as it is."""
+    return MESSAGES.say("zh", band) if band else band  # gettext's "" is the catalogue's header
+
+
+def fixed(spec: Spec, points: float, max_points: float, value: float | str | None, band: str, *,
+          band_zh: str | None = None) -> Indicator:
+    """An indicator with its points settled; `band_zh` when the band is not a label of a table."""
     return Indicator(key=spec.key, name=spec.name, name_zh=spec.name_zh, group=spec.group, points=points,
-                     floor=points, ceiling=points, max_points=max_points, value=value, band=band)
+                     floor=points, ceiling=points, max_points=max_points, value=value, band=band,
+                     band_zh=band_zh if band_zh is not None else band_in_chinese(band))
 
 
 def open_(spec: Spec, floor: float, ceiling: float, max_points: float, pending: Pending, *,
-          value: float | str | None = None, band: str | None = None, missing: str | None = None,
-          note: str | None = None) -> Indicator:
-    """An indicator whose points lie in floor..ceiling until the pending fact is settled."""
+          value: float | str | None = None, band: str | None = None, band_zh: str | None = None,
+          missing: str | None = None, note: tuple[str, str] | None = None) -> Indicator:
+    """An indicator whose points lie in floor..ceiling until the pending fact is settled.
+
+    `note` is (English, Chinese); `band_zh` is needed only when the band is not a label of a table.
+    """
     if floor == ceiling:
-        return fixed(spec, floor, max_points, value, band or "")
+        return fixed(spec, floor, max_points, value, band or "", band_zh=band_zh)
     return Indicator(key=spec.key, name=spec.name, name_zh=spec.name_zh, group=spec.group, points=None,
                      floor=floor, ceiling=ceiling, max_points=max_points, value=value, band=band,
-                     pending=pending, missing=missing, note=note)
+                     band_zh=band_zh if band_zh is not None else band_in_chinese(band), pending=pending,
+                     missing=missing, note=None if note is None else note[0], note_zh=None if note is None else note[1])
 
 
 def banded(spec: Spec, scale: Scale, value: float | None, need: str) -> Indicator:
@@ -102,15 +130,16 @@ def ip_indicator(spec: Spec, pts: IpPoints, profile: FirmProfile) -> Indicator:
     high, c1, c2 = profile.ip_class1_high_value, profile.ip_class1, profile.ip_class2
     top = pts.high_value
     if high:
-        return fixed(spec, top, top, high, "Ⅰ类高价值 ≥1")
+        return fixed(spec, top, top, high, N_("Ⅰ类高价值 ≥1"))
     if c1:
         if high == 0:
-            return open_(spec, pts.class1, pts.self_developed, top, "confirm", value=c1, band="Ⅰ类 ≥1",
-                         note=f"{pts.self_developed:g} points if a class-I IP was developed in-house (自主研发)")
-        return open_(spec, pts.class1, top, top, "missing", value=c1, band="Ⅰ类 ≥1",
+            return open_(spec, pts.class1, pts.self_developed, top, "confirm", value=c1, band=N_("Ⅰ类 ≥1"),
+                         note=MESSAGES.pair("{points:g} points if a class-I IP was developed in-house (自主研发)",
+                                            points=pts.self_developed))
+        return open_(spec, pts.class1, top, top, "missing", value=c1, band=N_("Ⅰ类 ≥1"),
                      missing="ip_class1_high_value")
     c2_points = None if c2 is None else (pts.class2 if c2 >= 1 else 0.0)
-    c2_band = "Ⅱ类 ≥1" if c2 else "none"
+    c2_band = N_("Ⅱ类 ≥1") if c2 else N_("none")
     if c1 == 0:
         if c2_points is None:
             return open_(spec, 0, pts.class2, top, "missing", missing="ip_class2")

@@ -9,6 +9,8 @@ from matching.eligibility.wording import Lang, Unit, amount, field_name, numeric
 from matching.firm.facts import Facts
 from matching.ladder.models import Op
 from matching.ladder.scoring import at_least, at_most
+from matching.messages import MESSAGES
+from policies.i18n import N_
 from policies.vocabulary import NumericField
 
 # The profile fields a derived number is computed from, to name what to provide.
@@ -25,7 +27,7 @@ class Quantity:
     """A number a threshold is checked on, with what to ask for when it is missing.
 
     For shares, `base` is the amount one whole share is of (revenue, employees), so a gap of
-    0.6 percentage points can also be told as "about 180,000 yuan".
+    0.6 percentage points can also be told as "about 180,000 yuan"; `aside` is the message that tells it.
     """
 
     name: str
@@ -35,8 +37,7 @@ class Quantity:
     need: str
     unit: Unit
     base: float | None = None
-    base_name: str = ""
-    base_name_zh: str = ""
+    aside: str = ""
     base_unit: Literal["yuan", "people"] = "yuan"
 
 
@@ -55,28 +56,30 @@ def _revenue_prev(facts: Facts) -> float | None:
 
 def _quantity(facts: Facts, field: NumericField) -> Quantity:
     revenue = facts.numbers[NumericField.operating_revenue]
-    bases: dict[NumericField, tuple[float | None, str, str, Literal["yuan", "people"]]] = {
-        NumericField.rd_ratio: (revenue, "revenue", "营业收入", "yuan"),
-        NumericField.rd_ratio_prev: (_revenue_prev(facts), "that year's revenue", "当年营业收入", "yuan"),
-        NumericField.main_business_share: (revenue, "revenue", "营业收入", "yuan"),
-        NumericField.rd_staff_ratio: (facts.numbers[NumericField.employees], "employees", "职工", "people"),
+    bases: dict[NumericField, tuple[float | None, str, Literal["yuan", "people"]]] = {
+        NumericField.rd_ratio: (revenue, N_("about {told} of revenue"), "yuan"),
+        NumericField.rd_ratio_prev: (_revenue_prev(facts), N_("about {told} of that year's revenue"), "yuan"),
+        NumericField.main_business_share: (revenue, N_("about {told} of revenue"), "yuan"),
+        NumericField.rd_staff_ratio: (facts.numbers[NumericField.employees], N_("about {told} of employees"),
+                                      "people"),
     }
-    base, base_name, base_name_zh, base_unit = bases.get(field, (None, "", "", "yuan"))
+    base, aside, base_unit = bases.get(field, (None, "", "yuan"))
     return Quantity(name=field_name(field, "en"), name_zh=field_name(field, "zh"), field=field.value,
                     value=facts.numbers[field], need=need(facts, field), unit=unit_of(field), base=base,
-                    base_name=base_name, base_name_zh=base_name_zh, base_unit=base_unit)
+                    aside=aside, base_unit=base_unit)
 
 
 def _aside(gap: float, q: Quantity, lang: Lang) -> str:
     """A share's gap as the amount a person acts on: "about 180,000 yuan of revenue", "约合营业收入 18 万元"."""
-    if q.unit != "share" or not q.base:
+    if q.unit != "share" or not q.base or not q.aside:
         return ""
     amount_ = abs(gap) * q.base
     if q.base_unit == "people":
-        told = f"{math.ceil(amount_ - EPSILON):,d} people" if lang == "en" else f"{math.ceil(amount_ - EPSILON)} 人"
+        people = math.ceil(amount_ - EPSILON)
+        told = MESSAGES.say(lang, "{count} people", count=f"{people:,d}" if lang == "en" else str(people))
     else:
         told = amount(amount_, "yuan", lang)
-    return f"about {told} of {q.base_name}" if lang == "en" else f"约合{q.base_name_zh} {told}"
+    return MESSAGES.say(lang, q.aside, told=told)
 
 
 def threshold(path: str, q: Quantity, op: Op, bound: float) -> Outcome:

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from matching.eligibility.rules import Outcome
-from matching.eligibility.wording import amount, need_list, shortfall
+from matching.eligibility.wording import Lang, amount, need_list, shortfall
 from matching.firm.facts import Facts
 from matching.firm.profile import FirmProfile
 from matching.ladder.assembly import assessment
@@ -21,6 +21,8 @@ from matching.ladder.conditions import (
 from matching.ladder.models import WAN, YI, Firm, Indicator, Regime, Rung, RungAssessment
 from matching.ladder.scoring import IpPoints, Scale, Spec, at_least, banded, fixed, ip_indicator, open_
 from matching.ladder.thresholds import check, need
+from matching.messages import MESSAGES
+from policies.i18n import N_
 from policies.vocabulary import Attestation, Designation, NumericField
 
 # --------------------------------------------------------------------------- §1.2 科技型中小企业
@@ -29,7 +31,8 @@ TECH_STAFF = Scale(((0.30, 20, "≥30%"), (0.25, 16, "25%–30%"), (0.20, 12, "2
                     (0.10, 4, "10%–15%")), (0, "<10%"))
 TECH_RD_SALES = Scale(((0.06, 50, "≥6%"), (0.05, 40, "5%–6%"), (0.04, 30, "4%–5%"), (0.03, 20, "3%–4%"),
                        (0.02, 10, "2%–3%")), (0, "<2%"))
-TECH_IP_CLASS2 = Scale(((4, 24, "Ⅱ类 ≥4"), (3, 18, "Ⅱ类 3"), (2, 12, "Ⅱ类 2"), (1, 6, "Ⅱ类 1")), (0, "none"))
+TECH_IP_CLASS2 = Scale(((4, 24, N_("Ⅱ类 ≥4")), (3, 18, N_("Ⅱ类 3")), (2, 12, N_("Ⅱ类 2")), (1, 6, N_("Ⅱ类 1"))),
+                       (0, N_("none")))
 TECH_IP_CLASS1_POINTS = 30.0
 TECH_ATTESTATIONS = (
     Attestation.no_serious_violation_3y,
@@ -37,9 +40,9 @@ TECH_ATTESTATIONS = (
     Attestation.products_not_restricted,
 )
 TECH_SPECS = {
-    "staff": Spec("rd_staff_ratio", "S&T staff share of employees", "科技人员占职工总数比例", "staff"),
-    "rd": Spec("rd_intensity", "R&D intensity", "研发投入占比", "rd"),
-    "ip": Spec("ip", "IP held", "科技成果（知识产权）", "ip"),
+    "staff": Spec("rd_staff_ratio", N_("S&T staff share of employees"), "staff"),
+    "rd": Spec("rd_intensity", N_("R&D intensity"), "rd"),
+    "ip": Spec("ip", N_("IP held"), "ip"),
 }
 
 
@@ -53,9 +56,10 @@ def _tech_rd(facts: Facts) -> Indicator:
     if ratio is None:
         return banded(spec, TECH_RD_SALES, None, need(facts, NumericField.rd_ratio))
     points, band = TECH_RD_SALES.score(ratio)
+    sales_band, sales_band_zh = MESSAGES.pair("R&D/sales {band}", band=band)
     return open_(spec, points, TECH_RD_SALES.max_points, TECH_RD_SALES.max_points, "not_computable",
-                 value=ratio, band=f"R&D/sales {band}",
-                 note="R&D / total cost (≥30% → 50) may score higher; the profile has no total cost")
+                 value=ratio, band=sales_band, band_zh=sales_band_zh,
+                 note=MESSAGES.pair("R&D / total cost (≥30% → 50) may score higher; the profile has no total cost"))
 
 
 def _tech_ip(profile: FirmProfile) -> Indicator:
@@ -63,7 +67,7 @@ def _tech_ip(profile: FirmProfile) -> Indicator:
     spec, c1, c2 = TECH_SPECS["ip"], profile.ip_class1, profile.ip_class2
     top = TECH_IP_CLASS1_POINTS
     if c1:
-        return fixed(spec, top, top, c1, "Ⅰ类 ≥1")
+        return fixed(spec, top, top, c1, N_("Ⅰ类 ≥1"))
     if c2 is None:
         missing = "ip_class2" if c1 == 0 else "ip_class1, ip_class2"
         return open_(spec, 0, TECH_IP_CLASS2.max_points if c1 == 0 else top, top, "missing", missing=missing)
@@ -89,9 +93,10 @@ def _tech_award(path: str, profile: FirmProfile, as_of: dt.date) -> Outcome:
     recent = any(item.designation is Designation.science_tech_award and _within_years(item.awarded, as_of, 5)
                  for item in profile.designations)
     if recent:
-        return manual(path, "the S&T award of the last 5 years is national and the firm ranked top-3 unit")
+        return manual(path, N_("the S&T award of the last 5 years is national and the firm ranked top-3 unit"))
+    reason, reason_zh = MESSAGES.pair("needs a national S&T award (top-3 unit) in the last 5 years; none held")
     return Outcome(path=path, type="designation", status="fail", field="designations.science_tech_award",
-                   reason="needs a national S&T award (top-3 unit) in the last 5 years; none held")
+                   reason=reason, reason_zh=reason_zh)
 
 
 def assess_tech_sme(firm: Firm, regime: Regime) -> RungAssessment:
@@ -111,28 +116,34 @@ def assess_tech_sme(firm: Firm, regime: Regime) -> RungAssessment:
         _tech_ip(profile),
     ]
     staff = indicators[0]
+    if staff.points is None:
+        missing = staff.missing or ""
+        staff_reason = (MESSAGES.say("en", "S&T staff score: provide {missing}", missing=missing),
+                        MESSAGES.say("zh", "S&T staff score: provide {missing}",
+                                     missing=need_list([field.strip() for field in missing.split(",")], "zh")))
+    else:
+        staff_reason = MESSAGES.pair("S&T staff score {points:g} must not be 0 (needs ≥ 10% of employees)",
+                                     points=staff.points)
     staff_check = Outcome(
         path=f"{rung}.score.staff_nonzero", type="score", field="rd_staff_ratio",
         status="unknown" if staff.points is None else ("pass" if staff.points > 0 else "fail"),
-        value=staff.points, bound="> 0",
-        reason=("S&T staff score: provide " + (staff.missing or "") if staff.points is None
-                else f"S&T staff score {staff.points:g} must not be 0 (needs ≥ 10% of employees)"),
+        value=staff.points, bound="> 0", reason=staff_reason[0], reason_zh=staff_reason[1],
     )
-    score = group(f"{rung}.score_path", "all_of", "score ≥ 60 with a non-zero S&T staff score",
-                  [score_check(f"{rung}.score", "score", indicators, 60), staff_check])
+    score = group(f"{rung}.score_path", "all_of", N_("score ≥ 60 with a non-zero S&T staff score"),
+                  [score_check(f"{rung}.score", MESSAGES.pair("score"), indicators, 60), staff_check])
     routes = [
         holds(f"{rung}.route.high_tech", facts, (Designation.high_tech_enterprise,)),
         _tech_award(f"{rung}.route.award", profile, facts.as_of),
         provincial_institution(f"{rung}.route.rd_institution", profile, facts),
         flag(f"{rung}.route.standard", "led_standard", profile.led_standard, yes="confirm",
-             what="led a national, industry or international standard in the last 5 years"),
+             what=N_("led a national, industry or international standard in the last 5 years")),
     ]
-    qualify = group(f"{rung}.qualify", "any_of", "score path or a direct-confirmation route",
+    qualify = group(f"{rung}.qualify", "any_of", N_("score path or a direct-confirmation route"),
                     [score, *routes])
     return assessment(rung, firm, regime, [*ceilings, *attestations, qualify], routes=routes,
                       indicators=indicators, pass_mark=60, scored=qualify, notes=[
-                           "rd_staff_ratio (R&D staff / employees) stands in for the S&T staff share.",
-                           "Valid titles are 3 years from the award date; the S&T-award route looks back 5.",
+                           N_("rd_staff_ratio (R&D staff / employees) stands in for the S&T staff share."),
+                           N_("Valid titles are 3 years from the award date; the S&T-award route looks back 5."),
                        ])
 
 
@@ -148,13 +159,13 @@ INNOVATIVE_MAIN = Scale(((0.70, 20, "≥70%"), (0.60, 15, "60%–70%"), (0.55, 1
                          (0.50, 5, "50%–55%")), (0, "<50%"))
 INNOVATIVE_MINIMUMS = {"innovation": 20.0, "growth": 15.0, "specialisation": 15.0}
 INNOVATIVE_SPECS = {
-    "ip": Spec("ip", "valid IP related to the main product", "与主导产品相关的有效知识产权数量", "innovation"),
-    "rd": Spec("rd_ratio", "R&D expense / operating revenue", "上年度研发费用投入占营业收入比重", "innovation"),
-    "growth": Spec("revenue_growth", "main-business revenue growth", "上年度主营业务收入增长率", "growth"),
-    "debt": Spec("debt_ratio", "asset-liability ratio", "上年度资产负债率", "growth"),
-    "field": Spec("strategic_emerging", "main product's field", "主导产品所属领域情况", "specialisation"),
-    "main": Spec("main_business_share", "main-business share of revenue", "主营业务收入占营业收入比重",
-                 "specialisation"),
+    "ip": Spec("ip", N_("valid IP related to the main product"), "innovation"),
+    "rd": Spec("rd_ratio", N_("R&D expense / operating revenue"), "innovation"),
+    "growth": Spec("revenue_growth", N_("main-business revenue growth"), "growth"),
+    "debt": Spec("debt_ratio", "asset-liability ratio", "growth", N_("last year's asset-liability ratio")),
+    "field": Spec("strategic_emerging", N_("main product's field"), "specialisation"),
+    "main": Spec("main_business_share", "main-business share of revenue", "specialisation",
+                 N_("main-business revenue as a share of operating revenue")),
 }
 INNOVATIVE_EQUITY = 500 * WAN
 
@@ -165,7 +176,7 @@ def _strategic_field(profile: FirmProfile) -> Indicator:
     if value is None:
         return open_(spec, 5, 10, 10, "missing", missing="strategic_emerging")
     return fixed(spec, 10 if value else 5, 10, "yes" if value else "no",
-                 "战略性新兴产业" if value else "other field")
+                 N_("战略性新兴产业") if value else N_("other field"))
 
 
 def _innovative_indicators(firm: Firm) -> list[Indicator]:
@@ -185,25 +196,31 @@ def _innovative_indicators(firm: Firm) -> list[Indicator]:
 def _equity_3y(path: str, facts: Facts) -> Outcome:
     """§1.1 直通 #4: ≥ 500万 in 3 years; the profile holds 2 years, so a lower figure leaves year 3 open."""
     value = facts.numbers[NumericField.new_equity_financing_2y]
-    wanted, wanted_zh = amount(INNOVATIVE_EQUITY, "yuan"), amount(INNOVATIVE_EQUITY, "yuan", "zh")
     if value is None:
+        def ask(lang: Lang) -> str:
+            return MESSAGES.say(lang, "provide {fields} (at least {wanted} in 3 years would qualify)",
+                                fields=need_list(["new_equity_financing_2y"], lang),
+                                wanted=amount(INNOVATIVE_EQUITY, "yuan", lang))
+
         return Outcome(path=path, type="numeric", status="unknown", field="new_equity_financing_2y",
-                       bound=INNOVATIVE_EQUITY,
-                       reason=f"provide new_equity_financing_2y (at least {wanted} in 3 years would qualify)",
-                       reason_zh=f"请提供{need_list(['new_equity_financing_2y'], 'zh')}（近三年不低于 {wanted_zh}即符合）")
-    shown, shown_zh = amount(value, "yuan"), amount(value, "yuan", "zh")
+                       bound=INNOVATIVE_EQUITY, reason=ask("en"), reason_zh=ask("zh"))
     if at_least(value, INNOVATIVE_EQUITY):
+        def met(lang: Lang) -> str:
+            return MESSAGES.say(lang, "new equity financing {shown} in 2 years meets at least {wanted} in 3 years",
+                                shown=amount(value, "yuan", lang), wanted=amount(INNOVATIVE_EQUITY, "yuan", lang))
+
         return Outcome(path=path, type="numeric", status="pass", field="new_equity_financing_2y", value=value,
-                       bound=INNOVATIVE_EQUITY,
-                       reason=f"new equity financing {shown} in 2 years meets at least {wanted} in 3 years",
-                       reason_zh=f"近两年新增股权融资 {shown_zh}，已满足近三年不低于 {wanted_zh}")
+                       bound=INNOVATIVE_EQUITY, reason=met("en"), reason_zh=met("zh"))
     gap = INNOVATIVE_EQUITY - value
+
+    def open_year(lang: Lang) -> str:
+        return MESSAGES.say(lang, "new equity financing {shown} in 2 years; the rule counts 3 years (needs at least "
+                                  "{wanted}, {shortfall}) and the third is not in the profile",
+                            shown=amount(value, "yuan", lang), wanted=amount(INNOVATIVE_EQUITY, "yuan", lang),
+                            shortfall=shortfall(gap, "yuan", lang))
+
     return Outcome(path=path, type="numeric", status="unknown", field="new_equity_financing_2y", value=value,
-                   bound=INNOVATIVE_EQUITY, gap=gap,
-                   reason=f"new equity financing {shown} in 2 years; the rule counts 3 years "
-                          f"(needs at least {wanted}, {shortfall(gap, 'yuan')}) and the third is not in the profile",
-                   reason_zh=f"近两年新增股权融资 {shown_zh}；规则按近三年计（须不低于 {wanted_zh}，"
-                             f"{shortfall(gap, 'yuan', 'zh')}），第三年不在企业信息中")
+                   bound=INNOVATIVE_EQUITY, gap=gap, reason=open_year("en"), reason_zh=open_year("zh"))
 
 
 def assess_innovative_sme(firm: Firm, regime: Regime) -> RungAssessment:
@@ -211,8 +228,8 @@ def assess_innovative_sme(firm: Firm, regime: Regime) -> RungAssessment:
     rung: Rung = "innovative_sme"
     facts, profile = firm.facts, firm.profile
     indicators = _innovative_indicators(firm)
-    score = group(f"{rung}.score_path", "all_of", "score ≥ 60 with 创新能力 ≥ 20, 成长性 ≥ 15, 专业化 ≥ 15",
-                  [score_check(f"{rung}.score", "score", indicators, 60),
+    score = group(f"{rung}.score_path", "all_of", N_("score ≥ 60 with 创新能力 ≥ 20, 成长性 ≥ 15, 专业化 ≥ 15"),
+                  [score_check(f"{rung}.score", MESSAGES.pair("score"), indicators, 60),
                    *group_checks(f"{rung}.score", indicators, INNOVATIVE_MINIMUMS)])
     routes = [
         holds(f"{rung}.route.award", facts, (Designation.science_tech_award,)),
@@ -220,11 +237,11 @@ def assess_innovative_sme(firm: Firm, regime: Regime) -> RungAssessment:
         provincial_institution(f"{rung}.route.rd_institution", profile, facts),
         _equity_3y(f"{rung}.route.equity", facts),
     ]
-    qualify = group(f"{rung}.qualify", "any_of", "score path or any 直通 route", [score, *routes])
+    qualify = group(f"{rung}.qualify", "any_of", N_("score path or any 直通 route"), [score, *routes])
     return assessment(rung, firm, regime, [*basics(rung, facts), qualify], routes=routes,
                       indicators=indicators, pass_mark=60, scored=qualify, notes=[
-                           "IP counts are taken as related to the main product.",
-                           "revenue_growth (operating revenue) stands in for main-business revenue growth.",
-                           ("Of the honour routes only 高新技术企业 is checked; 国家级技术创新示范企业 and "
-                            "知识产权优势/示范企业 are not in the vocabulary."),
+                           N_("IP counts are taken as related to the main product."),
+                           N_("revenue_growth (operating revenue) stands in for main-business revenue growth."),
+                           N_("Of the honour routes only 高新技术企业 is checked; 国家级技术创新示范企业 and "
+                              "知识产权优势/示范企业 are not in the vocabulary."),
                        ])

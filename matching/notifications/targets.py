@@ -20,6 +20,9 @@ from dataclasses import dataclass
 
 import httpx
 
+from matching.messages import MESSAGES
+from policies.i18n import N_
+
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 SHARED = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT: not public, and not flagged `is_private`
 PROTOCOL = ipaddress.ip_network("192.0.0.0/24")  # IETF protocol assignments: Python flags only parts of it
@@ -45,12 +48,15 @@ def refusal(address: Address) -> str | None:
         inner = refusal(address.sixtofour)
         if inner is not None:
             return inner
-    for reason, applies in (("loopback", address.is_loopback), ("private", address.is_private),
-                            ("link-local", address.is_link_local), ("multicast", address.is_multicast),
-                            ("reserved", address.is_reserved), ("unspecified", address.is_unspecified),
-                            ("shared (carrier-grade NAT)", address in SHARED), ("reserved", address in PROTOCOL)):
+    for reason, applies in ((N_("loopback address"), address.is_loopback), (N_("private address"), address.is_private),
+                            (N_("link-local address"), address.is_link_local),
+                            (N_("multicast address"), address.is_multicast),
+                            (N_("reserved address"), address.is_reserved),
+                            (N_("unspecified address"), address.is_unspecified),
+                            (N_("shared (carrier-grade NAT) address"), address in SHARED),
+                            (N_("reserved address"), address in PROTOCOL)):
         if applies:
-            return f"{reason} address"
+            return reason
     return None
 
 
@@ -74,13 +80,13 @@ def _shape(url: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise RefusedTarget(f"not a URL: {exc}") from None
+        raise RefusedTarget(MESSAGES.say("en", "not a URL: {problem}", problem=exc)) from None
     if parsed.scheme not in ("http", "https"):
-        raise RefusedTarget("only http and https URLs receive webhooks")
+        raise RefusedTarget(N_("only http and https URLs receive webhooks"))
     if parsed.userinfo:
-        raise RefusedTarget("a webhook URL may not carry a user name or password")
+        raise RefusedTarget(N_("a webhook URL may not carry a user name or password"))
     if not parsed.host:
-        raise RefusedTarget("the URL has no host")
+        raise RefusedTarget(N_("the URL has no host"))
     return parsed
 
 
@@ -97,7 +103,7 @@ def _checked(parsed: httpx.URL, addresses: list[Address], allow_private: bool) -
         for address in addresses:
             reason = refusal(address)
             if reason is not None:
-                raise RefusedTarget(f"{reason}: webhooks go to public addresses only")
+                raise RefusedTarget(MESSAGES.say("en", "{reason}: webhooks go to public addresses only", reason=reason))
     return Target(url=parsed, addresses=addresses)
 
 

@@ -10,15 +10,21 @@ When the base is unknown the answer is a range (`low`–`high`, `high` None when
 nothing bounds it) with the profile fields that would settle it, and `expected`
 (what ranking reads) comes from `priors` for the firm's size, or from the range's
 midpoint when no fact of the profile could be the base. The cap is never the estimate.
+
+Every sentence is said in English and Chinese (`basis` and `basis_zh`, ...): an estimate is worked out
+once and shown to readers of either language.
 """
 
 from dataclasses import dataclass
 from typing import Literal, assert_never
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from matching.firm.facts import Facts
+from matching.messages import MESSAGES
 from matching.ranking import priors
+from policies import describe
+from policies.i18n import N_, OneLanguage
 from policies.terms import (
     Benefit,
     FinancingBenefit,
@@ -53,9 +59,10 @@ SMALL_LOW_PROFIT_ASSETS = 50_000_000
 CARRY_YEARS, CARRY_YEARS_HIGH_TECH = 5, 10
 
 Kind = Literal["cash", "tax_saved", "interest_saved", "fee_saved", "equity", "in_kind"]
+Twin = tuple[str, str]  # a sentence in English and in Chinese
 
 
-class Estimate(BaseModel):
+class Estimate(OneLanguage):
     """What a measure is worth to the firm: `amount` when its base is known, else the range `low`–`high`."""
 
     kind: Kind
@@ -64,6 +71,7 @@ class Estimate(BaseModel):
     high: int | None = Field(description="CNY; None when nothing bounds it")
     expected: int = Field(description="CNY the ranking counts: amount, or a prior for the firm's size")
     expected_basis: str
+    expected_basis_zh: str
     per_year: int | None = None
     years: int = 1
     exact: bool = Field(default=False, description="a sum the measure pays as stated, not 'up to'")
@@ -85,8 +93,16 @@ class _Known:
     capped: bool
 
 
-def _yuan(value: float) -> str:
-    return f"{value:,.0f}"
+def _yuan(value: float) -> Twin:
+    """Money in each language's words: 6,500,000 in English (the sentence says "yuan"), 650 万元 in Chinese."""
+    return f"{value:,.0f}", describe.money_in(value, "zh")
+
+
+def _twin(message: str, /, **values: object) -> Twin:
+    """`message` (marked with N_) in English and Chinese; a value given as a Twin fills each language with its own."""
+    en = {name: value[0] if isinstance(value, tuple) else value for name, value in values.items()}
+    zh = {name: value[1] if isinstance(value, tuple) else value for name, value in values.items()}
+    return MESSAGES.say("en", message, **en), MESSAGES.say("zh", message, **zh)
 
 
 def _cap(per_year: float, cap_per_year: int | None, years: int, cap: int | None = None) -> _Known:
@@ -99,30 +115,35 @@ def _cap(per_year: float, cap_per_year: int | None, years: int, cap: int | None 
     return _Known(total, per_year, capped)
 
 
-def _point(kind: Kind, known: _Known, years: int, basis: str, basis_zh: str, **extra: object) -> Estimate:
+def _point(kind: Kind, known: _Known, years: int, basis: Twin, **extra: object) -> Estimate:
     amount = round(known.total)
+    expected_basis, expected_basis_zh = _twin(N_("point estimate"))
     return Estimate(kind=kind, amount=amount, low=amount, high=amount, expected=amount,
-                    expected_basis="point estimate", per_year=round(known.per_year) if years > 1 else None,
-                    years=years, capped=known.capped, basis=basis, basis_zh=basis_zh, **extra)
+                    expected_basis=expected_basis, expected_basis_zh=expected_basis_zh,
+                    per_year=round(known.per_year) if years > 1 else None,
+                    years=years, capped=known.capped, basis=basis[0], basis_zh=basis[1], **extra)
 
 
-def _range(kind: Kind, high: float | None, expected: float, expected_basis: str, years: int, settle: list[str],
-           basis: str, basis_zh: str, **extra: object) -> Estimate:
+def _range(kind: Kind, high: float | None, expected: float, expected_basis: Twin, years: int, settle: list[str],
+           basis: Twin, **extra: object) -> Estimate:
     return Estimate(kind=kind, amount=None, low=0, high=None if high is None else round(high),
-                    expected=round(expected), expected_basis=expected_basis, years=years, settle=settle,
-                    basis=basis, basis_zh=basis_zh, **extra)
+                    expected=round(expected), expected_basis=expected_basis[0], expected_basis_zh=expected_basis[1],
+                    years=years, settle=settle, basis=basis[0], basis_zh=basis[1], **extra)
 
 
-def _midpoint(high: float | None) -> tuple[float, str]:
+def _midpoint(high: float | None) -> tuple[float, Twin]:
     if high is None:
-        return 0.0, "nothing bounds it: counted as 0"
-    return high / 2, "midpoint of the range"
+        return 0.0, _twin(N_("nothing bounds it: counted as 0"))
+    return high / 2, _twin(N_("midpoint of the range"))
 
 
-def _from_prior(field: priors.PriorField, size: SizeClass | None) -> tuple[float, str]:
+def _from_prior(field: priors.PriorField, size: SizeClass | None) -> tuple[float, Twin]:
     value = priors.prior(field, size)
     name = field.value if isinstance(field, NumericField) else field
-    return float(value), f"prior: median {name} of {priors.SOURCE[size]} ({_yuan(value)})"
+    return float(value), _twin(N_("prior: median {name} of {source} ({value})"),
+                               name=(name, describe.field_label(name, "zh")),
+                               source=MESSAGES.pair(priors.SOURCE[size]),
+                               value=_yuan(value))
 
 
 # ---------------------------------------------------------------- money given
@@ -131,14 +152,15 @@ def _from_prior(field: priors.PriorField, size: SizeClass | None) -> tuple[float
 def _fixed(benefit: FixedBenefit) -> Estimate:
     years = benefit.years
     per_year = benefit.amount / years
-    over = f" over {years} years" if years > 1 else ""
-    over_zh = f"（分{years}年）" if years > 1 else ""
+    amount = _yuan(benefit.amount)
     if not benefit.up_to:
-        return _point("cash", _Known(benefit.amount, per_year, False), years,
-                      f"{_yuan(benefit.amount)} yuan{over}", f"{_yuan(benefit.amount)}元{over_zh}", exact=True)
-    return _range("cash", benefit.amount, benefit.amount / 2, "midpoint of the range: the text gives only the most",
-                  years, [], f"up to {_yuan(benefit.amount)} yuan{over}, decided on review",
-                  f"最高{_yuan(benefit.amount)}元{over_zh}，以评审核定为准")
+        basis = (_twin(N_("{amount} yuan over {years} years"), amount=amount, years=years) if years > 1
+                 else _twin(N_("{amount} yuan"), amount=amount))
+        return _point("cash", _Known(benefit.amount, per_year, False), years, basis, exact=True)
+    basis = (_twin(N_("up to {amount} yuan over {years} years, decided on review"), amount=amount, years=years)
+             if years > 1 else _twin(N_("up to {amount} yuan, decided on review"), amount=amount))
+    return _range("cash", benefit.amount, benefit.amount / 2,
+                  _twin(N_("midpoint of the range: the text gives only the most")), years, [], basis)
 
 
 # The profile fact each base is read from (interest paid: the loan need at the market rate); the rest no profile holds.
@@ -149,15 +171,15 @@ PROFILE_BASE = {
     BenefitBase.interest_paid: NumericField.loan_need,
 }
 _BASE_WORDS = {
-    BenefitBase.rd_expense: ("last year's R&D expense", "上年研发费用"),
-    BenefitBase.investment: ("planned investment", "计划投资额"),
-    BenefitBase.equipment_purchase: ("planned equipment spend (planned investment)", "计划设备投资（计划投资额）"),
-    BenefitBase.interest_paid: (f"interest on the stated loan at {MARKET_LOAN_RATE:.1%}",
-                                f"按{MARKET_LOAN_RATE:.1%}计的贷款利息"),
-    BenefitBase.insurance_premium: ("insurance premium paid", "实缴保费"),
-    BenefitBase.service_cost: ("cost of the service bought", "购买服务费用"),
-    BenefitBase.guarantee_fee: ("guarantee fee paid", "实缴担保费"),
+    BenefitBase.rd_expense: N_("last year's R&D expense"),
+    BenefitBase.investment: N_("planned investment"),
+    BenefitBase.equipment_purchase: N_("planned equipment spend (planned investment)"),
+    BenefitBase.interest_paid: N_("interest on the stated loan at {rate}"),
+    BenefitBase.insurance_premium: N_("insurance premium paid"),
+    BenefitBase.service_cost: N_("cost of the service bought"),
+    BenefitBase.guarantee_fee: N_("guarantee fee paid"),
 }
+_MARKET_LOAN_RATE = f"{MARKET_LOAN_RATE:.1%}"
 
 
 def _base_value(base: BenefitBase, raw: float) -> float:
@@ -165,60 +187,67 @@ def _base_value(base: BenefitBase, raw: float) -> float:
 
 
 def _percentage(benefit: PercentageBenefit, facts: Facts) -> Estimate:
-    label, label_zh = _BASE_WORDS[benefit.base]
+    label = MESSAGES.pair(_BASE_WORDS[benefit.base], rate=_MARKET_LOAN_RATE)
     field = PROFILE_BASE.get(benefit.base)
     raw = None if field is None else facts.numbers[field]
     years = benefit.years
-    share = f"{benefit.rate:.0%} of {label}"
-    share_zh = f"{label_zh}的{benefit.rate:.0%}"
+    share = _twin(N_("{rate} of {base}"), rate=f"{benefit.rate:.0%}", base=label)
     if raw is not None:
         base = _base_value(benefit.base, raw)
         if benefit.min_base is not None and base < benefit.min_base:
-            return _point("cash", _Known(0, 0, False), years, f"{label} {_yuan(base)} is below the minimum "
-                          f"{_yuan(benefit.min_base)}", f"{label_zh}{_yuan(base)}元，低于门槛{_yuan(benefit.min_base)}元")
+            return _point("cash", _Known(0, 0, False), years, _twin(
+                N_("{label} {base} is below the minimum {minimum}"), label=label, base=_yuan(base),
+                minimum=_yuan(benefit.min_base)))
         known = _cap(benefit.rate * base, benefit.cap_per_year, years, benefit.cap)
-        over = f" for {years} years" if years > 1 else ""
-        return _point("cash", known, years, f"{share} ({_yuan(base)}){over}" + (", capped" if known.capped else ""),
-                      f"{share_zh}（{_yuan(base)}元）" + (f"，共{years}年" if years > 1 else "")
-                      + ("，已达上限" if known.capped else ""))
+        basis = (_twin(N_("{share} ({base}) for {years} years"), share=share, base=_yuan(base), years=years)
+                 if years > 1 else _twin(N_("{share} ({base})"), share=share, base=_yuan(base)))
+        if known.capped:
+            basis = _twin(N_("{basis}, capped"), basis=basis)
+        return _point("cash", known, years, basis)
     high = benefit.ceiling
     if field is None:
         expected, how = _midpoint(high)
         settle: list[str] = []
+        if high:
+            basis = _twin(N_("{share}: it depends on your {label}; at most {high}"), share=share, label=label,
+                          high=_yuan(high))
+        else:
+            basis = _twin(N_("{share}: it depends on your {label}"), share=share, label=label)
     else:
         guess, how = _from_prior(field, facts.size_class)
         expected = _cap(benefit.rate * _base_value(benefit.base, guess), benefit.cap_per_year, years, benefit.cap).total
         settle = [field.value]
-    tell = f"tell us your {field.value}" if field else f"it depends on your {label}"
-    tell_zh = f"请提供{field.value}" if field else f"取决于{label_zh}"
-    return _range("cash", high, expected, how, years, settle,
-                  f"{share}: {tell}" + (f"; at most {_yuan(high)}" if high else ""),
-                  f"{share_zh}：{tell_zh}" + (f"；最高{_yuan(high)}元" if high else ""))
+        if high:
+            basis = _twin(N_("{share}: tell us your {field}; at most {high}"), share=share, field=field.value,
+                          high=_yuan(high))
+        else:
+            basis = _twin(N_("{share}: tell us your {field}"), share=share, field=field.value)
+    return _range("cash", high, expected, how, years, settle, basis)
 
 
 def _interest(benefit: InterestSubsidyBenefit, facts: Facts) -> Estimate:
     if benefit.share_of_interest is not None:
         per_yuan = benefit.share_of_interest * MARKET_LOAN_RATE
-        what = f"{benefit.share_of_interest:.0%} of the interest (at {MARKET_LOAN_RATE:.1%})"
-        what_zh = f"利息（按{MARKET_LOAN_RATE:.1%}计）的{benefit.share_of_interest:.0%}"
+        what = _twin(N_("{share} of the interest (at {rate})"), share=f"{benefit.share_of_interest:.0%}",
+                             rate=_MARKET_LOAN_RATE)
     else:
         per_yuan = benefit.rate or 0.0
-        what, what_zh = f"{per_yuan:.2%} a year", f"每年{per_yuan:.2%}"
+        what = _twin(N_("{rate} a year"), rate=f"{per_yuan:.2%}")
     years = benefit.years
     loan = facts.numbers[NumericField.loan_need]
     if loan is not None:
         if benefit.min_loan is not None and loan < benefit.min_loan:
-            return _point("cash", _Known(0, 0, False), years, f"loan {_yuan(loan)} is below the minimum "
-                          f"{_yuan(benefit.min_loan)}", f"贷款{_yuan(loan)}元，低于门槛{_yuan(benefit.min_loan)}元")
+            return _point("cash", _Known(0, 0, False), years, _twin(
+                N_("loan {loan} is below the minimum {minimum}"), loan=_yuan(loan), minimum=_yuan(benefit.min_loan)))
         known = _cap(per_yuan * loan, benefit.cap_per_year, years)
-        return _point("cash", known, years, f"{what} of a {_yuan(loan)} loan for {years} year(s)",
-                      f"{_yuan(loan)}元贷款的{what_zh}，{years}年")
+        return _point("cash", known, years, _twin(N_("{what} of a {loan} loan for {years} year(s)"), what=what,
+                                                  loan=_yuan(loan), years=years))
     guess, how = _from_prior(NumericField.loan_need, facts.size_class)
     expected = _cap(per_yuan * guess, benefit.cap_per_year, years).total
     high = benefit.ceiling
-    return _range("cash", high, expected, how, years, [NumericField.loan_need.value],
-                  f"{what} of a loan: tell us your loan_need" + (f"; at most {_yuan(high)}" if high else ""),
-                  f"贷款的{what_zh}：请提供loan_need" + (f"；最高{_yuan(high)}元" if high else ""))
+    basis = (_twin(N_("{what} of a loan: tell us your loan_need; at most {high}"), what=what, high=_yuan(high))
+             if high else _twin(N_("{what} of a loan: tell us your loan_need"), what=what))
+    return _range("cash", high, expected, how, years, [NumericField.loan_need.value], basis)
 
 
 # ---------------------------------------------------------------- access to money
@@ -237,30 +266,33 @@ def _financing(benefit: FinancingBenefit, facts: Facts) -> Estimate:
     instrument = benefit.instrument or FinancingInstrument.loan
     years = benefit.years
     if instrument is FinancingInstrument.equity:
-        return Estimate(kind="equity", amount=None, low=None, high=None, expected=0,
-                        expected_basis="an investment paid for with shares: no income", principal=benefit.max_amount,
-                        years=years, basis=f"equity investment of up to {_yuan(benefit.max_amount)} yuan for shares",
-                        basis_zh=f"股权投资，最高{_yuan(benefit.max_amount)}元，以股权换取")
-    market, kind, noun, noun_zh = ((MARKET_GUARANTEE_FEE, "fee_saved", "guarantee fee", "担保费率")
-                                   if instrument is FinancingInstrument.guarantee
-                                   else (MARKET_LOAN_RATE, "interest_saved", "loan rate", "贷款利率"))
+        expected_basis, expected_basis_zh = _twin(N_("an investment paid for with shares: no income"))
+        basis, basis_zh = _twin(N_("equity investment of up to {amount} yuan for shares"),
+                                        amount=_yuan(benefit.max_amount))
+        return Estimate(kind="equity", amount=None, low=None, high=None, expected=0, expected_basis=expected_basis,
+                        expected_basis_zh=expected_basis_zh, principal=benefit.max_amount, years=years, basis=basis,
+                        basis_zh=basis_zh)
+    guarantee = instrument is FinancingInstrument.guarantee
+    market = MARKET_GUARANTEE_FEE if guarantee else MARKET_LOAN_RATE
+    kind: Kind = "fee_saved" if guarantee else "interest_saved"
+    noun = _twin(N_("guarantee fee")) if guarantee else _twin(N_("loan rate"))
     spread = financing_spread(benefit)
-    terms = (f"{noun} {benefit.rate:.2%} against {market:.1%} on the market" if benefit.rate is not None
-             else f"no {noun} stated: no saving counted")
-    terms_zh = (f"{noun_zh}{benefit.rate:.2%}，市场约{market:.1%}" if benefit.rate is not None
-                else f"未载明{noun_zh}，不计节省")
+    terms = (_twin(N_("{noun} {rate} against {market} on the market"), noun=noun, rate=f"{benefit.rate:.2%}",
+                   market=f"{market:.1%}") if benefit.rate is not None
+             else _twin(N_("no {noun} stated: no saving counted"), noun=noun))
     loan = facts.numbers[NumericField.loan_need]
     if loan is not None:
         principal = min(loan, benefit.max_amount)
         known = _Known(principal * spread * years, principal * spread, False)
-        return _point(kind, known, years, f"{_yuan(principal)} for {years} year(s), {terms}",  # type: ignore[arg-type]
-                      f"{_yuan(principal)}元，{years}年，{terms_zh}", principal=round(principal))
+        return _point(kind, known, years,
+                      _twin(N_("{principal} for {years} year(s), {terms}"), principal=_yuan(principal), years=years,
+                            terms=terms), principal=round(principal))
     guess, how = _from_prior(NumericField.loan_need, facts.size_class)
     expected = min(guess, benefit.max_amount) * spread * years
-    return _range(kind, benefit.max_amount * spread * years, expected, how, years,  # type: ignore[arg-type]
+    return _range(kind, benefit.max_amount * spread * years, expected, how, years,
                   [NumericField.loan_need.value],
-                  f"up to {_yuan(benefit.max_amount)} for {years} year(s), {terms}: tell us your loan_need",
-                  f"最高{_yuan(benefit.max_amount)}元，{years}年，{terms_zh}：请提供loan_need",
+                  _twin(N_("up to {amount} for {years} year(s), {terms}: tell us your loan_need"),
+                        amount=_yuan(benefit.max_amount), years=years, terms=terms),
                   principal=benefit.max_amount)
 
 
@@ -298,12 +330,12 @@ def tax_position(facts: Facts) -> _TaxPosition:
 _TAX_SETTLE = [NumericField.operating_revenue.value, NumericField.net_profit_margin.value]
 
 
-def _loss(years: int, position: _TaxPosition, what: str, what_zh: str) -> Estimate:
+def _loss(years: int, position: _TaxPosition, what: Twin) -> Estimate:
     carry = CARRY_YEARS_HIGH_TECH if position.high_tech else CARRY_YEARS
-    return _point("tax_saved", _Known(0, 0, False), years, f"{what}: nothing this year, the firm made a loss",
-                  f"{what_zh}：企业当年亏损，本年不减税",
-                  note=f"A loss carries forward {carry} years: the relief lowers tax once the firm is profitable.",
-                  note_zh=f"亏损可向后结转{carry}年，盈利后方能减税。")
+    note, note_zh = _twin(N_("A loss carries forward {years} years: the relief lowers tax once the firm is "
+                                  "profitable."), years=carry)
+    return _point("tax_saved", _Known(0, 0, False), years,
+                  _twin(N_("{what}: nothing this year, the firm made a loss"), what=what), note=note, note_zh=note_zh)
 
 
 def _tax(benefit: TaxBenefit, facts: Facts) -> Estimate:
@@ -315,10 +347,10 @@ def _tax(benefit: TaxBenefit, facts: Facts) -> Estimate:
         return _reduced_rate(benefit, facts, position)
     # Exemptions and credits: the base (transfer income, input VAT, land-use tax) is not in a profile.
     on_income = benefit.base is TaxBase.tech_transfer_income
-    what = f"{benefit.rate:.0%} of {benefit.base.value.replace('_', ' ')}"
-    what_zh = f"{benefit.base.value}的{benefit.rate:.0%}"
+    base = (benefit.base.value.replace("_", " "), benefit.base.value)
+    what = _twin(N_("{rate} of {base}"), rate=f"{benefit.rate:.0%}", base=base)
     if on_income and position.loss:
-        return _loss(years, position, what, what_zh)
+        return _loss(years, position, what)
     per_year: float | None = None
     if benefit.base_cap is not None:
         per_year = benefit.rate * benefit.base_cap * (STANDARD_TAX_RATE if on_income else 1.0)
@@ -326,18 +358,16 @@ def _tax(benefit: TaxBenefit, facts: Facts) -> Estimate:
         per_year = min(per_year, benefit.cap_per_year) if per_year is not None else float(benefit.cap_per_year)
     high = None if per_year is None else per_year * years
     expected, how = _midpoint(high)
-    return _range("tax_saved", high, expected, how, years, [],
-                  f"{what}: it depends on your {benefit.base.value.replace('_', ' ')}"
-                  + (f"; at most {_yuan(high)}" if high else ""),
-                  f"{what_zh}：取决于{benefit.base.value}" + (f"；最多{_yuan(high)}元" if high else ""))
+    basis = (_twin(N_("{what}: it depends on your {base}; at most {high}"), what=what, base=base, high=_yuan(high))
+             if high else _twin(N_("{what}: it depends on your {base}"), what=what, base=base))
+    return _range("tax_saved", high, expected, how, years, [], basis)
 
 
 def _deduction(benefit: TaxBenefit, facts: Facts, position: _TaxPosition) -> Estimate:
     years = benefit.years
-    what = f"extra deduction of {benefit.rate:.0%} of R&D expense"
-    what_zh = f"研发费用加计扣除{benefit.rate:.0%}"
+    what = _twin(N_("extra deduction of {rate} of R&D expense"), rate=f"{benefit.rate:.0%}")
     if position.loss:
-        return _loss(years, position, what, what_zh)
+        return _loss(years, position, what)
     spend = facts.numbers[NumericField.rd_expense]
     if spend is not None and position.income is not None and position.rate is not None:
         deduction = benefit.rate * spend
@@ -345,41 +375,42 @@ def _deduction(benefit: TaxBenefit, facts: Facts, position: _TaxPosition) -> Est
         known = _cap(used * position.rate, benefit.cap_per_year, years)
         note = note_zh = None
         if deduction > position.income:
-            note = (f"The deduction ({_yuan(deduction)}) exceeds taxable income ({_yuan(position.income)}): "
-                    "the rest becomes a loss carried forward.")
-            note_zh = f"加计扣除额（{_yuan(deduction)}元）超过应纳税所得额（{_yuan(position.income)}元），超出部分形成亏损向后结转。"
+            note, note_zh = _twin(N_("The deduction ({deduction}) exceeds taxable income ({income}): the rest "
+                                          "becomes a loss carried forward."), deduction=_yuan(deduction),
+                                          income=_yuan(position.income))
         return _point("tax_saved", known, years,
-                      f"{what} ({_yuan(deduction)}) at the firm's {position.rate:.0%} rate",
-                      f"{what_zh}（{_yuan(deduction)}元），按企业{position.rate:.0%}税率", note=note, note_zh=note_zh)
+                      _twin(N_("{what} ({deduction}) at the firm's {rate} rate"), what=what,
+                            deduction=_yuan(deduction), rate=f"{position.rate:.0%}"), note=note, note_zh=note_zh)
     top_rate = position.rate if position.rate is not None else STANDARD_TAX_RATE
     settle = ([] if spend is not None else [NumericField.rd_expense.value]) + (
         [] if position.income is not None else _TAX_SETTLE)
     if spend is None:
-        guess, how = _from_prior(NumericField.rd_expense, facts.size_class)
+        guess, prior = _from_prior(NumericField.rd_expense, facts.size_class)
         high = None
         expected = benefit.rate * guess * top_rate / 2
-        how += "; half of it at the firm's top rate, its profit unknown"
+        how = _twin(N_("{prior}; half of it at the firm's top rate, its profit unknown"), prior=prior)
     else:
         high = benefit.rate * spend * top_rate * years
         expected, how = _midpoint(high)
     return _range("tax_saved", high, expected, how, years, settle,
-                  f"{what} at up to {top_rate:.0%}: tell us " + ", ".join(settle),
-                  f"{what_zh}，税率最高{top_rate:.0%}：请提供" + "、".join(settle))
+                  _twin(N_("{what} at up to {rate}: tell us {fields}"), what=what, rate=f"{top_rate:.0%}",
+                        fields=(", ".join(settle), "、".join(settle))))
 
 
 def _reduced_rate(benefit: TaxBenefit, facts: Facts, position: _TaxPosition) -> Estimate:
     years = benefit.years
     gap = STANDARD_TAX_RATE - benefit.rate
-    what = f"income tax at {benefit.rate:.0%} instead of 25%" + (
-        f" on the first {_yuan(benefit.base_cap)}" if benefit.base_cap else "")
-    what_zh = f"企业所得税按{benefit.rate:.0%}（而非25%）" + (f"，限{_yuan(benefit.base_cap)}元以内所得" if benefit.base_cap else "")
+    rate = f"{benefit.rate:.0%}"
+    what = (_twin(N_("income tax at {rate} instead of 25% on the first {cap}"), rate=rate,
+                          cap=_yuan(benefit.base_cap)) if benefit.base_cap
+            else _twin(N_("income tax at {rate} instead of 25%"), rate=rate))
     if position.loss:
-        return _loss(years, position, what, what_zh)
+        return _loss(years, position, what)
     if position.income is not None:
         base = min(position.income, benefit.base_cap) if benefit.base_cap else position.income
         known = _cap(gap * base, benefit.cap_per_year, years)
-        return _point("tax_saved", known, years, f"{what}: {gap:.0%} of {_yuan(base)} taxable income",
-                      f"{what_zh}：应纳税所得额{_yuan(base)}元的{gap:.0%}")
+        return _point("tax_saved", known, years, _twin(N_("{what}: {gap} of {base} taxable income"), what=what,
+                                                       gap=f"{gap:.0%}", base=_yuan(base)))
     guess, how = _from_prior(priors.TAXABLE_INCOME, facts.size_class)
     expected = _cap(gap * (min(guess, benefit.base_cap) if benefit.base_cap else guess), benefit.cap_per_year,
                     years).total
@@ -387,8 +418,7 @@ def _reduced_rate(benefit: TaxBenefit, facts: Facts, position: _TaxPosition) -> 
     if high is not None and benefit.cap_per_year is not None:
         high = min(high, benefit.cap_per_year * years)
     return _range("tax_saved", high, expected, how, years, _TAX_SETTLE,
-                  f"{what}: tell us operating_revenue and net_profit_margin",
-                  f"{what_zh}：请提供operating_revenue与net_profit_margin")
+                  _twin(N_("{what}: tell us operating_revenue and net_profit_margin"), what=what))
 
 
 # ---------------------------------------------------------------- entry points
@@ -409,9 +439,12 @@ def estimate(benefit: Benefit, facts: Facts) -> Estimate:
             return _tax(benefit, facts)
         case InKindBenefit():
             value = benefit.estimated_value
+            expected_basis, expected_basis_zh = (_twin(N_("market price of the service")) if value
+                                                 else _twin(N_("no cash value")))
             return Estimate(kind="in_kind", amount=value, low=value, high=value, expected=value or 0,
-                            expected_basis="market price of the service" if value else "no cash value",
-                            basis=benefit.description, basis_zh=benefit.description)
+                            expected_basis=expected_basis, expected_basis_zh=expected_basis_zh,
+                            basis=benefit.description,
+                            basis_zh=benefit.description_zh or benefit.description)
     assert_never(benefit)
 
 

@@ -10,6 +10,7 @@ so micro firms take the small firms' figure and large firms the medium firms'.
 firms, so it cannot drift from them unnoticed.
 """
 
+from policies.i18n import N_
 from policies.vocabulary import NumericField, SizeClass
 
 # Taxable income is approximated as operating revenue × net profit margin.
@@ -28,10 +29,9 @@ BY_SIZE: dict[SizeClass | None, dict[PriorField, int]] = {
     SizeClass.micro: _SMALL, SizeClass.small: _SMALL, SizeClass.medium: _MEDIUM, SizeClass.large: _MEDIUM,
     None: _ANY,
 }
-SOURCE = {SizeClass.micro: "small firms", SizeClass.small: "small firms", SizeClass.medium: "medium firms",
-          SizeClass.large: "medium firms", None: "all example firms"}
-SOURCE_ZH = {SizeClass.micro: "小型企业", SizeClass.small: "小型企业", SizeClass.medium: "中型企业",
-             SizeClass.large: "中型企业", None: "全部示例企业"}
+# The firms each figure is the median of, as an estimate names them: messages, said in the reader's language.
+SOURCE = {SizeClass.micro: N_("small firms"), SizeClass.small: N_("small firms"), SizeClass.medium: N_("medium firms"),
+          SizeClass.large: N_("medium firms"), None: N_("all example firms")}
 
 
 def prior(field: PriorField, size: SizeClass | None) -> int:

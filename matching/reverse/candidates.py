@@ -20,21 +20,24 @@ from matching.eligibility.rules import Status, Verdict
 from matching.errors import InvalidSweep
 from matching.firm.facts import derive
 from matching.firm.profile import FirmProfile
+from matching.messages import MESSAGES
 from matching.ranking.benefit import Estimate
 from matching.reverse.population import Population
 from policies.criteria import NumericCriterion
+from policies.i18n import OneLanguage
 from policies.vocabulary import Designation
 
 TIERS = {Verdict.eligible: 0, Verdict.possibly_eligible: 1, Verdict.ineligible: 2}  # the order results come in
 
 
-class Candidate(BaseModel):
+class Candidate(OneLanguage):
     firm_id: int
     external_ref: str | None
     name: str
     region: str
     verdict: Verdict
     reasons: list[str]
+    reasons_zh: list[str]
     missing: list[str]
     to_confirm: list[ToConfirm]
     estimated_benefit: Estimate
@@ -136,6 +139,7 @@ def candidates(
         items.append(Candidate(
             firm_id=int(population.ids[row]), external_ref=population.external_refs[row],
             name=profile.name, region=profile.region, verdict=judged.verdict, reasons=judged.reasons,
+            reasons_zh=judged.reasons_zh,
             missing=judged.missing, to_confirm=judged.to_confirm,
             estimated_benefit=judged.estimated_benefit, relevance=row_relevance,
         ))
@@ -184,15 +188,17 @@ def preview(view: MeasureView, population: Population, sweep: Sweep | None) -> P
     points = []
     if sweep is not None:
         if sweep.path >= len(view.criteria):
-            raise InvalidSweep(f"the draft has no criteria[{sweep.path}]")
+            raise InvalidSweep(MESSAGES.say("en", "the draft has no criteria[{path}]", path=sweep.path))
         target = view.criteria[sweep.path]
         if not isinstance(target, NumericCriterion):
-            raise InvalidSweep(f"criteria[{sweep.path}] is a {target.type} criterion, not numeric")
+            raise InvalidSweep(MESSAGES.say("en", "criteria[{path}] is a {type} criterion, not numeric", path=sweep.path,
+                                            type=target.type))
         for value in sweep.values:
             try:
                 changed = NumericCriterion.model_validate(target.model_dump() | {sweep.bound: value})
             except ValidationError as exc:
-                raise InvalidSweep(f"{sweep.bound} = {value}: {exc.errors()[0]['msg']}") from exc
+                raise InvalidSweep(MESSAGES.say("en", "{bound} = {value}: {problem}", bound=sweep.bound,
+                                                value=value, problem=exc.errors()[0]["msg"])) from exc
             criteria = [changed if i == sweep.path else c for i, c in enumerate(view.criteria)]
             moved = verdicts_for(MeasureView(**(vars(view) | {"criteria": criteria})), population.columns,
                                  population.as_of)

@@ -27,7 +27,7 @@ def view_of(row: SupportMeasure) -> MeasureView:
         window=Window.model_validate(row.window), effective_from=row.effective_from,
         effective_to=row.effective_to, exclusivity_group=row.exclusivity_group, source_url=row.source_url,
         legal_basis=row.legal_basis, implements=row.implements, summary_zh=row.summary_zh or "",
-        body_zh=row.body_zh or "",
+        body_zh=row.body_zh or "", authority_zh=row.authority_zh or "",
     )
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from matching.errors import DuplicateFirm, FirmNotFound, StaleFirm
 from matching.firm.profile import FirmProfile
+from matching.messages import MESSAGES
 from matching.store.models import Firm, FirmRevision
 from policies import repository
 from policies.db import utcnow
@@ -54,7 +55,7 @@ class FirmWrite(BaseModel):
     def _known_fields(cls, provenance: dict[str, Provenance]) -> dict[str, Provenance]:
         unknown = sorted(set(provenance) - set(FirmProfile.model_fields))
         if unknown:
-            raise ValueError(f"not profile fields: {', '.join(unknown)}")
+            raise ValueError(MESSAGES.say("en", "not profile fields: {fields}", fields=", ".join(unknown)))
         return provenance
 
 

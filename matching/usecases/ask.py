@@ -5,10 +5,11 @@ the catalogue and the eligibility engine, so a chatbot quotes instead of guessin
 """
 
 import datetime as dt
+from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel
+from pydantic import Field
 
 from matching.catalogue.coverage import Coverage
 from matching.catalogue.snapshot import CatalogueSnapshot
@@ -17,41 +18,51 @@ from matching.eligibility.questions import NextQuestion, Prior
 from matching.eligibility.rules import Verdict
 from matching.firm.facts import Facts, derive
 from matching.firm.profile import FirmProfile
+from matching.messages import MESSAGES
 from matching.ranking.benefit import Estimate, ranking_value
 from matching.ranking.fusion import Fusion
 from matching.usecases.search import SearchFilters, search
 from matching.usecases.verdicts import ask_next
 from policies import describe
+from policies.i18n import N_, OneLanguage
 
-INSTRUCTIONS = (
+INSTRUCTIONS = N_(
     "Relay each measure's verdict and reasons as given; do not judge eligibility for measures not listed. "
     "Quote amounts as estimates and cite source_url. When next_question is set, ask it before concluding; "
-    "next_questions holds the rest, best first, in English and Chinese."
+    "next_questions holds the rest, best first, in the language of the answer."
 )
 # Without a profile, the firm's basics: where it is registered (unless the question named the place),
-# its trade, its size and its revenue; each part in English and Chinese.
-_PLACE = ("Which city or district is the firm registered in?", "企业注册在哪个市、区（县）？")
-_BASICS = ("What is its main business, how many employees does it have, and what was last year's operating revenue "
-           "in yuan?", "主营业务是什么？有多少从业人员？上年度营业收入是多少元？")
+# its trade, its size and its revenue.
+_PLACE = N_("Which city or district is the firm registered in?")
+_BASICS = N_("What is its main business, how many employees does it have, and what was last year's operating revenue "
+             "in yuan?")
 
 
-class Answer(BaseModel):
+class Answer(OneLanguage):
+    """One measure the question is about, told in sentences a bot can relay, and judged when there is a firm."""
+
+    __records__: ClassVar[frozenset[str]] = frozenset({"title"})
+
     code: str
     title_en: str
     title_zh: str
     who_qualifies: str
+    who_qualifies_zh: str
     benefit: str
+    benefit_zh: str
     window: str
+    window_zh: str
     window_status: str
     source_url: str | None
     verdict: Verdict | None
     reasons: list[str]
+    reasons_zh: list[str]
     missing: list[str]
     to_confirm: list[ToConfirm]
     estimated_benefit: Estimate | None
 
 
-class AskResult(BaseModel):
+class AskResult(OneLanguage):
     question: str
     regions: list[str]
     catalogue_version: int
@@ -62,6 +73,7 @@ class AskResult(BaseModel):
     next_questions: list[NextQuestion]
     coverage: Coverage | None
     instructions: str = INSTRUCTIONS
+    instructions_zh: str = Field(default_factory=lambda: MESSAGES.say("zh", INSTRUCTIONS))
 
 
 def ask(
@@ -85,10 +97,13 @@ def ask(
         verdict = judge(view, facts) if facts else None
         answers.append(Answer(
             code=view.code, title_en=view.title_en, title_zh=view.title_zh,
-            who_qualifies=describe.who_qualifies(view.criteria), benefit=describe.benefit_text(view.benefit),
-            window=describe.window_text(view.window), window_status=hit.window_status, source_url=view.source_url,
+            who_qualifies=describe.who_qualifies(view.criteria),
+            who_qualifies_zh=describe.who_qualifies(view.criteria, "zh"),
+            benefit=describe.benefit_text(view.benefit), benefit_zh=describe.benefit_text(view.benefit, "zh"),
+            window=describe.window_text(view.window), window_zh=describe.window_text(view.window, "zh"),
+            window_status=hit.window_status, source_url=view.source_url,
             verdict=verdict.verdict if verdict else None,
-            reasons=verdict.reasons if verdict else [],
+            reasons=verdict.reasons if verdict else [], reasons_zh=verdict.reasons_zh if verdict else [],
             missing=verdict.missing if verdict else [], to_confirm=verdict.to_confirm if verdict else [],
             estimated_benefit=verdict.estimated_benefit if verdict else None,
         ))
@@ -110,9 +125,9 @@ def ask(
 def _profile_question(*, named_place: bool) -> NextQuestion:
     """Ask for the firm's basics, leaving out the place when the question already named it."""
     parts = [_BASICS] if named_place else [_PLACE, _BASICS]
-    return NextQuestion(field="profile", question_en=" ".join(en for en, _ in parts),
-                        question_zh="".join(zh for _, zh in parts), answer="codes", measures=[], value_at_stake=0,
-                        expected_settled=0)
+    return NextQuestion(field="profile", question_en=" ".join(MESSAGES.say("en", part) for part in parts),
+                        question_zh="".join(MESSAGES.say("zh", part) for part in parts), answer="codes", measures=[],
+                        value_at_stake=0, expected_settled=0)
 
 
 def _follow_up(snapshot: CatalogueSnapshot, answers: list[Answer], facts: Facts, prior: Prior) -> list[NextQuestion]:

@@ -19,6 +19,7 @@ from matching.ranking.benefit import Estimate, estimate, ranking_value
 class Unlocked(BaseModel):
     code: str
     title_en: str
+    title_zh: str
     verdict_after: Verdict
     estimated_benefit: Estimate
 
@@ -52,8 +53,8 @@ def unlocked_by(snapshot: CatalogueSnapshot, profile: FirmProfile, assessment: R
         before, after = Status(int(worst[index, 0])), Status(int(worst[index, 1]))
         if before is Status.fail and after is not Status.fail:
             measure = snapshot.measures[index]
-            found.append(Unlocked(code=measure.code, title_en=measure.title_en, verdict_after=verdict_of(after),
-                                  estimated_benefit=estimate(measure.benefit, then)))
+            found.append(Unlocked(code=measure.code, title_en=measure.title_en, title_zh=measure.title_zh,
+                                  verdict_after=verdict_of(after), estimated_benefit=estimate(measure.benefit, then)))
     found.sort(key=lambda u: (-ranking_value(u.estimated_benefit), u.code))
     return found
 

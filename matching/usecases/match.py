@@ -6,7 +6,7 @@ request) are scored for relevance, exactly, after filtering.
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -22,12 +22,14 @@ from matching.eligibility.questions import NextQuestion, Prior
 from matching.eligibility.rules import Outcome, Verdict
 from matching.firm.facts import apply_overrides, derive
 from matching.firm.profile import FirmProfile, query_text
+from matching.messages import MESSAGES
 from matching.ranking.benefit import Estimate
 from matching.ranking.fusion import Fusion, Weights, fuse, redundancy, total, value_scores
 from matching.ranking.windows import TIMELINESS, WindowState
 from matching.text.embeddings import Vectors
 from matching.text.queries import QueryEncoder
 from matching.usecases.verdicts import NearMiss, ask_next, find_near_misses
+from policies.i18n import OneLanguage
 from policies.vocabulary import Level, MeasureKind
 
 
@@ -56,7 +58,11 @@ class ScoreParts(BaseModel):
     redundant: float = Field(description="1 when a measure of the same scheme or exclusivity group ranks ahead")
 
 
-class MatchItem(BaseModel):
+class MatchItem(OneLanguage):
+    """One ranked measure. Titles are kept in both languages, as the catalogue holds them; the issuing body
+    and every sentence are the reader's."""
+
+    __records__: ClassVar[frozenset[str]] = frozenset({"title"})
     rank: int
     code: str
     title_en: str
@@ -64,6 +70,7 @@ class MatchItem(BaseModel):
     kind: MeasureKind
     level: Level
     authority: str
+    authority_zh: str
     verdict: Verdict | str = Field(description="eligible, possibly_eligible, or near_miss")
     failing: list[Outcome]
     missing: list[str]
@@ -78,7 +85,7 @@ class MatchItem(BaseModel):
     source_url: str | None
 
 
-class LeftOut(BaseModel):
+class LeftOut(OneLanguage):
     """An eligible measure the bundle does not count, and the one it counts instead."""
 
     code: str
@@ -217,7 +224,8 @@ def match(
         state = verdict.window
         items.append(MatchItem(
             rank=position, code=view.code, title_en=view.title_en, title_zh=view.title_zh, kind=view.kind,
-            level=view.level, authority=view.authority, verdict=verdict.verdict if tier[index] < 2 else TIER_NAMES[2],
+            level=view.level, authority=view.authority,
+            authority_zh=view.authority_zh or view.authority, verdict=verdict.verdict if tier[index] < 2 else TIER_NAMES[2],
             failing=verdict.failing, missing=verdict.missing, to_confirm=verdict.to_confirm,
             changes_needed=misses[index].changes if index in misses else [],
             estimated_benefit=verdict.estimated_benefit, window=state, score=round(float(scores[j]), 6),
@@ -279,11 +287,11 @@ def best_bundle(snapshot: CatalogueSnapshot, eligible: npt.NDArray[np.int64], va
     for row in np.flatnonzero(~kept).tolist():
         view, other = snapshot.measures[int(indices[row])], snapshot.codes[int(indices[instead[row]])]
         if by_scheme[row]:
-            reason = f"implements the same scheme ({view.implements}) as {other}, which is worth more"
-            reason_zh = f"与{other}同属一项政策（{view.implements}），不重复计算，取金额较高者"
+            reason, reason_zh = MESSAGES.pair("implements the same scheme ({scheme}) as {other}, which is worth more",
+                                              scheme=view.implements, other=other)
         else:
-            reason = f"cannot be combined with {other} (exclusivity group {view.exclusivity_group})"
-            reason_zh = f"与{other}不可同时享受（互斥组{view.exclusivity_group}），取金额较高者"
+            reason, reason_zh = MESSAGES.pair("cannot be combined with {other} (exclusivity group {group})",
+                                              other=other, group=view.exclusivity_group)
         left_out.append(LeftOut(code=view.code, instead=other, reason=reason, reason_zh=reason_zh))
     pending = possibly_values[possibly_values > 0]
     return Bundle(codes=snapshot.code_array[indices[kept]].tolist(), total_value=round(float(values[kept].sum())),

@@ -7,6 +7,7 @@ query has no Latin letters and the model is not multilingual, BM25 alone ranks.
 
 import datetime as dt
 from collections import Counter
+from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,7 @@ from matching.ranking.fusion import Fusion, fuse
 from matching.text.places import places_in
 from matching.text.tokens import tokenize, word_spans
 from policies import reference
+from policies.i18n import OneLanguage
 from policies.vocabulary import Designation, Level, MeasureKind
 
 # Below this cosine a measure is not considered about the query at all (MiniLM scale).
@@ -37,15 +39,23 @@ class SearchFilters(BaseModel):
     as_of: dt.date
 
 
-class SearchHit(BaseModel):
+class SearchHit(OneLanguage):
+    """One measure found. Titles are kept in both languages, as the catalogue holds them; the issuing body and
+    the snippet are the reader's."""
+
+    __records__: ClassVar[frozenset[str]] = frozenset({"title"})
     code: str
     title_en: str
     title_zh: str
     kind: MeasureKind
     level: Level
     authority: str
+    # Defaults only so that the MCP SDK, which checks a tool's result against the validation schema, accepts
+    # the one-language form a request sends (`authority`, `snippet` alone).
+    authority_zh: str = ""
     jurisdiction: list[str]
     snippet: str
+    snippet_zh: str = ""
     headline_amount: int | None
     window_status: str
     closes: dt.date | None
@@ -177,8 +187,9 @@ def hit(snapshot: CatalogueSnapshot, index: int, query: str, scores: tuple[float
     closes = view.window.closes or view.effective_to
     return SearchHit(
         code=view.code, title_en=view.title_en, title_zh=view.title_zh, kind=view.kind, level=view.level,
-        authority=view.authority, jurisdiction=list(view.jurisdiction),
-        snippet=highlight(f"{view.title_zh}。{view.summary}", query),
+        authority=view.authority, authority_zh=view.authority_zh or view.authority,
+        jurisdiction=list(view.jurisdiction), snippet=highlight(f"{view.title_en}. {view.summary}", query),
+        snippet_zh=highlight(f"{view.title_zh}。{view.summary_zh or view.summary}", query),
         headline_amount=None if np.isnan(headline) else int(headline), window_status=status, closes=closes,
         score=round(scores[0], 6), dense=round(scores[1], 6), bm25=round(scores[2], 6), source_url=view.source_url,
     )

@@ -34,6 +34,7 @@ NEAR_MISS_LIMIT = 10
 class NearMiss(BaseModel):
     code: str
     title_en: str
+    title_zh: str
     changes: list[Change]
     verdict_after: Verdict
     estimated_benefit: Estimate
@@ -73,8 +74,8 @@ def find_near_misses(
         after, _ = evaluate(measure.criteria, derive(changed, facts.as_of), measure.jurisdiction, measure.code)
         if after is Verdict.ineligible:
             continue
-        miss = NearMiss(code=measure.code, title_en=measure.title_en, changes=changes, verdict_after=after,
-                        estimated_benefit=estimate(measure.benefit, facts))
+        miss = NearMiss(code=measure.code, title_en=measure.title_en, title_zh=measure.title_zh, changes=changes,
+                        verdict_after=after, estimated_benefit=estimate(measure.benefit, facts))
         found.append((advice.cost_of(changes), miss))
     found.sort(key=lambda pair: (pair[0], -ranking_value(pair[1].estimated_benefit), pair[1].code))
     return [miss for _, miss in found[:NEAR_MISS_LIMIT]]

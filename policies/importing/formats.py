@@ -20,6 +20,7 @@ import yaml
 
 from policies.importing.parsing import load_json, load_yaml
 from policies.importing.spreadsheet import BOM, read_cell, write_csv
+from policies.messages import MESSAGES
 from policies.schemas import MeasureRecord
 
 
@@ -55,7 +56,8 @@ def format_for_filename(name: str) -> Format:
         return Format.yaml
     if suffix in ("json", "csv"):
         return Format(suffix)
-    raise UnreadableFile(f"cannot tell the format of {name!r}: use .json, .yaml, .yml or .csv")
+    raise UnreadableFile(MESSAGES.say("en", "cannot tell the format of {name}: use .json, .yaml, .yml or .csv",
+                                      name=repr(name)))
 
 
 def read_records(text: str, fmt: Format) -> list[Any]:
@@ -66,23 +68,25 @@ def read_records(text: str, fmt: Format) -> list[Any]:
         UnreadableFile: too long, not valid JSON, YAML or CSV (see the module's limits), or the wrong shape.
     """
     if len(text) > MAX_FILE_CHARS:
-        raise UnreadableFile(f"import files are limited to {MAX_FILE_CHARS:,} characters")
+        raise UnreadableFile(MESSAGES.say("en", "import files are limited to {limit} characters",
+                                          limit=f"{MAX_FILE_CHARS:,}"))
     if not text.strip():
-        raise EmptyFile("the file is empty: there is nothing to import")
+        raise EmptyFile(MESSAGES.say("en", "the file is empty: there is nothing to import"))
     if fmt is Format.csv:
         records = _read_csv(text)
     else:
         try:
             data = load_json(text) if fmt is Format.json else load_yaml(text)
         except _PARSER_ERRORS as exc:
-            raise UnreadableFile(f"not valid {fmt.value}: {exc}") from exc
+            raise UnreadableFile(MESSAGES.say("en", "not valid {format}: {error}", format=fmt.value,
+                                              error=exc)) from exc
         if isinstance(data, dict) and isinstance(data.get("measures"), list):
             data = data["measures"]
         if not isinstance(data, list):
-            raise UnreadableFile("expected a list of measures, or a mapping with a 'measures' list")
+            raise UnreadableFile(MESSAGES.say("en", "expected a list of measures, or a mapping with a 'measures' list"))
         records = data
     if not records:
-        raise EmptyFile("the file holds no measures: there is nothing to import")
+        raise EmptyFile(MESSAGES.say("en", "the file holds no measures: there is nothing to import"))
     return records
 
 
@@ -96,10 +100,11 @@ def _read_csv(text: str) -> list[Any]:
         header = [read_cell(name) for name in next(reader, [])]
         repeated = sorted({name for name in header if header.count(name) > 1})
         if repeated:
-            raise UnreadableFile(f"line {reader.line_num}: CSV column {repeated[0]!r} appears more than once")
+            raise UnreadableFile(MESSAGES.say("en", "line {line}: CSV column {column} appears more than once",
+                                              line=reader.line_num, column=repr(repeated[0])))
         unknown = sorted(set(header) - set(CSV_COLUMNS))
         if unknown:
-            raise UnreadableFile(f"unknown CSV columns: {', '.join(unknown)}")
+            raise UnreadableFile(MESSAGES.say("en", "unknown CSV columns: {columns}", columns=", ".join(unknown)))
         records: list[Any] = []
         start = reader.line_num + 1
         for cells in reader:
@@ -107,7 +112,8 @@ def _read_csv(text: str) -> list[Any]:
             if cells:  # a blank line is skipped
                 records.append(_csv_record(header, cells, line))
     except csv.Error as exc:  # e.g. a cell over the csv module's 131,072-character limit
-        raise UnreadableFile(f"line {reader.line_num}: not valid CSV: {exc}") from exc
+        raise UnreadableFile(MESSAGES.say("en", "line {line}: not valid CSV: {error}", line=reader.line_num,
+                                          error=exc)) from exc
     return records
 
 
@@ -124,7 +130,8 @@ def _csv_record(header: list[str], cells: list[str], line: int) -> dict[str | No
             try:
                 record[column] = load_json(cell)
             except _PARSER_ERRORS as exc:
-                raise UnreadableFile(f"line {line}, column {column}: not valid JSON: {exc}") from exc
+                raise UnreadableFile(MESSAGES.say("en", "line {line}, column {column}: not valid JSON: {error}",
+                                                  line=line, column=column, error=exc)) from exc
         else:
             record[column] = cell
     if len(cells) > len(header):

@@ -12,6 +12,7 @@ from policies import curation, repository
 from policies.errors import ImportRejected, Problem
 from policies.importing.formats import format_for_filename, read_records
 from policies.lint import Finding, lint
+from policies.messages import MESSAGES
 from policies.schemas import MeasureRecord
 from policies.validation import problems_of
 
@@ -34,11 +35,13 @@ def validate_records(raw: list[Any]) -> tuple[list[MeasureRecord], list[Problem]
     first_seen: dict[str, int] = {}
     for index, item in enumerate(raw):
         if not isinstance(item, dict):
-            problems.append(Problem(index, None, "(record)", "each record must be a mapping of fields"))
+            problems.append(Problem(index, None, "(record)",
+                                    MESSAGES.say("en", "each record must be a mapping of fields")))
             continue
         code = item.get("code") if isinstance(item.get("code"), str) else None
         if code is not None and code in first_seen:
-            problems.append(Problem(index, code, "code", f"duplicate of record {first_seen[code]}"))
+            problems.append(Problem(index, code, "code", MESSAGES.say("en", "duplicate of record {record}",
+                                                                      record=first_seen[code])))
         elif code is not None:
             first_seen[code] = index
         try:

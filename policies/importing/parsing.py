@@ -25,6 +25,8 @@ import yaml
 from yaml.events import AliasEvent, CollectionStartEvent, Event, NodeEvent
 from yaml.nodes import MappingNode, Node
 
+from policies.messages import MESSAGES
+
 MAX_DEPTH = 64
 """The deepest nesting read, counting every list and mapping from the top of the text."""
 
@@ -37,6 +39,13 @@ _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}:]', re.DOTALL)
 
 class Malformed(ValueError):
     """Text that cannot be read as a catalogue file; the message names the line where there is one."""
+
+
+def _at(line: int | None, problem: str) -> Malformed:
+    """The problem behind its line when the parser knows it: a message of its own around the problem's, so that
+    the two are read back (and translated) one inside the other."""
+    return Malformed(problem if line is None else MESSAGES.say("en", "line {line}: {problem}", line=line,
+                                                               problem=problem))
 
 
 class _DuplicateKey(Exception):
@@ -58,7 +67,8 @@ def load_json(text: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_unique_pairs)
     except _DuplicateKey as duplicate:
-        raise Malformed(_locate_duplicate_json_key(text) or f"key {duplicate.key!r} appears twice in one object") from None
+        raise _locate_duplicate_json_key(text) or Malformed(
+            MESSAGES.say("en", "key {key} appears twice in one object", key=repr(duplicate.key))) from None
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -82,25 +92,26 @@ def _check_json_depth(text: str) -> None:
         if bracket in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                raise Malformed(f"{_json_depth_line(text)}nested deeper than {MAX_DEPTH} levels")
+                raise _at(_json_depth_line(text), MESSAGES.say("en", "nested deeper than {depth} levels",
+                                                               depth=MAX_DEPTH))
         else:
             depth -= 1
 
 
-def _json_depth_line(text: str) -> str:
-    """`line N: ` where the nesting first goes too deep (the error path only: one step per token)."""
+def _json_depth_line(text: str) -> int | None:
+    """The line where the nesting first goes too deep (the error path only: one step per token)."""
     depth = 0
     for token in _JSON_TOKEN.finditer(text):
         if token.group() in ("[", "{"):
             depth += 1
             if depth > MAX_DEPTH:
-                return f"line {text.count(chr(10), 0, token.start()) + 1}: "
+                return text.count("\n", 0, token.start()) + 1
         elif token.group() in ("]", "}"):
             depth -= 1
-    return ""
+    return None
 
 
-def _locate_duplicate_json_key(text: str) -> str | None:
+def _locate_duplicate_json_key(text: str) -> Malformed | None:
     """Find the first key repeated within one object, and say where (the error path only).
 
     The text has parsed, so its strings decode; a string followed by `:` is a key of the innermost
@@ -121,7 +132,8 @@ def _locate_duplicate_json_key(text: str) -> str | None:
                 key = json.loads(previous.group())
                 line = text.count("\n", 0, previous.start()) + 1
                 if key in keys:
-                    return f"line {line}: key {key!r} appears twice in one object (first on line {keys[key]})"
+                    return _at(line, MESSAGES.say("en", "key {key} appears twice in one object (first on line {first})",
+                                                  key=repr(key), first=keys[key]))
                 keys[key] = line
         previous = token
     return None
@@ -140,16 +152,18 @@ class CatalogueLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         event: Event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
-        where = f"line {event.start_mark.line + 1}: " if event.start_mark is not None else ""
+        line = event.start_mark.line + 1 if event.start_mark is not None else None
         if isinstance(event, AliasEvent):
-            raise Malformed(f"{where}YAML aliases (*{event.anchor}) are not read: write the value out in full")
+            raise _at(line, MESSAGES.say("en", "YAML aliases (*{anchor}) are not read: write the value out in full",
+                                         anchor=event.anchor))
         if isinstance(event, NodeEvent) and event.anchor is not None:
-            raise Malformed(f"{where}YAML anchors (&{event.anchor}) are not read: write each value out in full")
+            raise _at(line, MESSAGES.say("en", "YAML anchors (&{anchor}) are not read: write each value out in full",
+                                         anchor=event.anchor))
         nests = isinstance(event, CollectionStartEvent)  # count levels as JSON's brackets do, scalars aside
         self._depth += nests
         try:
             if self._depth > MAX_DEPTH:
-                raise Malformed(f"{where}nested deeper than {MAX_DEPTH} levels")
+                raise _at(line, MESSAGES.say("en", "nested deeper than {depth} levels", depth=MAX_DEPTH))
             node: Node | None = super().compose_node(parent, index)
             return node
         finally:
@@ -162,7 +176,7 @@ class CatalogueLoader(yaml.SafeLoader):
         except Malformed:
             raise
         except (ValueError, TypeError) as exc:
-            raise Malformed(f"line {node.start_mark.line + 1}: {exc}") from exc
+            raise _at(node.start_mark.line + 1, str(exc)) from exc
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         """SafeConstructor's mapping, refusing a repeated key (and `<<`, whose whole point is repeating keys)."""
@@ -170,8 +184,8 @@ class CatalogueLoader(yaml.SafeLoader):
             return super().construct_mapping(node, deep=deep)
         for key_node, _ in node.value:
             if key_node.tag == _MERGE_TAG:
-                raise Malformed(f"line {key_node.start_mark.line + 1}: YAML merge keys (<<) are not read: "
-                                "write each field out in full")
+                raise _at(key_node.start_mark.line + 1, MESSAGES.say(
+                    "en", "YAML merge keys (<<) are not read: write each field out in full"))
         self.flatten_mapping(node)  # still resolves the rare `=` value key, as the safe loader does
         mapping: dict[Hashable, Any] = {}
         lines: dict[Hashable, int] = {}
@@ -179,9 +193,10 @@ class CatalogueLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             if not isinstance(key, Hashable):
-                raise Malformed(f"line {line}: a mapping key must be a plain value, not a list or mapping")
+                raise _at(line, MESSAGES.say("en", "a mapping key must be a plain value, not a list or mapping"))
             if key in mapping:
-                raise Malformed(f"line {line}: key {key!r} appears twice in one mapping (first on line {lines[key]})")
+                raise _at(line, MESSAGES.say("en", "key {key} appears twice in one mapping (first on line {first})",
+                                             key=repr(key), first=lines[key]))
             lines[key] = line
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping

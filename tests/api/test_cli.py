@@ -1,7 +1,7 @@
 """The `supportmatch` command line."""
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,29 @@ from policies.lint import lint
 from tests.factories import measure_data
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The assertions here are on English output; the tests that use `reader` test the default, Chinese."""
+    monkeypatch.setenv("API_LANGUAGE", "en")
+    get_api_settings.cache_clear()
+    yield
+    get_api_settings.cache_clear()
+
+
+@pytest.fixture
+def reader(monkeypatch: pytest.MonkeyPatch) -> Callable[[str | None], None]:
+    """Set the reader's language, API_LANGUAGE (None: the settings' default)."""
+
+    def use(language: str | None) -> None:
+        if language is None:
+            monkeypatch.delenv("API_LANGUAGE")
+        else:
+            monkeypatch.setenv("API_LANGUAGE", language)
+        get_api_settings.cache_clear()
+
+    return use
 
 
 @pytest.fixture
@@ -131,3 +154,57 @@ def test_import_dry_run_shows_lint_warnings_and_passes(database: str, tmp_path: 
     dry = runner.invoke(app, ["import", str(source), "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "lint warning" in dry.output and "manual-quantity" in dry.output and "dry run" in dry.stdout
+
+
+@pytest.mark.parametrize(("language", "said"), [(None, "1 项政策：未发现问题"), ("zh-CN", "1 项政策：未发现问题"),
+                                                ("en", "1 measure(s): no findings")])
+def test_lint_speaks_the_readers_language(reader: Callable[[str | None], None], tmp_path: Path,
+                                          language: str | None, said: str) -> None:
+    source = tmp_path / "clean.json"
+    source.write_text(json.dumps([measure_data()]), encoding="utf-8")
+    reader(language)
+    result = runner.invoke(app, ["lint", str(source)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == said + "\n"
+
+
+def test_lint_findings_table_speaks_the_readers_language(reader: Callable[[str | None], None], tmp_path: Path) -> None:
+    source = tmp_path / "bad.json"
+    source.write_text(json.dumps([measure_data(industries=["C34"])]), encoding="utf-8")
+    reader(None)
+    result = runner.invoke(app, ["lint", str(source)])
+    assert result.exit_code == 1
+    assert "1 个问题——未作任何更改" in result.stderr and "政策编号" in result.stderr and "problem" not in result.stderr
+
+
+@pytest.mark.parametrize(("language", "said"), [(None, "请立即保存，之后不再显示："),
+                                                ("en", "store it now, it is not shown again:")])
+def test_keys_create_speaks_the_readers_language(database: str, reader: Callable[[str | None], None],
+                                                 language: str | None, said: str) -> None:
+    reader(language)
+    created = runner.invoke(app, ["keys", "create", "--role", "portal", "--label", "portal a"])
+    assert created.exit_code == 0, created.output
+    assert said in created.stderr
+    assert created.stdout.strip().startswith("sm_")  # the key alone, whatever the language, for scripts to capture
+
+
+@pytest.mark.parametrize(("language", "said"), [(None, "数据库结构已是最新版本"), ("en", "database is at the newest schema")])
+def test_migrate_speaks_the_readers_language(database: str, reader: Callable[[str | None], None],
+                                             language: str | None, said: str) -> None:
+    reader(language)
+    result = runner.invoke(app, ["migrate"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == said + "\n"
+
+
+def test_a_migration_failure_speaks_the_readers_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         reader: Callable[[str | None], None]) -> None:
+    monkeypatch.setenv("POLICIES_DATABASE_URL", f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'x.db'}")
+    get_policies_settings.cache_clear()
+    reader(None)
+    try:
+        result = runner.invoke(app, ["migrate"])
+    finally:
+        get_policies_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "无法打开或迁移数据库" in result.output and "Traceback" not in result.output

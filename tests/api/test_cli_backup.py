@@ -40,6 +40,15 @@ def url_of(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The assertions here are on English output; the CLI's languages are tested in test_cli.py."""
+    monkeypatch.setenv("API_LANGUAGE", "en")
+    get_api_settings.cache_clear()
+    yield
+    get_api_settings.cache_clear()
+
+
 @pytest.fixture
 def configure(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
     """Point the CLI at a database, as POLICIES_DATABASE_URL does."""
@@ -238,7 +247,8 @@ def test_a_backup_taken_while_the_server_writes_is_consistent(
 
     writer = threading.Thread(target=write)
     writer.start()
-    overlapped, backups, deadline = 0, [], time.monotonic() + 30
+    overlapped, deadline = 0, time.monotonic() + 30
+    backups: list[Path] = []
     try:
         while (overlapped < 3 or len(backups) < 3) and time.monotonic() < deadline:
             path = tmp_path / f"during-{len(backups)}.backup"

@@ -46,7 +46,7 @@ def test_a_deleted_database_file_is_noticed_by_ready_and_refuses_writes(sqlite_f
         write = client.post("/v1/measures", json={"code": "AFTER-DELETE"}, headers=curator)
         assert write.status_code == 503, write.text
         assert write.headers["content-type"] == "application/problem+json"
-        assert "deleted or replaced" in write.json()["detail"]
+        assert "已被删除或替换" in write.json()["detail"]  # Chinese: the default language
 
 
 @pytest.fixture

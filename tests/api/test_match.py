@@ -107,7 +107,10 @@ def test_a_firm_where_no_local_measure_is_on_file_is_told_so(sample_client: Test
     jiangsu = firm("chengdu-longtan-robotics") | {"region": "320102"}
     result = top(sample_client, portal, jiangsu, limit=5)
     assert result["coverage"]["not_on_file"] == ["provincial", "municipal", "district"]
-    assert "江苏省南京市玄武区" in result["coverage"]["notice_zh"]
+    assert "江苏省南京市玄武区" in result["coverage"]["notice"]  # in English, the place keeps its Chinese name
+    chinese = sample_client.post("/v1/match", json={"profile": jiangsu, "limit": 5},
+                                 headers=portal | {"Accept-Language": "zh-CN"}).json()
+    assert chinese["coverage"]["notice"].startswith("目录中暂无")
     assert all(item["level"] == "national" for item in result["items"])
     answer = sample_client.post("/v1/eligibility", json={"profile": jiangsu}, headers=portal).json()
     assert answer["coverage"] == result["coverage"]

@@ -67,7 +67,8 @@ def test_a_chinese_query_is_read_by_the_model_and_its_place_becomes_the_region(s
     assert result["regions"] == ["330300"]
     assert all("330300" in hit["jurisdiction"] or "330000" in hit["jurisdiction"] or "000000" in hit["jurisdiction"]
                or any(code.startswith("3303") for code in hit["jurisdiction"]) for hit in result["hits"])
-    assert "<mark>小巨人</mark>" in result["hits"][0]["snippet"]
+    chinese = sample_client.get("/v1/search", params={"q": "温州 小巨人 奖励"}, headers={"Accept-Language": "zh-CN"})
+    assert "<mark>小巨人</mark>" in chinese.json()["hits"][0]["snippet"]  # the Chinese snippet: title and summary_zh
 
 
 def test_facets_filters_and_pages(sample_client: TestClient) -> None:

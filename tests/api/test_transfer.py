@@ -61,7 +61,10 @@ def test_lint_findings_are_warnings_that_do_not_block(client: TestClient, curato
     rules = {(w["code"], w["path"], w["rule"]) for w in dry["warnings"]}
     where = f"criteria[{len(criteria) - 1}]"
     assert {("SH-TEST-PROSE", where, "manual-quantity"), ("SH-TEST-PROSE", where, "manual-field")} <= rules
-    assert all(w["message"] and w["message_zh"] for w in dry["warnings"])
+    assert all(w["message"] and "message_zh" not in w for w in dry["warnings"])  # the reader's language only
+    chinese = client.post("/v1/measures/import?dry_run=true", json=[record],
+                          headers=curator | {"Accept-Language": "zh-CN"}).json()
+    assert all(any("\u4e00" <= char <= "\u9fff" for char in w["message"]) for w in chinese["warnings"])
     done = client.post("/v1/measures/import", json=[record], headers=curator)
     assert done.status_code == 200 and done.json()["created"] == ["SH-TEST-PROSE"] and done.json()["warnings"]
 

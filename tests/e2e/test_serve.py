@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.api.test_language import CHINESE, ENGLISH, OFFICIAL_CHINESE, _strings
 from tests.e2e.live import free_port
 
 BIN = Path(sys.executable).parent
@@ -56,7 +57,7 @@ def test_fresh_server_serves_the_sample_catalogue(server: tuple[str, Path]) -> N
     status, health = _get(f"{base}/health")
     assert status == 200
     log = (tmp_path / "server.log").read_text(encoding="utf-8", errors="replace")
-    assert "creating a new one with the sample catalogue" in " ".join(log.split())  # a new database is said aloud
+    assert "将新建一个并载入示例政策目录" in " ".join(log.split())  # a new database is said aloud, in Chinese by default
     assert "use --force" not in log and "Building index" not in log  # no noise from a first start
     assert isinstance(health["measures"], int) and health["measures"] >= 150
     _, page = _get(f"{base}/v1/measures?region=330300&kind=award&limit=200")
@@ -90,9 +91,9 @@ def test_mcp_tools_over_streamable_http(server: tuple[str, Path]) -> None:
                "operating_revenue": 150_000_000, "rd_expense": 9_000_000, "planned_investment": 60_000_000,
                "description": "Industrial robots; building a production base in Longtan industrial park"}
 
-    async def session() -> dict[str, object]:
+    async def session(language: str = "en") -> dict[str, object]:
         results: dict[str, object] = {}
-        async with httpx2.AsyncClient(headers={"X-API-Key": key}) as http:
+        async with httpx2.AsyncClient(headers={"X-API-Key": key, "Accept-Language": language}) as http:
             async with Client(streamable_http_client(f"{base}/mcp/", http_client=http)) as client:
                 tools = await client.list_tools()
                 results["tools"] = sorted(tool.name for tool in tools.tools)
@@ -115,6 +116,20 @@ def test_mcp_tools_over_streamable_http(server: tuple[str, Path]) -> None:
     assert "who_qualifies" in json.dumps(results["get_measure"])
     assert "SC-CH-ROBOT-BASE-EQUIPMENT" in json.dumps(results["check_eligibility"])
     assert "single_champion" in json.dumps(results["assess_ladder"])
+
+    # Every tool answers in the caller's language (tests/api/test_language.py walks the routes the same way).
+    chinese = anyio.run(session, "zh-CN")
+    untranslated = [(tool, key, text) for tool in calls_made(chinese) for key, text in _strings(chinese[tool])
+                    if ENGLISH.search(text)]
+    assert not untranslated, untranslated[:20]
+    assert all(CHINESE.search(line["title"]) for line in chinese["match_firm"]["result"])  # type: ignore[index]
+    foreign = [(tool, key, text) for tool in calls_made(results) for key, text in _strings(results[tool])
+               if any(run not in OFFICIAL_CHINESE for run in CHINESE.findall(text))]
+    assert not foreign, foreign[:20]
+
+
+def calls_made(results: dict[str, object]) -> list[str]:
+    return [name for name in results if name != "tools"]
 
 
 @pytest.mark.e2e

@@ -29,7 +29,7 @@ def test_a_chinese_query_finds_the_measure_whose_title_holds_the_word_and_marks_
     found = _search("软件")
     assert [hit.code for hit in found.hits] == ["NB-SOFTWARE-GRANT"]  # 宁波市软件企业补助
     assert found.lexical_only and found.total == 1
-    assert found.hits[0].snippet.startswith("宁波市<mark>软件</mark>企业补助。")
+    assert found.hits[0].snippet_zh.startswith("宁波市<mark>软件</mark>企业补助。")
 
 
 def test_an_english_query_with_a_vector_puts_the_measure_holding_its_words_first() -> None:
@@ -89,7 +89,7 @@ def test_a_place_named_in_the_query_becomes_the_region() -> None:
     found = _search("成都 出口")
     assert found.regions == ["510100"]
     assert [hit.code for hit in found.hits] == ["CD-EXPORT-AWARD", "CN-EXPORT-LOAN"]  # both words, then one
-    assert found.hits[0].snippet.startswith("<mark>成都市</mark><mark>出口</mark>")  # jieba's words, whole
+    assert found.hits[0].snippet_zh.startswith("<mark>成都市</mark><mark>出口</mark>")  # jieba's words, whole
     assert _search("成都 出口", places_from_query=False).regions == []
 
 
