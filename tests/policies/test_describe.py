@@ -1,5 +1,9 @@
 """Generated sentences name every field, flag and declaration in words, never by a lookup that fails."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policies import describe
 from policies.criteria import AttestationCriterion, FlagCriterion, NumericCriterion, Op
 from policies.describe import ATTESTATION_TEXT, FIELD_LABELS, FLAG_TEXT, criterion_text
 from policies.vocabulary import Attestation, FlagField, NumericField
@@ -20,3 +24,13 @@ def test_every_criterion_on_them_reads_as_a_clause() -> None:
             assert "_" not in criterion_text(FlagCriterion(type="flag", field=flag, value=value))
     for item in Attestation:
         assert "_" not in criterion_text(AttestationCriterion(type="attestation", attestation=item))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.integers(min_value=0, max_value=10**13),
+                 st.integers(min_value=0, max_value=10**6).map(lambda n: n * 1000)))
+def test_chinese_amounts_are_counted_as_babel_counts_them(amount: int) -> None:
+    """`chinese_count` is Babel's compact zh_CN format without its cost: the two must agree."""
+    from babel.numbers import format_compact_decimal
+
+    assert describe.chinese_count(amount) == format_compact_decimal(amount, locale="zh_CN", fraction_digits=4)
