@@ -21,7 +21,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from api.config import ApiSettings
+from api.config import ApiSettings, get_api_settings
 from api.main import create_app
 from matching.config import MatchingSettings
 from matching.store.catalogue import load_snapshot
@@ -189,3 +189,11 @@ def auth(engine: Engine) -> Callable[[Role], dict[str, str]]:
 def curator(auth: Callable[[Role], dict[str, str]]) -> dict[str, str]:
     return auth(Role.curator)
 
+
+@pytest.fixture
+def english_cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The CLI in English (API_LANGUAGE=en), for tests that assert on its English output."""
+    monkeypatch.setenv("API_LANGUAGE", "en")
+    get_api_settings.cache_clear()
+    yield
+    get_api_settings.cache_clear()

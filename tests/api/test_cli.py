@@ -17,13 +17,8 @@ from tests.factories import measure_data
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The assertions here are on English output; the tests that use `reader` test the default, Chinese."""
-    monkeypatch.setenv("API_LANGUAGE", "en")
-    get_api_settings.cache_clear()
-    yield
-    get_api_settings.cache_clear()
+# The assertions here are on English output; the tests that use `reader` test the default, Chinese.
+pytestmark = pytest.mark.usefixtures("english_cli")
 
 
 @pytest.fixture

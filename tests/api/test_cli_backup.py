@@ -40,13 +40,8 @@ def url_of(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
-@pytest.fixture(autouse=True)
-def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The assertions here are on English output; the CLI's languages are tested in test_cli.py."""
-    monkeypatch.setenv("API_LANGUAGE", "en")
-    get_api_settings.cache_clear()
-    yield
-    get_api_settings.cache_clear()
+# The assertions here are on English output; the CLI's languages are tested in test_cli.py.
+pytestmark = pytest.mark.usefixtures("english_cli")
 
 
 @pytest.fixture

@@ -170,7 +170,8 @@ class Client:
         self("POST", f"/v1/measures/{code}/status", json={"status": "retired"}, headers=curator)
         self("POST", "/v1/eligibility", headers=portal, json={"profile": firm, "measures": ["NOT-A-MEASURE"]})
         self("GET", "/v1/firms/999999", headers=portal)
-        self("POST", "/v1/firms", headers=portal, json={"profile": firm | {"credit_code": "91330300MA2HXXXXX1"}})
+        # A unified social credit code whose check character is wrong (9, where the code asks for P).
+        self("POST", "/v1/firms", headers=portal, json={"profile": firm | {"credit_code": "91330300MA2H7Q8L19"}})
         self("GET", "/v1/search", params={"q": "x" * 600})
         self("POST", "/v1/webhooks", headers=portal, json={"url": "http://127.0.0.1:9/hook"})
         self("POST", "/v1/measures/import", headers=curator, content=b"code,title_en\n\x00,x",
