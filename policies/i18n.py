@@ -6,8 +6,8 @@ text is the message id, so `tests/test_i18n.py` extracts every message the code 
 when a catalogue lacks it, or when the two sides' placeholders differ.
 
 Each layer keeps its catalogues in `<layer>/locale/zh_CN/LC_MESSAGES/*.po` (one file per area of the
-code, merged when loaded) and reads them through one `Catalogue`. They are compiled in memory on
-first use, so there is no `.mo` file to keep in step with its source.
+code, merged when loaded) and reads them through one `Catalogue`. They are read on first use, so there
+is no compiled `.mo` file to keep in step with its source.
 
 Models whose messages are kept in both languages (`reason` and `reason_zh`, `question_en` and
 `question_zh`) derive from `OneLanguage`: inside a request, whose language the API sets in
@@ -15,7 +15,6 @@ Models whose messages are kept in both languages (`reason` and `reason_zh`, `que
 engine, its tests, benchmarks) they keep both.
 """
 
-import io
 import re
 import string
 from collections.abc import Mapping, Sequence
@@ -26,9 +25,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.support import Translations
 from pydantic import BaseModel, GetJsonSchemaHandler, SerializerFunctionWrapHandler, model_serializer
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
@@ -62,16 +59,13 @@ class Catalogue:
         self.directory = directory
 
     @cached_property
-    def chinese(self) -> Translations:
-        merged = Catalog(locale=CHINESE_LOCALE)
-        for catalog in self.sources().values():
-            for message in catalog:
-                if message.id:
-                    merged[message.id] = message
-        compiled = io.BytesIO()
-        write_mo(compiled, merged)  # fuzzy entries are left out: a guess is not a translation
-        compiled.seek(0)
-        return Translations(compiled)
+    def chinese(self) -> dict[str, str]:
+        """Each message's Chinese, from every `.po` file of the layer. Read straight into a dict: `say` runs
+        per reason on the match path, where gettext's fallback machinery costs more than the lookup itself.
+        Fuzzy and empty entries are left out, as a compiled catalogue leaves them: a guess is not a translation."""
+        return {message.id: message.string for catalog in self.sources().values() for message in catalog
+                if isinstance(message.id, str) and message.id and isinstance(message.string, str)
+                and message.string and not message.fuzzy}
 
     def sources(self) -> dict[Path, Catalog]:
         """Each `.po` file of this layer, read."""
@@ -81,20 +75,14 @@ class Catalogue:
                 found[path] = read_po(source, locale=CHINESE_LOCALE, domain=path.stem)
         return found
 
-    @cached_property
-    def _chinese_of(self) -> dict[str, str]:
-        """The compiled catalogue's own dict: `say` runs per reason on the match path, where gettext's
-        fallback machinery costs more than the lookup itself."""
-        return {key: value for key, value in self.chinese._catalog.items() if isinstance(key, str)}  # noqa: SLF001
-
     def say(self, language: Language | str, message: str, /, **values: Any) -> str:
         """`message` in `language` ("zh", "zh-CN" or a Language; anything else is English), its {names} filled."""
-        said = self._chinese_of.get(message, message) if language in _CHINESE else message
+        said = self.chinese.get(message, message) if language in _CHINESE else message
         return said.format(**values) if values else said
 
     def pair(self, message: str, /, **values: Any) -> tuple[str, str]:
         """(English, Chinese), both filled with the same values."""
-        chinese = self._chinese_of.get(message, message)
+        chinese = self.chinese.get(message, message)
         if values:
             return message.format(**values), chinese.format(**values)
         return message, chinese
@@ -104,8 +92,8 @@ class Catalogue:
         """Each message with placeholders as a pattern that reads its values back, most literal text first,
         and whether the message has words of its own (see `read_back`)."""
         found = []
-        for message in self.chinese._catalog:  # noqa: SLF001
-            if isinstance(message, str) and "{" in message:
+        for message in self.chinese:
+            if "{" in message:
                 parts = list(string.Formatter().parse(message))
                 if any(field for _, field, _, _ in parts if field is not None and not field.isidentifier()):
                     continue
@@ -123,8 +111,8 @@ class Catalogue:
         return read_back(english, (self,))
 
     def knows(self, message: str) -> bool:
-        """Whether the Chinese catalogue has `message` (gettext answers an unknown one with itself)."""
-        return message in self.chinese._catalog  # noqa: SLF001  # gettext keeps no public index
+        """Whether the Chinese catalogue has `message` (`say` answers an unknown one with itself)."""
+        return message in self.chinese
 
 
 def read_back(english: str, catalogues: Sequence[Catalogue]) -> str | None:
@@ -138,8 +126,8 @@ def read_back(english: str, catalogues: Sequence[Catalogue]) -> str | None:
     numbers and names: "min", "2.5").
     """
     for catalogue in catalogues:
-        chinese = catalogue.chinese._catalog.get(english)  # noqa: SLF001
-        if isinstance(chinese, str):
+        chinese = catalogue.chinese.get(english)
+        if chinese is not None:
             return chinese
     for catalogue in catalogues:
         for pattern, message, wordy in catalogue._patterns:  # noqa: SLF001
@@ -151,7 +139,7 @@ def read_back(english: str, catalogues: Sequence[Catalogue]) -> str | None:
             if wordy or all(
                     translated[name] is not None or len(value) <= _SHORT_VALUE for name, value in found.items()):
                 values = {name: translated[name] or value for name, value in found.items()}
-                return str(catalogue.chinese._catalog[message]).format(**values)  # noqa: SLF001
+                return catalogue.chinese[message].format(**values)
     return None
 
 
