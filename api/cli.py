@@ -21,6 +21,7 @@ from uvicorn.config import LOGGING_CONFIG
 from api.config import get_api_settings
 from api.errors import in_reader_language
 from api.messages import MESSAGES
+from api.typer_words import SpeakingCommand, SpeakingGroup, speak
 from policies import curation, keys, repository
 from policies.backup import BackupError, Summary, backup_database, restore_database
 from policies.config import get_policies_settings
@@ -33,12 +34,14 @@ from policies.keys import Role
 from policies.lint import Finding, lint
 from policies.migrate import upgrade_database
 
-# Typer builds every help text when this module is imported, so help is in the language the settings name then;
-# what a command prints is in the language they name when it runs (each command reads them once).
+# Typer builds every help text when this module is imported, so help (and typer's own words: Usage:, Options,
+# Missing option) is in the language the settings name then; what a command prints is in the language they
+# name when it runs (each command reads them once).
 HELP = get_api_settings().language
-app = typer.Typer(help=MESSAGES.say(HELP, "supportmatch: match SMEs to the support measures they qualify for."),
-                  no_args_is_help=True)
-keys_app = typer.Typer(help=MESSAGES.say(HELP, "API keys."), no_args_is_help=True)
+speak(HELP)
+app = typer.Typer(cls=SpeakingGroup, no_args_is_help=True,
+                  help=MESSAGES.say(HELP, "supportmatch: match SMEs to the support measures they qualify for."))
+keys_app = typer.Typer(cls=SpeakingGroup, help=MESSAGES.say(HELP, "API keys."), no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 console = Console()
 err = Console(stderr=True)
@@ -97,7 +100,7 @@ def _run_import(engine: Engine, raw: list[object], *, dry_run: bool, actor: str,
             return ImportReport(dry_run=dry_run, problems=exc.problems)
 
 
-@app.command(help=MESSAGES.say(HELP, "Create or upgrade the database schema."))
+@app.command(cls=SpeakingCommand, help=MESSAGES.say(HELP, "Create or upgrade the database schema."))
 def migrate() -> None:
     """A database that cannot be opened (a mistyped path, a server that does not answer) is said in one line:
     a traceback would bury the one fact the operator needs."""
@@ -112,7 +115,7 @@ def migrate() -> None:
     console.print(MESSAGES.say(language, "database is at the newest schema"))
 
 
-@app.command("load-sample", help=MESSAGES.say(
+@app.command("load-sample", cls=SpeakingCommand, help=MESSAGES.say(
     HELP, "Load the bundled sample catalogue (only into an empty catalogue unless --force)."))
 def load_sample(force: Annotated[bool, typer.Option(
         help=MESSAGES.say(HELP, "load even if the catalogue is not empty"))] = False) -> None:
@@ -132,7 +135,7 @@ def load_sample(force: Annotated[bool, typer.Option(
         raise typer.Exit(1)
 
 
-@app.command("import", help=MESSAGES.say(HELP, "Import measures, all or nothing, upserting by code."))
+@app.command("import", cls=SpeakingCommand, help=MESSAGES.say(HELP, "Import measures, all or nothing, upserting by code."))
 def import_file(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
                                          help=MESSAGES.say(HELP, "a .json, .yaml or .csv file"))],
@@ -149,7 +152,7 @@ def import_file(
         raise typer.Exit(1)
 
 
-@app.command("lint", help=MESSAGES.say(
+@app.command("lint", cls=SpeakingCommand, help=MESSAGES.say(
     HELP, "Check a catalogue file for rules written as prose and other slips; exit 1 when anything is found."))
 def lint_file(
     path: Annotated[Path | None, typer.Argument(exists=True, dir_okay=False, help=MESSAGES.say(
@@ -174,7 +177,7 @@ def lint_file(
     console.print(MESSAGES.say(language, "{count} measure(s): no findings", count=len(records)))
 
 
-@app.command("export", help=MESSAGES.say(
+@app.command("export", cls=SpeakingCommand, help=MESSAGES.say(
     HELP, "Export the whole catalogue (every status) in a format import reads back."))
 def export_file(
     path: Annotated[str, typer.Argument(help=MESSAGES.say(HELP, "output file, or - for standard output"))],
@@ -194,11 +197,11 @@ def export_file(
         err.print(MESSAGES.say(language, "wrote {path}", path=path))
 
 
-@keys_app.command("create", help=MESSAGES.say(HELP, "Create an API key and print it. It is shown this once."))
+@keys_app.command("create", cls=SpeakingCommand, help=MESSAGES.say(HELP, "Create an API key and print it. It is shown this once."))
 def keys_create(
     role: Annotated[Role, typer.Option(help=MESSAGES.say(HELP, "portal, curator or admin"))],
     label: Annotated[str, typer.Option(
-        help=MESSAGES.say(HELP, "who or what will use the key"))] = "created from the CLI",
+        help=MESSAGES.say(HELP, "who or what will use the key"))] = MESSAGES.say(HELP, "created from the CLI"),
     tenant: Annotated[str | None, typer.Option(help=MESSAGES.say(
         HELP, "owner of the firms a portal stores; default: the key alone"))] = None,
     rate_limit: Annotated[int | None, typer.Option(min=1, max=1_000_000, help=MESSAGES.say(
@@ -215,7 +218,7 @@ def keys_create(
     print(plain)
 
 
-@keys_app.command("list", help=MESSAGES.say(HELP, "List keys (never the keys themselves)."))
+@keys_app.command("list", cls=SpeakingCommand, help=MESSAGES.say(HELP, "List keys (never the keys themselves)."))
 def keys_list() -> None:
     """Only a key's hash is stored: its prefix is what tells keys apart, its id what `keys revoke` takes."""
     language = get_api_settings().language
@@ -230,7 +233,7 @@ def keys_list() -> None:
     console.print(table)
 
 
-@keys_app.command("revoke", help=MESSAGES.say(HELP, "Revoke a key by id."))
+@keys_app.command("revoke", cls=SpeakingCommand, help=MESSAGES.say(HELP, "Revoke a key by id."))
 def keys_revoke(key_id: int) -> None:
     """By id, as `keys list` shows it: the key itself is not stored, and who revokes it may not hold it."""
     language = get_api_settings().language
@@ -259,7 +262,7 @@ def _print_summary(title: str, summary: Summary, *, caption: str, language: Lang
     console.print(table)
 
 
-@app.command("backup", help="\n\n".join((
+@app.command("backup", cls=SpeakingCommand, help="\n\n".join((
     MESSAGES.say(HELP, "Back up the whole database to one file, consistently, while the server runs."),
     MESSAGES.say(
         HELP, "SQLite: a SQLite file made with the online backup API. PostgreSQL: a pg_dump custom-format archive."),
@@ -277,7 +280,7 @@ def backup_command(
                    caption=MESSAGES.say(language, "from {url}", url=_shown(url)), language=language)
 
 
-@app.command("restore", help="\n\n".join((
+@app.command("restore", cls=SpeakingCommand, help="\n\n".join((
     MESSAGES.say(HELP, "Replace everything in the database with a backup, then migrate it to the newest schema."),
     MESSAGES.say(HELP, "Refuses a backup made by a newer version (a schema revision this code does not know)."),
 )))
@@ -328,7 +331,7 @@ def _log_config() -> dict[str, Any]:
     return config
 
 
-@app.command(help=MESSAGES.say(HELP, "Migrate, load the sample catalogue on first start, and serve the API."))
+@app.command(cls=SpeakingCommand, help=MESSAGES.say(HELP, "Migrate, load the sample catalogue on first start, and serve the API."))
 def serve(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,

@@ -1,0 +1,116 @@
+"""Every command of `supportmatch` speaks Chinese by default: its own messages and the words typer prints itself.
+
+The walk asks each command and group for its help, gives each a wrong option and each command with required
+parameters none, and runs every command but `serve` for real (right and wrong) on a fresh SQLite database;
+no output may hold an English sentence. Command syntax stays as typed: option names, metavars (<int range>,
+[OPTIONS], COMMAND [ARGS]) and the caller's own words.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import typer.main
+from babel.messages.extract import extract_from_dir
+from typer._click import Command
+from typer.core import TyperGroup
+from typer.testing import CliRunner
+
+from api.cli import app
+from api.config import get_api_settings
+from api.messages import MESSAGES
+from policies.config import get_policies_settings
+from tests.api.test_language import ENGLISH
+from tests.factories import measure_data
+
+runner = CliRunner(env={"COLUMNS": "200"})  # one line per sentence: rich wraps at the terminal's width
+SYNTAX = re.compile(r"supportmatch(?: [a-z-]+)*|<[^>]*>|\[[A-Z]+\]|\b[A-Z]+\b|--[a-z-]+")
+
+
+def _tree(command: Command, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Command]]:
+    yield path, command
+    if isinstance(command, TyperGroup):
+        for name, sub in command.commands.items():
+            yield from _tree(sub, (*path, name))
+
+
+COMMANDS = dict(_tree(typer.main.get_command(app)))
+
+
+def _english(output: str) -> list[str]:
+    return [match.group() for line in output.splitlines() if (match := ENGLISH.search(SYNTAX.sub(" ", line)))]
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh SQLite database, and the CLI in its default language."""
+    monkeypatch.delenv("API_LANGUAGE", raising=False)
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("POLICIES_DATABASE_URL", url)
+    get_policies_settings.cache_clear()
+    get_api_settings.cache_clear()
+    yield url
+    get_policies_settings.cache_clear()
+    get_api_settings.cache_clear()
+
+
+def test_every_message_typer_says_through_gettext_has_its_chinese() -> None:
+    """Typer's own words come from the installed package: a new version's new words fail here first."""
+    typer_folder = Path(typer.main.__file__).parent
+    said = {message for _, _, message, _, _ in extract_from_dir(
+        typer_folder, keywords={"_": None}, method_map=[("_click/**", "ignore"), ("**.py", "python")])}
+    assert said, "typer says nothing through gettext any more: api/typer_words.py has nothing to do there"
+    assert not [message for message in said if not MESSAGES.knows(message)]
+
+
+def test_every_command_speaks_chinese(database: str, tmp_path: Path) -> None:
+    source = tmp_path / "one.json"
+    source.write_text(json.dumps([measure_data(code="CLI-ONE")]), encoding="utf-8")
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"code": "CLI-BAD"}]', encoding="utf-8")
+    calls: list[list[str]] = []
+    for path, command in COMMANDS.items():
+        calls.append([*path, "--help"])
+        calls.append([*path, "--no-such-option"])
+        if any(param.required for param in command.params):
+            calls.append(list(path))
+    calls += [
+        ["migrate"], ["keys", "create", "--role", "admin"], ["keys", "create", "--role", "nobody"], ["keys", "list"],
+        ["keys", "revoke", "1"], ["keys", "revoke", "424242"], ["keys", "revoke", "one"],
+        ["lint"], ["lint", str(source)], ["lint", str(broken)], ["import", str(source), "--dry-run"],
+        ["import", str(source)], ["import", str(broken)], ["import", str(tmp_path / "absent.json")],
+        ["export", str(tmp_path / "out.json")], ["export", "-", "--format", "xml"], ["export", str(tmp_path / "out.csv")],
+        ["backup", str(tmp_path / "copy.db")], ["restore", str(tmp_path / "copy.db"), "--yes"],
+        ["restore", str(tmp_path / "absent.db"), "--yes"], ["load-sample"],
+    ]
+    offences, ran = [], 0
+    for args in calls:
+        result = runner.invoke(app, args, prog_name="supportmatch")
+        assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), (
+            args, result.output)
+        ran += 1
+        offences += [f"{' '.join(args)}: {english!r}" for english in _english(result.output)]
+    assert ran > 40 and not offences, "\n".join(offences)
+
+
+def test_the_walk_finds_english_where_there_is_some() -> None:
+    """The detector itself: typer's English error panel is caught, command syntax is not."""
+    assert _english("│ Missing option '--role'. Choose from: │")
+    assert not _english("用法：supportmatch keys create [OPTIONS] COMMAND [ARGS]... <int range> --rate-limit")
+
+
+@pytest.mark.parametrize(("language", "expected", "foreign"), [
+    ("en", "Missing option '--role'", "缺少选项"), (None, "缺少选项 '--role'", "Missing option")])
+def test_a_fresh_process_speaks_its_settings_language(language: str | None, expected: str, foreign: str) -> None:
+    """Typer's words are fixed as the CLI loads (like help texts): one process, one language, as in use."""
+    environment = {name: value for name, value in os.environ.items() if name != "API_LANGUAGE"}
+    if language:
+        environment["API_LANGUAGE"] = language
+    done = subprocess.run([Path(sys.executable).parent / "supportmatch", "keys", "create"], env=environment,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2 and expected in done.stderr and foreign not in done.stderr, done.stderr
