@@ -114,13 +114,24 @@ def problem_response(
 def _field_errors(items: Sequence[Any]) -> tuple[list[FieldError], str]:
     """Pydantic's errors as fields at fault, and a detail naming the first (in the reader's language)."""
     language = reader_language()
-    errors = [FieldError(field=field_path(item["loc"]), message=item["msg"]) for item in items]
+    errors = [FieldError(field=field_path(item["loc"]), message=_message_of(item, language)) for item in items]
     if not errors:
         return errors, MESSAGES.say(language, "the request is invalid")
     detail = f"{errors[0].field}: {in_reader_language(errors[0].message, language)}"
     if len(errors) > 1:
         detail += MESSAGES.say(language, " (and {count} more)", count=len(errors) - 1)
     return errors, detail
+
+
+def _message_of(item: Any, language: Language) -> str:
+    """Pydantic's message; in Chinese, a list of allowed values ('a', 'b' or 'c') is joined as Chinese lists are
+    ('a'、'b' 或 'c'): read back as a message, its English commas and "or" would stay."""
+    expected = (item.get("ctx") or {}).get("expected")
+    if language is not Language.zh or item.get("type") not in ("enum", "literal_error") or not isinstance(expected, str):
+        return str(item["msg"])
+    head, _, last = expected.rpartition(" or ")
+    listed = f"{'、'.join(head.split(', '))} 或 {last}" if head else last
+    return MESSAGES.say(language, "Input should be {expected}", expected=listed)
 
 
 def _detail_of(exc: Exception) -> str:

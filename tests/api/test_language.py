@@ -178,6 +178,7 @@ class Client:
              params={"format": "csv"})
         self("POST", "/v1/measures/import", headers=curator, json=[{"code": "BROKEN", "kind": "subsidy"}])
         self("GET", "/v1/measures?status=draft")
+        self("GET", "/v1/measures", params={"kind": "nope", "level": "nowhere"})  # pydantic lists the allowed values
         return self.answers
 
 
