@@ -2,7 +2,8 @@
 
 The walk asks each command and group for its help, gives each a wrong option and each command with required
 parameters none, and runs every command but `serve` for real (right and wrong) on a fresh SQLite database;
-no output may hold an English sentence. Command syntax stays as typed: option names, metavars (<int range>,
+no output may hold an English sentence, nor, in a fresh process with API_LANGUAGE=en, Chinese other than
+official names. Command syntax stays as typed: option names, metavars (<int range>,
 [OPTIONS], COMMAND [ARGS]) and the caller's own words.
 """
 
@@ -25,9 +26,10 @@ from api.cli import app
 from api.config import get_api_settings
 from api.messages import MESSAGES
 from policies.config import get_policies_settings
-from tests.api.test_language import ENGLISH
+from tests.api.test_language import CHINESE, ENGLISH, OFFICIAL_CHINESE
 from tests.factories import measure_data
 
+ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner(env={"COLUMNS": "200"})  # one line per sentence: rich wraps at the terminal's width
 SYNTAX = re.compile(r"supportmatch(?: [a-z-]+)*|<[^>]*>|\[[A-Z]+\]|\b[A-Z]+\b|--[a-z-]+")
 
@@ -68,10 +70,11 @@ def test_every_message_typer_says_through_gettext_has_its_chinese() -> None:
     assert not [message for message in said if not MESSAGES.knows(message)]
 
 
-def test_every_command_speaks_chinese(database: str, tmp_path: Path) -> None:
-    source = tmp_path / "one.json"
+def walk(folder: Path) -> list[tuple[str, str]]:
+    """(command line, output) of every call of the walk, on the (fresh) database POLICIES_DATABASE_URL names."""
+    source = folder / "one.json"
     source.write_text(json.dumps([measure_data(code="CLI-ONE")]), encoding="utf-8")
-    broken = tmp_path / "broken.json"
+    broken = folder / "broken.json"
     broken.write_text('[{"code": "CLI-BAD"}]', encoding="utf-8")
     calls: list[list[str]] = []
     for path, command in COMMANDS.items():
@@ -83,19 +86,38 @@ def test_every_command_speaks_chinese(database: str, tmp_path: Path) -> None:
         ["migrate"], ["keys", "create", "--role", "admin"], ["keys", "create", "--role", "nobody"], ["keys", "list"],
         ["keys", "revoke", "1"], ["keys", "revoke", "424242"], ["keys", "revoke", "one"],
         ["lint"], ["lint", str(source)], ["lint", str(broken)], ["import", str(source), "--dry-run"],
-        ["import", str(source)], ["import", str(broken)], ["import", str(tmp_path / "absent.json")],
-        ["export", str(tmp_path / "out.json")], ["export", "-", "--format", "xml"], ["export", str(tmp_path / "out.csv")],
-        ["backup", str(tmp_path / "copy.db")], ["restore", str(tmp_path / "copy.db"), "--yes"],
-        ["restore", str(tmp_path / "absent.db"), "--yes"], ["load-sample"],
+        ["import", str(source)], ["import", str(broken)], ["import", str(folder / "absent.json")],
+        ["export", str(folder / "out.json")], ["export", "-", "--format", "xml"], ["export", str(folder / "out.csv")],
+        ["backup", str(folder / "copy.db")], ["restore", str(folder / "copy.db"), "--yes"],
+        ["restore", str(folder / "absent.db"), "--yes"], ["load-sample"],
     ]
-    offences, ran = [], 0
+    said = []
     for args in calls:
         result = runner.invoke(app, args, prog_name="supportmatch")
         assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), (
             args, result.output)
-        ran += 1
-        offences += [f"{' '.join(args)}: {english!r}" for english in _english(result.output)]
-    assert ran > 40 and not offences, "\n".join(offences)
+        said.append((" ".join(args), result.output))
+    return said
+
+
+def test_every_command_speaks_chinese(database: str, tmp_path: Path) -> None:
+    said = walk(tmp_path)
+    offences = [f"{call}: {english!r}" for call, output in said for english in _english(output)]
+    assert len(said) > 40 and not offences, "\n".join(offences)
+
+
+def test_every_command_speaks_english_when_set(tmp_path: Path) -> None:
+    """In a fresh process (typer's words are fixed as the CLI loads) with API_LANGUAGE=en: no Chinese but names."""
+    environment = os.environ | {"API_LANGUAGE": "en", "POLICIES_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+    code = f"import json; from pathlib import Path; from tests.api.test_cli_language import walk; " \
+           f"print(json.dumps(walk(Path({str(tmp_path)!r}))))"
+    done = subprocess.run([sys.executable, "-c", code], env=environment, cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    said = json.loads(done.stdout.splitlines()[-1])
+    offences = [f"{call}: {run!r}" for call, output in said for run in CHINESE.findall(output)
+                if run not in OFFICIAL_CHINESE]
+    assert len(said) > 40 and not offences, "\n".join(offences)
 
 
 def test_the_walk_finds_english_where_there_is_some() -> None:
