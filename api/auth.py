@@ -25,6 +25,12 @@ class Principal:
     def at_least(self, role: Role) -> bool:
         return self.role is not None and ROLE_RANK[self.role] >= ROLE_RANK[role]
 
+    @property
+    def owner(self) -> str:
+        """The tenant whose firms and outcomes this key keeps: a live key always has one."""
+        assert self.tenant is not None
+        return self.tenant
+
 
 ANONYMOUS = Principal(role=None, actor="anonymous")
 

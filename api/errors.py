@@ -15,7 +15,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 
 from api.messages import MESSAGES
-from matching.errors import DuplicateFirm, FirmNotFound, InvalidSweep, StaleFirm, UnknownMeasures, WebhookNotFound
+from matching.errors import (
+    DuplicateFirm,
+    FirmNotFound,
+    InvalidSweep,
+    MeasureNotOnFile,
+    OutcomeNotFound,
+    StaleFirm,
+    StaleOutcome,
+    UnknownMeasures,
+    WebhookNotFound,
+)
 from matching.messages import MESSAGES as MATCHING_MESSAGES
 from policies import errors as policy_errors
 from policies.db import DatabaseReplaced
@@ -42,6 +52,9 @@ DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     StaleFirm: (412, N_("Stale firm")),
     DuplicateFirm: (409, N_("Duplicate firm")),
     WebhookNotFound: (404, N_("Webhook not found")),
+    OutcomeNotFound: (404, N_("Outcome not found")),
+    StaleOutcome: (412, N_("Stale outcome")),
+    MeasureNotOnFile: (422, N_("Unknown measure")),
     InvalidSweep: (422, N_("Invalid sweep")),
 }
 
@@ -149,6 +162,8 @@ def _domain_errors(exc: Exception) -> list[FieldError]:
         return [FieldError(field=f"body.{path}", message=message) for path, message in exc.problems]
     if isinstance(exc, InvalidSweep):
         return [FieldError(field="body.sweep.path", message=str(exc))]
+    if isinstance(exc, MeasureNotOnFile):
+        return [FieldError(field="body.measure_code", message=str(exc))]
     if isinstance(exc, UnknownMeasures):
         return [FieldError(field="body.measures", message=MESSAGES.say("en", "not a published measure: {code}", code=code))
                 for code in exc.codes]

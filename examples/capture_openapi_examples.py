@@ -91,7 +91,15 @@ def capture(client: TestClient, portal: dict[str, str], curator: dict[str, str],
     out["get_firm"] = client.get(firm_url, headers=portal).json()
     out["update_firm"] = client.put(firm_url, headers=portal | {"If-Match": '"1"'}, json={
         "profile": firm | {"employees": 240}, "external_ref": "crm-1042"}).json()
-    out["firm_history"] = client.get(f"{firm_url}/history", headers=portal).json()
+    applied = {"measure_code": "SC-CD-LITTLE-GIANT-AWARD-2026", "event": "applied", "occurred_on": "2026-11-02"}
+    recorded = client.post(f"{firm_url}/outcomes", headers=portal, json=applied)
+    out["record_outcome"] = recorded.json()
+    out["correct_outcome"] = client.put(f"{firm_url}/outcomes/{recorded.json()['id']}",
+                                        headers=portal | {"If-Match": '"1"'},
+                                        json=applied | {"occurred_on": "2026-11-20"}).json()
+    out["list_outcomes"] = client.get(f"{firm_url}/outcomes", headers=portal).json()
+    history = client.get(f"{firm_url}/history", headers=portal).json()
+    out["firm_history"] = [history[0], history[-1]]  # a profile's version and an outcome's
     out["measure_candidates"] = client.get("/v1/measures/SC-CH-ROBOT-BASE-EQUIPMENT/candidates",
                                            headers=curator).json()
     out["preview_draft"] = client.post("/v1/measures/preview", headers=curator, json={

@@ -48,3 +48,31 @@ class DuplicateFirm(MatchingError):
 class WebhookNotFound(MatchingError):
     def __init__(self, webhook_id: int) -> None:
         super().__init__(MESSAGES.say("en", "no webhook with id {webhook_id}", webhook_id=webhook_id))
+
+
+class OutcomeNotFound(MatchingError):
+    """No such outcome of this firm for this portal (another firm's or portal's is not found either)."""
+
+    def __init__(self, firm_id: int, outcome_id: int) -> None:
+        super().__init__(MESSAGES.say("en", "firm {firm_id} has no outcome with id {outcome_id}", firm_id=firm_id,
+                                      outcome_id=outcome_id))
+
+
+class StaleOutcome(MatchingError):
+    def __init__(self, outcome_id: int, current: int | None = None) -> None:
+        if current is None:
+            message = MESSAGES.say("en", "outcome {outcome_id} has changed: reload it and apply your correction again",
+                                   outcome_id=outcome_id)
+        else:
+            message = MESSAGES.say("en", "outcome {outcome_id} is at revision {current}: reload it and apply your "
+                                   "correction again", outcome_id=outcome_id, current=current)
+        super().__init__(message)
+
+
+class MeasureNotOnFile(MatchingError):
+    """An outcome names a measure the catalogue has never held, in any status (an archived one is on file)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(MESSAGES.say("en", "{code} is not the code of any measure the catalogue holds or has held",
+                                      code=repr(code)))
+        self.code = code

@@ -42,6 +42,7 @@ COUNTED = (
     ("api_key", N_("API keys")),
     ("firm", N_("firms (with deleted)")),
     ("firm_revision", N_("firm revisions")),
+    ("firm_outcome", N_("outcomes (applications and awards)")),
     ("outbox_event", N_("outbox events")),
     ("webhook", N_("webhooks")),
     ("embedding_cache", N_("cached embeddings")),

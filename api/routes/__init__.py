@@ -10,6 +10,7 @@ from api.routes import (
     ladder,
     matches,
     measures,
+    outcomes,
     reverse,
     search,
     transfer,
@@ -27,6 +28,7 @@ api_router.include_router(keys.router)
 api_router.include_router(eligibility.router)
 api_router.include_router(ladder.router)
 api_router.include_router(firms.router)
+api_router.include_router(outcomes.router)
 api_router.include_router(webhooks.router)
 
 __all__ = ["api_router", "health"]

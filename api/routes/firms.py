@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel
 
-from api.auth import PortalDep, Principal
+from api.auth import PortalDep
 from api.deps import SessionDep
 from api.errors import PROBLEMS
 from api.etag import etag_of, parse_if_match
@@ -13,6 +13,7 @@ from api.openapi_examples import example
 from api.params import Id
 from api.routing import ReleasingRoute
 from matching.store import firms as firm_store
+from matching.store import outcomes as outcome_store
 from matching.store.firms import FirmPublic, FirmRevisionPublic, FirmWrite
 
 router = APIRouter(route_class=ReleasingRoute, prefix="/firms", tags=["firms"])
@@ -25,15 +26,10 @@ class FirmPage(BaseModel):
     limit: int
 
 
-def tenant_of(principal: Principal) -> str:
-    assert principal.tenant is not None  # every key has a tenant
-    return principal.tenant
-
-
 @router.post("", status_code=201, response_model=FirmPublic, responses=PROBLEMS | example("create_firm", 201), summary="Store a firm")
 def create_firm(data: FirmWrite, session: SessionDep, principal: PortalDep, response: Response) -> FirmPublic:
     """Keep a firm's profile on file, with where each field came from."""
-    firm = firm_store.create(session, tenant_of(principal), data, principal.actor)
+    firm = firm_store.create(session, principal.owner, data, principal.actor)
     response.headers["ETag"] = etag_of(firm.revision)
     response.headers["Location"] = f"/v1/firms/{firm.id}"
     return firm_store.public(firm)
@@ -45,14 +41,14 @@ def list_firms(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> FirmPage:
     """This portal's firms, oldest first."""
-    rows, total = firm_store.list_firms(session, tenant_of(principal), offset=offset, limit=limit)
+    rows, total = firm_store.list_firms(session, principal.owner, offset=offset, limit=limit)
     return FirmPage(items=[firm_store.public(row) for row in rows], total=total, offset=offset, limit=limit)
 
 
 @router.get("/{firm_id}", response_model=FirmPublic, responses=PROBLEMS | example("get_firm"), summary="Get a firm")
 def get_firm(firm_id: Id, session: SessionDep, principal: PortalDep, response: Response) -> FirmPublic:
     """One of this portal's firms, with its revision as the ETag."""
-    firm = firm_store.get(session, tenant_of(principal), firm_id)
+    firm = firm_store.get(session, principal.owner, firm_id)
     response.headers["ETag"] = etag_of(firm.revision)
     return firm_store.public(firm)
 
@@ -65,7 +61,7 @@ def update_firm(
     """Replace the profile; needs If-Match with the revision read (412 if stale, 428 without)."""
     expected = parse_if_match(if_match, required=True)
     assert expected is not None
-    firm = firm_store.update(session, tenant_of(principal), firm_id, data, expected, principal.actor)
+    firm = firm_store.update(session, principal.owner, firm_id, data, expected, principal.actor)
     response.headers["ETag"] = etag_of(firm.revision)
     return firm_store.public(firm)
 
@@ -73,13 +69,12 @@ def update_firm(
 @router.delete("/{firm_id}", status_code=204, responses=PROBLEMS, summary="Delete a firm")
 def delete_firm(firm_id: Id, session: SessionDep, principal: PortalDep) -> Response:
     """Remove the firm from matching; its history is kept."""
-    firm_store.delete(session, tenant_of(principal), firm_id, principal.actor)
+    firm_store.delete(session, principal.owner, firm_id, principal.actor)
     return Response(status_code=204)
 
 
 @router.get("/{firm_id}/history", response_model=list[FirmRevisionPublic], responses=PROBLEMS | example("firm_history"),
-            summary="Profile history")
+            summary="History")
 def firm_history(firm_id: Id, session: SessionDep, principal: PortalDep) -> list[FirmRevisionPublic]:
-    """Every version of the profile, oldest first."""
-    return [FirmRevisionPublic.model_validate(row, from_attributes=True)
-            for row in firm_store.history(session, tenant_of(principal), firm_id)]
+    """Every version of the profile and of the firm's outcomes, oldest first."""
+    return outcome_store.history(session, principal.owner, firm_id)

@@ -70,12 +70,15 @@ class FirmPublic(BaseModel):
 
 
 class FirmRevisionPublic(BaseModel):
-    revision: int
+    """One entry of a firm's history: a version of its profile, or (`outcome`) a version of one of its outcomes."""
+
+    revision: int = Field(description="the profile's revision, or the outcome's for an outcome entry")
     actor: str
-    action: str
+    action: str = Field(description="create, update, delete; outcome.record or outcome.correct")
     created_at: UtcDateTime
-    profile: dict[str, Any]
-    provenance: dict[str, Any]
+    profile: dict[str, Any] | None = Field(description="the profile as of this version; null for an outcome entry")
+    provenance: dict[str, Any] | None
+    outcome: dict[str, Any] | None = Field(default=None, description="the outcome as recorded or corrected")
 
 
 def public(firm: Firm) -> FirmPublic:

@@ -26,7 +26,9 @@ from api.errors import PROBLEM_JSON
 from api.main import create_app
 from matching.notifications.models import Webhook
 from matching.store import firms as firm_store
+from matching.store import outcomes as outcome_store
 from matching.store.firms import FirmWrite
+from matching.store.outcomes import OutcomeWrite
 from matching.text.embeddings import Encoder
 from policies import curation, keys
 from policies.keys import Role
@@ -65,6 +67,10 @@ POLICY: dict[Route, Access] = {
     ("PUT", "/v1/firms/{firm_id}"): Role.portal,
     ("DELETE", "/v1/firms/{firm_id}"): Role.portal,
     ("GET", "/v1/firms/{firm_id}/history"): Role.portal,
+    ("POST", "/v1/firms/{firm_id}/outcomes"): Role.portal,
+    ("GET", "/v1/firms/{firm_id}/outcomes"): Role.portal,
+    ("GET", "/v1/firms/{firm_id}/outcomes/{outcome_id}"): Role.portal,
+    ("PUT", "/v1/firms/{firm_id}/outcomes/{outcome_id}"): Role.portal,
     ("POST", "/v1/webhooks"): Role.portal,
     ("GET", "/v1/webhooks"): Role.portal,
     ("DELETE", "/v1/webhooks/{webhook_id}"): Role.portal,
@@ -106,6 +112,8 @@ AUDITED: dict[Route, str] = {  # each write and the audit action it must record
     ("POST", "/v1/firms"): "firm.create",
     ("PUT", "/v1/firms/{firm_id}"): "firm.update",
     ("DELETE", "/v1/firms/{firm_id}"): "firm.delete",
+    ("POST", "/v1/firms/{firm_id}/outcomes"): "firm.outcome.record",
+    ("PUT", "/v1/firms/{firm_id}/outcomes/{outcome_id}"): "firm.outcome.correct",
     ("POST", "/v1/webhooks"): "webhook.create",
     ("DELETE", "/v1/webhooks/{webhook_id}"): "webhook.delete",
 }
@@ -114,6 +122,7 @@ PUBLISHED = "ZJ-WZ-LITTLE-GIANT-FIRST-AWARD"  # published in policies/sample/cat
 DRAFT = "SC-CD-EMBODIED-AI-2027"  # a draft in policies/sample/catalogue/sichuan-guangdong.yaml
 TENANT = "matrix"  # every key made here shares it, so each sees the firms and webhooks made for the test
 FIRM = example_firm("ningbo-cmf-titanium")
+OUTCOME = {"measure_code": PUBLISHED, "event": "applied", "occurred_on": "2026-11-20"}
 CREDENTIALS = ["no key", "wrong key", "revoked key", "portal key", "curator key", "admin key"]
 LIVE: dict[str, Role] = {"portal key": Role.portal, "curator key": Role.curator, "admin key": Role.admin}
 
@@ -184,6 +193,13 @@ class World:
             assert firm.id is not None
             return firm.id
 
+    def outcome(self) -> str:
+        """The path of a fresh outcome of a fresh firm."""
+        firm_id = self.firm()
+        with Session(self.engine) as session:
+            outcome = outcome_store.record(session, TENANT, firm_id, OutcomeWrite.model_validate(OUTCOME), "test")
+            return f"/v1/firms/{firm_id}/outcomes/{outcome.id}"
+
     def webhook(self) -> int:
         with Session(self.engine) as session:
             hook = Webhook(tenant=TENANT, url="https://portal.example.cn/hooks", secret=secrets.token_urlsafe(32))
@@ -231,6 +247,11 @@ REQUESTS: dict[Route, Callable[[World], Call]] = {
                                                    headers=IF_MATCH_1),
     ("DELETE", "/v1/firms/{firm_id}"): lambda w: Call(f"/v1/firms/{w.firm()}"),
     ("GET", "/v1/firms/{firm_id}/history"): lambda w: Call(f"/v1/firms/{w.firm()}/history"),
+    ("POST", "/v1/firms/{firm_id}/outcomes"): lambda w: Call(f"/v1/firms/{w.firm()}/outcomes", json=OUTCOME),
+    ("GET", "/v1/firms/{firm_id}/outcomes"): lambda w: Call(f"/v1/firms/{w.firm()}/outcomes"),
+    ("GET", "/v1/firms/{firm_id}/outcomes/{outcome_id}"): lambda w: Call(w.outcome()),
+    ("PUT", "/v1/firms/{firm_id}/outcomes/{outcome_id}"): lambda w: Call(w.outcome(), json=OUTCOME,
+                                                                        headers={"If-Match": '"1"'}),
     ("POST", "/v1/webhooks"): lambda w: Call("/v1/webhooks", json={"url": "https://portal.example.cn/hooks/sm"}),
     ("GET", "/v1/webhooks"): lambda w: Call("/v1/webhooks"),
     ("DELETE", "/v1/webhooks/{webhook_id}"): lambda w: Call(f"/v1/webhooks/{w.webhook()}"),

@@ -137,6 +137,17 @@ class Client:
         self("GET", firm_url, headers=portal)
         self("PUT", firm_url, headers=portal | {"If-Match": '"1"'},
              json={"profile": firm | {"employees": 240}, "external_ref": "crm-1042"})
+        applied = {"measure_code": "SC-CD-LITTLE-GIANT-AWARD-2026", "event": "applied", "occurred_on": "2026-11-02"}
+        outcome = self("POST", f"{firm_url}/outcomes", headers=portal, json=applied).json()
+        self("GET", f"{firm_url}/outcomes", headers=portal)
+        self("GET", f"{firm_url}/outcomes/{outcome['id']}", headers=portal)
+        self("PUT", f"{firm_url}/outcomes/{outcome['id']}", headers=portal | {"If-Match": '"1"'},
+             json=applied | {"occurred_on": "2026-11-20"})
+        self("PUT", f"{firm_url}/outcomes/{outcome['id']}", headers=portal | {"If-Match": '"1"'}, json=applied)
+        self("POST", f"{firm_url}/outcomes", headers=portal, json=applied | {"amount_yuan": "5000", "reason": "x"})
+        self("POST", f"{firm_url}/outcomes", headers=portal, json=applied | {"measure_code": "NO-SUCH-MEASURE"})
+        self("POST", f"{firm_url}/outcomes", headers=portal, json=applied | {"occurred_on": "2999-01-01"})
+        self("GET", f"{firm_url}/outcomes/999999", headers=portal)
         self("GET", f"{firm_url}/history", headers=portal)
         self("GET", "/v1/measures/SC-CH-ROBOT-BASE-EQUIPMENT/candidates", headers=curator)
         self("POST", "/v1/measures/preview", headers=curator, json={
