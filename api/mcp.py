@@ -10,6 +10,7 @@ result in one task per call, so the language set at the start of the call holds 
 the conversion too; the work itself runs in a worker thread, as a plain tool's would.
 """
 
+import datetime as dt
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -17,21 +18,25 @@ from typing import Any
 import anyio.to_thread
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.transport_security import TransportSecuritySettings
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import MalformedAuthorization, presented_key
-from api.errors import http_problem
+from api.errors import http_problem, in_reader_language
 from api.language import negotiate
 from api.messages import MESSAGES
 from api.params import AsOf, as_of_or_today
 from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.eligibility.rules import Verdict
+from matching.errors import MatchingError
 from matching.firm.profile import FirmProfile
+from matching.store import outcomes as outcome_store
 from matching.store.catalogue import CatalogueHolder
+from matching.store.outcomes import OutcomeEvent, OutcomePublic, OutcomeSource, OutcomeWrite
 from matching.usecases.assess import assess
 from matching.usecases.match import Matcher, MatchOptions
 from matching.usecases.search import SearchFilters, SearchHit, search
@@ -39,13 +44,16 @@ from matching.usecases.verdicts import check
 from policies import curation, keys, reference
 from policies.errors import MeasureNotFound
 from policies.i18n import READER, Language, reader_language
+from policies.models import ApiKey
 from policies.schemas import MeasurePublic
+from policies.validation import field_path
 from policies.vocabulary import Level, MeasureKind, MeasureStatus
 
 INSTRUCTIONS = (
     "Look up Chinese SME support measures (subsidies, awards, loans, guarantees, tax relief, talent, vouchers). "
     "Use search_measures for plain-words questions, get_measure for details, check_eligibility and match_firm "
-    "with a firm profile for verdicts, assess_ladder for the 专精特新 ladder. Relay verdicts as given."
+    "with a firm profile for verdicts, assess_ladder for the 专精特新 ladder. Relay verdicts as given. When a "
+    "firm the portal keeps on file says it will not pursue a measure, note it with record_not_interested."
 )
 
 Scope = MutableMapping[str, Any]
@@ -185,7 +193,41 @@ def build_mcp(services: Services) -> MCPServer:
                          gaps=(r.assessment.gaps_zh if chinese else r.assessment.gaps)[:5],
                          unlock_value=r.unlock_value) for r in report.rungs]
 
+    @server.tool()
+    async def record_not_interested(ctx: Context, firm_id: int, measure_code: str,
+                                    reason: str | None = None) -> OutcomePublic:
+        """Note that a firm your portal keeps on file (its id in /v1/firms) will not pursue a measure it was
+        shown, with its reason if it gave one: the outcome the service learns from, in the firm's history."""
+        language = _reading(ctx, services.language)
+        headers = getattr(ctx.request_context.request, "headers", None)
+
+        def run() -> OutcomePublic:
+            with Session(services.engine) as session:
+                caller = _caller(session, headers)
+                data = OutcomeWrite(measure_code=measure_code, event=OutcomeEvent.not_pursued,
+                                    occurred_on=dt.date.today(), reason=reason)
+                outcome = outcome_store.record(session, caller.tenant or "", firm_id, data, keys.actor_name(caller),
+                                               source=OutcomeSource.chatbot)
+                return outcome_store.public(outcome)
+
+        try:
+            return await anyio.to_thread.run_sync(run)
+        except ValidationError as exc:  # the tool's error names the argument, in the caller's language
+            first = exc.errors()[0]
+            raise ToolError(f"{field_path(first['loc'])}: {in_reader_language(first['msg'], language)}") from exc
+        except MatchingError as exc:  # a ToolError's text reaches the caller; any other exception's stays here
+            raise ToolError(in_reader_language(str(exc), language)) from exc
+
     return server
+
+
+def _caller(session: Session, headers: Any) -> ApiKey:
+    """The key this call came with (the endpoint's guard let only live ones through): its tenant and name."""
+    plain = presented_key(headers.get("authorization"), headers.get("x-api-key")) if headers is not None else None
+    key = keys.authenticate(session, plain or "")
+    if key is None:  # revoked between the guard and the call
+        raise MatchingError(MESSAGES.say("en", "the MCP endpoint needs an API key"))
+    return key
 
 
 def mcp_app(server: MCPServer, services: Services) -> ASGIApp:

@@ -39,9 +39,10 @@ class OutcomeEvent(StrEnum):
 
 
 class OutcomeSource(StrEnum):
-    """Who said it: a portal through the API; later, bureau lists imported and chatbots."""
+    """Who said it: a portal through the API, a chatbot through MCP (the firm was not interested)."""
 
     portal = "portal"
+    chatbot = "chatbot"
 
 
 # Events after which a reason can be given: why it was rejected, withdrawn or not pursued.

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from policies.keys import Role
 from policies.models import AuditEvent
+from tests.api.test_as_of import Mcp
 from tests.factories import example_firm as firm
 from tests.factories import key_headers as key
 
@@ -140,3 +141,29 @@ def test_refusals_speak_the_readers_language(sample_client: TestClient, portals:
     unknown = sample_client.post(f"{url}/outcomes", json=APPLIED | {"measure_code": "NO-SUCH-MEASURE"},
                                  headers=chengdu | {"Accept-Language": "zh-CN"})
     assert unknown.json()["title"] == "未知政策" and "NO-SUCH-MEASURE" in unknown.json()["detail"]
+
+
+def test_a_chatbot_notes_that_a_firm_is_not_interested(sample_client: TestClient, portals: Any,
+                                                       sample_engine: Engine) -> None:
+    chengdu, ningbo = portals
+    url = _firm(sample_client, chengdu)
+    firm_id = int(url.rsplit("/", 1)[1])
+    noted = Mcp(sample_client, chengdu).call("record_not_interested", {
+        "firm_id": firm_id, "measure_code": AWARD, "reason": "暂无扩产计划"})
+    assert not noted["isError"], noted
+    recorded = sample_client.get(f"{url}/outcomes", headers=chengdu).json()
+    assert [(o["event"], o["source"], o["reason"], o["occurred_on"]) for o in recorded] == [
+        ("not_pursued", "chatbot", "暂无扩产计划", dt.date.today().isoformat())]
+    with Session(sample_engine) as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "firm.outcome.record")).one()
+    assert event.actor.startswith("chengdu (key ")
+    # Another portal's key cannot write to this firm; a code the catalogue never held is named; both in Chinese.
+    theirs = Mcp(sample_client, ningbo | {"Accept-Language": "zh-CN"})
+    refused = theirs.call("record_not_interested", {"firm_id": firm_id, "measure_code": AWARD})
+    assert refused["isError"] and f"不存在 ID 为 {firm_id} 的企业" in refused["content"][0]["text"], refused
+    unknown = Mcp(sample_client, chengdu | {"Accept-Language": "zh-CN"}).call(
+        "record_not_interested", {"firm_id": firm_id, "measure_code": "NO-SUCH-MEASURE"})
+    assert unknown["isError"] and "'NO-SUCH-MEASURE' 不是政策目录" in unknown["content"][0]["text"], unknown
+    malformed = Mcp(sample_client, chengdu).call("record_not_interested", {"firm_id": firm_id, "measure_code": "x y"})
+    assert malformed["isError"] and "measure_code" in malformed["content"][0]["text"], malformed
+    assert len(sample_client.get(f"{url}/outcomes", headers=chengdu).json()) == 1

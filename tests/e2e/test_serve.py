@@ -10,6 +10,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.api.test_language import CHINESE, ENGLISH, OFFICIAL_CHINESE, _strings
@@ -91,6 +92,10 @@ def test_mcp_tools_over_streamable_http(server: tuple[str, Path]) -> None:
                "operating_revenue": 150_000_000, "rd_expense": 9_000_000, "planned_investment": 60_000_000,
                "description": "Industrial robots; building a production base in Longtan industrial park"}
 
+    stored = httpx.post(f"{base}/v1/firms", json={"profile": profile}, headers={"X-API-Key": key}, timeout=30)
+    assert stored.status_code == 201, stored.text
+    firm_id = stored.json()["id"]
+
     async def session(language: str = "en") -> dict[str, object]:
         results: dict[str, object] = {}
         async with httpx2.AsyncClient(headers={"X-API-Key": key, "Accept-Language": language}) as http:
@@ -103,6 +108,7 @@ def test_mcp_tools_over_streamable_http(server: tuple[str, Path]) -> None:
                     "match_firm": {"profile": profile, "limit": 3},
                     "check_eligibility": {"profile": profile, "codes": ["SC-CH-ROBOT-BASE-EQUIPMENT"]},
                     "assess_ladder": {"profile": profile},
+                    "record_not_interested": {"firm_id": firm_id, "measure_code": "SC-CH-ROBOT-BASE-EQUIPMENT"},
                 }
                 for name, arguments in calls.items():
                     result = await client.call_tool(name, arguments)
@@ -111,11 +117,13 @@ def test_mcp_tools_over_streamable_http(server: tuple[str, Path]) -> None:
         return results
 
     results = anyio.run(session)
-    assert results["tools"] == ["assess_ladder", "check_eligibility", "get_measure", "match_firm", "search_measures"]
+    assert results["tools"] == ["assess_ladder", "check_eligibility", "get_measure", "match_firm",
+                                "record_not_interested", "search_measures"]
     assert "ZJ-WZ-LITTLE-GIANT-FIRST-AWARD" in json.dumps(results["search_measures"])
     assert "who_qualifies" in json.dumps(results["get_measure"])
     assert "SC-CH-ROBOT-BASE-EQUIPMENT" in json.dumps(results["check_eligibility"])
     assert "single_champion" in json.dumps(results["assess_ladder"])
+    assert '"event": "not_pursued"' in json.dumps(results["record_not_interested"])
 
     # Every tool answers in the caller's language (tests/api/test_language.py walks the routes the same way).
     chinese = anyio.run(session, "zh-CN")
