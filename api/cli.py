@@ -22,6 +22,7 @@ from api.config import get_api_settings
 from api.errors import in_reader_language
 from api.messages import MESSAGES
 from api.typer_words import SpeakingCommand, SpeakingGroup, speak
+from matching.store.outcome_lists import import_list, read_rows
 from policies import curation, keys, repository
 from policies.backup import BackupError, Summary, backup_database, restore_database
 from policies.config import get_policies_settings
@@ -43,6 +44,9 @@ app = typer.Typer(cls=SpeakingGroup, no_args_is_help=True,
                   help=MESSAGES.say(HELP, "supportmatch: match SMEs to the support measures they qualify for."))
 keys_app = typer.Typer(cls=SpeakingGroup, help=MESSAGES.say(HELP, "API keys."), no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+outcomes_app = typer.Typer(cls=SpeakingGroup, no_args_is_help=True, help=MESSAGES.say(
+    HELP, "Outcomes: what became of the measures firms on file were shown."))
+app.add_typer(outcomes_app, name="outcomes")
 console = Console()
 err = Console(stderr=True)
 CLI_ACTOR = "cli"
@@ -245,6 +249,47 @@ def keys_revoke(key_id: int) -> None:
                                    error=escape(in_reader_language(str(exc), language))))
             raise typer.Exit(1) from None
         console.print(MESSAGES.say(language, "key {prefix} revoked", prefix=key.prefix))
+
+
+@outcomes_app.command("import", cls=SpeakingCommand, help=MESSAGES.say(
+    HELP, "Import a bureau's published list (award recipients, recognised firms) as outcomes of the firms on file, "
+    "matched by unified social credit code; all or nothing."))
+def outcomes_import(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=MESSAGES.say(
+        HELP, "a .csv, .json or .yaml list; columns: uscc, name, measure_code, event, occurred_on, amount_yuan, "
+        "reason"))],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=MESSAGES.say(HELP, "report problems and change nothing"))
+                       ] = False,
+    actor: Annotated[str, typer.Option(help=MESSAGES.say(HELP, "name recorded in revisions"))] = CLI_ACTOR,
+) -> None:
+    """Every row is accounted for: recorded (for how many firms), not matched to any firm on file, or a problem;
+    exit 1 on any problem (then nothing changed)."""
+    language = get_api_settings().language
+    rows = read_rows(path.read_text(encoding="utf-8-sig"), format_for_filename(path.name))
+    with session_scope(_engine()) as session:
+        report = import_list(session, rows, actor=actor, dry_run=dry_run)
+    if report.problems:
+        table = Table(title=MESSAGES.say(language, "{count} problem(s) — nothing was changed",
+                                         count=len(report.problems)))
+        for column in (N_("line"), N_("field"), N_("problem")):
+            table.add_column(MESSAGES.say(language, column))
+        for problem in report.problems:
+            table.add_row(str(problem.line), problem.field, escape(in_reader_language(problem.message, language)))
+        err.print(table)
+        raise typer.Exit(1)
+    if report.unmatched:
+        table = Table(title=MESSAGES.say(language, "{count} row(s) match no firm on file: not recorded",
+                                         count=len(report.unmatched)))
+        for column in (N_("line"), N_("credit code"), N_("name")):
+            table.add_column(MESSAGES.say(language, column))
+        for line, code, name in report.unmatched:
+            table.add_row(str(line), code, escape(name))
+        console.print(table)
+    done = (MESSAGES.say(language, "dry run: nothing was changed") if report.dry_run
+            else MESSAGES.say(language, "import done"))
+    console.print(MESSAGES.say(language, "{done}: {rows} row(s) recorded as {outcomes} outcome(s); {unmatched} "
+                               "row(s) matched no firm", done=done, rows=len(report.recorded),
+                               outcomes=sum(count for *_, count in report.recorded), unmatched=len(report.unmatched)))
 
 
 def _print_summary(title: str, summary: Summary, *, caption: str, language: Language) -> None:

@@ -39,10 +39,12 @@ class OutcomeEvent(StrEnum):
 
 
 class OutcomeSource(StrEnum):
-    """Who said it: a portal through the API, a chatbot through MCP (the firm was not interested)."""
+    """Who said it: a portal through the API, a chatbot through MCP (the firm was not interested), or a list a
+    bureau published (award and recognition lists, imported by its staff)."""
 
     portal = "portal"
     chatbot = "chatbot"
+    bureau_list = "bureau_list"
 
 
 # Events after which a reason can be given: why it was rejected, withdrawn or not pursued.
@@ -129,7 +131,7 @@ def _record(session: Session, outcome: FirmOutcome, actor: str, action: str) -> 
                 "event": outcome.event, "revision": outcome.revision}))
 
 
-def _check_measure(session: Session, code: str) -> None:
+def check_measure(session: Session, code: str) -> None:
     if repository.get_by_code(session, code) is None:
         raise MeasureNotOnFile(code)
 
@@ -138,11 +140,18 @@ def record(session: Session, tenant: str, firm_id: int, data: OutcomeWrite, acto
            source: OutcomeSource = OutcomeSource.portal) -> FirmOutcome:
     """Record an outcome of one of this portal's firms."""
     firms.get(session, tenant, firm_id)
-    _check_measure(session, data.measure_code)
+    check_measure(session, data.measure_code)
+    outcome = add(session, tenant, firm_id, data, actor, source)
+    session.commit()
+    return outcome
+
+
+def add(session: Session, tenant: str, firm_id: int, data: OutcomeWrite, actor: str,
+        source: OutcomeSource) -> FirmOutcome:
+    """An outcome, its first version and its audit event, in the caller's transaction (firm and measure checked)."""
     outcome = FirmOutcome(firm_id=firm_id, tenant=tenant, source=source, revision=1, **data.model_dump())
     session.add(outcome)
     _record(session, outcome, actor, "record")
-    session.commit()
     return outcome
 
 
@@ -169,7 +178,7 @@ def correct(session: Session, tenant: str, firm_id: int, outcome_id: int, data: 
     outcome = get(session, tenant, firm_id, outcome_id)
     if outcome.revision != expected:
         raise StaleOutcome(outcome_id, outcome.revision)
-    _check_measure(session, data.measure_code)
+    check_measure(session, data.measure_code)
     for name, value in data.model_dump().items():
         setattr(outcome, name, value)
     outcome.updated_at = utcnow()

@@ -76,6 +76,12 @@ def walk(folder: Path) -> list[tuple[str, str]]:
     source.write_text(json.dumps([measure_data(code="CLI-ONE")]), encoding="utf-8")
     broken = folder / "broken.json"
     broken.write_text('[{"code": "CLI-BAD"}]', encoding="utf-8")
+    awards = folder / "awards.csv"
+    awards.write_text("uscc,name,measure_code,event,occurred_on\n91330206MA2GQ7KX17,NB-TECH,CLI-ONE,awarded,"
+                      "2026-12-01\n", encoding="utf-8")
+    bad_awards = folder / "bad-awards.csv"
+    bad_awards.write_text("uscc,name,measure_code,event,occurred_on\n91330206MA2GQ7KX19,x,NO-SUCH,won,2999-01-01\n",
+                          encoding="utf-8")
     calls: list[list[str]] = []
     for path, command in COMMANDS.items():
         calls.append([*path, "--help"])
@@ -90,6 +96,8 @@ def walk(folder: Path) -> list[tuple[str, str]]:
         ["export", str(folder / "out.json")], ["export", "-", "--format", "xml"], ["export", str(folder / "out.csv")],
         ["backup", str(folder / "copy.db")], ["restore", str(folder / "copy.db"), "--yes"],
         ["restore", str(folder / "absent.db"), "--yes"], ["load-sample"],
+        ["outcomes", "import", str(awards), "--dry-run"], ["outcomes", "import", str(awards)],
+        ["outcomes", "import", str(bad_awards)],
     ]
     said = []
     for args in calls:
