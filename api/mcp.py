@@ -11,9 +11,10 @@ the conversion too; the work itself runs in a worker thread, as a plain tool's w
 """
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import anyio.to_thread
 from mcp.server import MCPServer
@@ -42,7 +43,7 @@ from matching.usecases.match import Matcher, MatchOptions
 from matching.usecases.search import SearchFilters, SearchHit, search
 from matching.usecases.verdicts import check
 from policies import curation, keys, reference
-from policies.errors import MeasureNotFound
+from policies.errors import MeasureNotFound, PoliciesError
 from policies.i18n import READER, Language, reader_language
 from policies.models import ApiKey
 from policies.schemas import MeasurePublic
@@ -56,6 +57,8 @@ INSTRUCTIONS = (
     "firm the portal keeps on file says it will not pursue a measure, note it with record_not_interested."
 )
 
+P = ParamSpec("P")
+T = TypeVar("T")
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
@@ -114,10 +117,30 @@ def _reading(ctx: Context, default: Language) -> Language:
     return language
 
 
+def _told(tool: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    """A tool whose refusals reach the caller, in the caller's language. The SDK passes on the text of a
+    ToolError only (any other exception's stays on the server), so without this an unknown code, a bad
+    region or another portal's firm would all read "Error executing tool"."""
+
+    @functools.wraps(tool)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return await tool(*args, **kwargs)
+        except ValidationError as exc:  # names the argument at fault
+            first = exc.errors()[0]
+            said = in_reader_language(first["msg"], reader_language())
+            raise ToolError(f"{field_path(first['loc'])}: {said}") from exc
+        except (ValueError, MatchingError, PoliciesError) as exc:
+            raise ToolError(in_reader_language(str(exc), reader_language())) from exc
+
+    return run
+
+
 def build_mcp(services: Services) -> MCPServer:
     server: MCPServer = MCPServer(name="supportmatch", instructions=INSTRUCTIONS, log_level="WARNING")
 
     @server.tool()
+    @_told
     async def search_measures(ctx: Context, query: str, region: str | None = None,
                               kinds: list[MeasureKind] | None = None, levels: list[Level] | None = None,
                               open_now: bool = False, limit: int = 5, as_of: AsOf | None = None) -> list[SearchHit]:
@@ -126,7 +149,7 @@ def build_mcp(services: Services) -> MCPServer:
         `as_of` (YYYY-MM-DD, default today) is the date `open_now` and the measures in force are judged on."""
         _reading(ctx, services.language)
         if region is not None:
-            reference.check_region(region)  # a ValueError becomes the tool's error message
+            reference.check_region(region)
 
         def run() -> list[SearchHit]:
             snapshot = services.snapshot()
@@ -139,6 +162,7 @@ def build_mcp(services: Services) -> MCPServer:
         return await anyio.to_thread.run_sync(run)
 
     @server.tool()
+    @_told
     async def get_measure(ctx: Context, code: str) -> MeasurePublic:
         """One published measure with who qualifies, the benefit, the window, legal basis and source link."""
         _reading(ctx, services.language)
@@ -153,6 +177,7 @@ def build_mcp(services: Services) -> MCPServer:
         return await anyio.to_thread.run_sync(run)
 
     @server.tool()
+    @_told
     async def match_firm(ctx: Context, profile: FirmProfile, limit: int = 5,
                          as_of: AsOf | None = None) -> list[MatchLine]:
         """The measures worth most to this firm, eligible first, with what is missing, as of `as_of`
@@ -167,6 +192,7 @@ def build_mcp(services: Services) -> MCPServer:
                           window_status=item.window.status, missing=item.missing) for item in result.items]
 
     @server.tool()
+    @_told
     async def check_eligibility(ctx: Context, profile: FirmProfile, codes: list[str] | None = None,
                                 as_of: AsOf | None = None) -> list[VerdictLine]:
         """Verdicts with reasons for this firm: the listed measures, or every one it may qualify for, as of
@@ -182,6 +208,7 @@ def build_mcp(services: Services) -> MCPServer:
                 for r in report.results]
 
     @server.tool()
+    @_told
     async def assess_ladder(ctx: Context, profile: FirmProfile, as_of: AsOf | None = None) -> list[RungLine]:
         """Each rung of the 专精特新 ladder under the rules in force on `as_of` (YYYY-MM-DD, default today), with
         gaps and what it would unlock."""
@@ -194,11 +221,12 @@ def build_mcp(services: Services) -> MCPServer:
                          unlock_value=r.unlock_value) for r in report.rungs]
 
     @server.tool()
+    @_told
     async def record_not_interested(ctx: Context, firm_id: int, measure_code: str,
                                     reason: str | None = None) -> OutcomePublic:
         """Note that a firm your portal keeps on file (its id in /v1/firms) will not pursue a measure it was
         shown, with its reason if it gave one: the outcome the service learns from, in the firm's history."""
-        language = _reading(ctx, services.language)
+        _reading(ctx, services.language)
         headers = getattr(ctx.request_context.request, "headers", None)
 
         def run() -> OutcomePublic:
@@ -210,13 +238,7 @@ def build_mcp(services: Services) -> MCPServer:
                                                source=OutcomeSource.chatbot)
                 return outcome_store.public(outcome)
 
-        try:
-            return await anyio.to_thread.run_sync(run)
-        except ValidationError as exc:  # the tool's error names the argument, in the caller's language
-            first = exc.errors()[0]
-            raise ToolError(f"{field_path(first['loc'])}: {in_reader_language(first['msg'], language)}") from exc
-        except MatchingError as exc:  # a ToolError's text reaches the caller; any other exception's stays here
-            raise ToolError(in_reader_language(str(exc), language)) from exc
+        return await anyio.to_thread.run_sync(run)
 
     return server
 
