@@ -12,8 +12,10 @@ from api.params import AsOf
 from api.ratelimit import VerifiedKeys
 from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.notifications.delivery import DeliveryPolicy
+from matching.ranking.evidence import OutcomeBook
 from matching.reverse.population import Population
 from matching.store.catalogue import CatalogueHolder
+from matching.store.outcome_stats import OutcomeBookHolder
 from matching.store.population import PopulationHolder
 from matching.usecases.match import Matcher
 from policies.db import check_identity, reading
@@ -125,6 +127,17 @@ def _population(request: Request, session: Session, as_of: dt.date) -> Populatio
     population = holder.current(session, as_of)
     end_read(session)
     return population
+
+
+def get_outcome_book(request: Request, session: SessionDep) -> OutcomeBook:
+    """What firms got from each measure, counted from the outcomes on file, rebuilt when one is written."""
+    holder: OutcomeBookHolder = request.state.outcome_book
+    book = holder.current(session)
+    end_read(session)
+    return book
+
+
+OutcomeBookDep = Annotated[OutcomeBook, Depends(get_outcome_book)]
 
 
 def get_population(request: Request, session: SessionDep) -> Population:

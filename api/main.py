@@ -27,6 +27,7 @@ from matching.notifications.delivery import DeliveryPolicy
 from matching.notifications.dispatcher import Dispatcher, run_once
 from matching.ranking.fusion import Fusion
 from matching.store.catalogue import CatalogueHolder
+from matching.store.outcome_stats import OutcomeBookHolder
 from matching.store.population import PopulationHolder
 from matching.text.embeddings import Encoder
 from matching.text.queries import QueryEncoder
@@ -42,6 +43,7 @@ class State(TypedDict):
     catalogue: CatalogueHolder
     matcher: Matcher
     population: PopulationHolder
+    outcome_book: OutcomeBookHolder
     verified_keys: VerifiedKeys
     database_identity: str
     delivery_policy: DeliveryPolicy
@@ -94,6 +96,7 @@ def create_app(
             async with mcp_server.session_manager.run():
                 yield {"engine": active, "catalogue": holder, "matcher": matcher,
                        "population": PopulationHolder(model), "verified_keys": verified,
+                       "outcome_book": OutcomeBookHolder(matching_settings.outcome_min_group),
                        "database_identity": identity, "delivery_policy": policy}
         finally:
             if api_settings.webhook_interval > 0:

@@ -4,6 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from matching.ranking.fusion import Weights
@@ -24,6 +25,9 @@ class MatchingSettings(BaseSettings):
     encoder_threads: int = 1  # one thread encodes a single query faster than two on this class of machine
     encode_batch_size: int = 32
     closing_soon_days: int = 30
+    # Outcome figures (applicants, success rate, amounts) are shown only for groups of at least this many firms,
+    # so that no one firm's outcome can be read off them.
+    outcome_min_group: int = Field(default=5, ge=5)
     # Compiled catalogue snapshots, so a restart loads instead of compiling (matching/store/snapshots.py).
     # Empty: never saved. The directory must be writable by the service alone (the files are pickles).
     snapshot_dir: str = str(Path.home() / ".cache" / "supportmatch" / "snapshots")

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from api.auth import PortalDep
-from api.deps import CatalogueDep, MatcherDep, SessionDep
+from api.deps import CatalogueDep, MatcherDep, OutcomeBookDep, SessionDep
 from api.errors import PROBLEMS
 from api.openapi_examples import example
 from api.params import EXAMPLE_PROFILE, AsOf, as_of_or_today, with_overrides
@@ -14,6 +14,7 @@ from api.routing import ReleasingRoute
 from matching.firm.profile import FirmProfile
 from matching.ranking.fusion import Fusion
 from matching.store import firms as firm_store
+from matching.store.outcome_stats import peer_group
 from matching.usecases.match import MatchOptions, MatchResult
 from policies.i18n import N_
 from policies.vocabulary import Level, MeasureKind
@@ -55,7 +56,8 @@ class MatchRequest(BaseModel):
 @router.post("/match", response_model=MatchResult, responses=PROBLEMS | example("match"),
              summary="Match a firm to measures")
 def match_firm(
-    request: MatchRequest, catalogue: CatalogueDep, matcher: MatcherDep, session: SessionDep, principal: PortalDep
+    request: MatchRequest, catalogue: CatalogueDep, matcher: MatcherDep, session: SessionDep, principal: PortalDep,
+    book: OutcomeBookDep,
 ) -> MatchResult:
     """Measures ranked for this firm: eligible first, then possibly eligible, then near misses on request."""
     profile = request.profile
@@ -70,4 +72,8 @@ def match_firm(
                            else request.closing_within_days), near_misses=request.near_misses,
         offset=request.offset, limit=request.limit, fusion=request.fusion or matcher.fusion,
     )
-    return matcher.match(catalogue, with_overrides(profile, request.overrides), options)
+    firm = with_overrides(profile, request.overrides)
+    result = matcher.match(catalogue, firm, options)
+    group = peer_group(firm, options.as_of)
+    return result.model_copy(update={"items": [item.model_copy(update={"evidence": book.evidence(item.code, group)})
+                                               for item in result.items]})

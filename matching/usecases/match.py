@@ -24,6 +24,7 @@ from matching.firm.facts import apply_overrides, derive
 from matching.firm.profile import FirmProfile, query_text
 from matching.messages import MESSAGES
 from matching.ranking.benefit import Estimate
+from matching.ranking.evidence import MeasureEvidence
 from matching.ranking.fusion import Fusion, Weights, fuse, redundancy, total, value_scores
 from matching.ranking.windows import TIMELINESS, WindowState
 from matching.text.embeddings import Vectors
@@ -83,6 +84,9 @@ class MatchItem(OneLanguage):
     exclusivity_group: str | None
     conflicts_with: list[str]
     source_url: str | None
+    evidence: MeasureEvidence | None = Field(
+        default=None, description="what firms on file got from this measure, overall and among firms like this one; "
+                                  "null until enough have applied")
 
 
 class LeftOut(OneLanguage):

@@ -167,3 +167,32 @@ def test_a_chatbot_notes_that_a_firm_is_not_interested(sample_client: TestClient
     malformed = Mcp(sample_client, chengdu).call("record_not_interested", {"firm_id": firm_id, "measure_code": "x y"})
     assert malformed["isError"] and "measure_code" in malformed["content"][0]["text"], malformed
     assert len(sample_client.get(f"{url}/outcomes", headers=chengdu).json()) == 1
+
+
+def test_match_results_carry_what_firms_on_file_got_once_enough_of_them_applied(sample_client: TestClient,
+                                                                                 portals: Any) -> None:
+    chengdu, ningbo = portals
+    profile = firm("chengdu-longtan-robotics")
+    asked = {"profile": profile, "as_of": "2026-11-22", "limit": 3}
+    first = sample_client.post("/v1/match", json=asked, headers=chengdu).json()["items"][0]
+    assert first["evidence"] is None
+    awarded = {"measure_code": first["code"], "event": "awarded", "occurred_on": "2026-11-30"}
+    urls = [_firm(sample_client, ningbo if i % 2 else chengdu) for i in range(5)]  # firms like it, two portals
+    for i, url in enumerate(urls[:4]):
+        headers = ningbo if i % 2 else chengdu
+        assert _record(sample_client, url, headers, awarded | {"amount_yuan": str(100_000 * (i + 1))}
+                       ).status_code == 201
+    four = sample_client.post("/v1/match", json=asked, headers=chengdu).json()["items"][0]
+    assert four["code"] == first["code"] and four["evidence"] is None  # four firms: below the minimum group
+    assert _record(sample_client, urls[4], chengdu, awarded | {"amount_yuan": "500000"}).status_code == 201
+    five = sample_client.post("/v1/match", json=asked, headers=chengdu).json()["items"][0]["evidence"]
+    assert five["overall"] == five["similar"] == {
+        "firms": 5, "decided": 5, "awarded": 5, "success_rate": 1.0, "awarded_median_yuan": "300000.00",
+        "awarded_low_yuan": "100000.00", "awarded_high_yuan": "500000.00"}
+    assert five["min_group"] == 5 and five["peers"]["section"] == "C"
+    # A firm of another size sees the overall figures, not a group it does not belong to.
+    other = {"profile": profile | {"employees": 15, "operating_revenue": 9_000_000}, "as_of": "2026-11-22",
+             "limit": 50}
+    items = sample_client.post("/v1/match", json=other, headers=chengdu).json()["items"]
+    shown = next(item["evidence"] for item in items if item["code"] == first["code"])
+    assert shown["overall"]["firms"] == 5 and shown["similar"] is None
