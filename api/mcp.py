@@ -19,8 +19,8 @@ from typing import Any, ParamSpec, TypeVar
 import anyio.to_thread
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.transport_security import TransportSecuritySettings
+from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -117,21 +117,23 @@ def _reading(ctx: Context, default: Language) -> Language:
     return language
 
 
-def _told(tool: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
-    """A tool whose refusals reach the caller, in the caller's language. The SDK passes on the text of a
-    ToolError only (any other exception's stays on the server), so without this an unknown code, a bad
-    region or another portal's firm would all read "Error executing tool"."""
+def _told(tool: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T | CallToolResult]]:
+    """A tool whose refusals reach the caller as an error result saying why, in the caller's language.
+
+    The SDK keeps any exception's text on the server but a ToolError's, and prefixes that with English
+    ("Error executing tool …"); a result marked as an error is passed on as it is.
+    """
 
     @functools.wraps(tool)
-    async def run(*args: P.args, **kwargs: P.kwargs) -> T:
+    async def run(*args: P.args, **kwargs: P.kwargs) -> T | CallToolResult:
         try:
             return await tool(*args, **kwargs)
         except ValidationError as exc:  # names the argument at fault
             first = exc.errors()[0]
-            said = in_reader_language(first["msg"], reader_language())
-            raise ToolError(f"{field_path(first['loc'])}: {said}") from exc
+            said = f"{field_path(first['loc'])}: {in_reader_language(first['msg'], reader_language())}"
         except (ValueError, MatchingError, PoliciesError) as exc:
-            raise ToolError(in_reader_language(str(exc), reader_language())) from exc
+            said = in_reader_language(str(exc), reader_language())
+        return CallToolResult(content=[TextContent(type="text", text=said)], is_error=True)
 
     return run
 
