@@ -83,6 +83,7 @@ def create_app(
                           closing_soon_days=matching_settings.closing_soon_days)
         services.engine, services.catalogue, services.matcher = active, holder, matcher
         services.language = api_settings.language
+        services.outcomes = outcome_book = OutcomeBookHolder(matching_settings.outcome_min_group)
         # What start-up loaded (model, tokenizer, catalogue) lives as long as the process: keep it out of the
         # collector's full passes, which otherwise walk it all and pause every request for a few hundred ms.
         gc.freeze()
@@ -96,7 +97,7 @@ def create_app(
             async with mcp_server.session_manager.run():
                 yield {"engine": active, "catalogue": holder, "matcher": matcher,
                        "population": PopulationHolder(model), "verified_keys": verified,
-                       "outcome_book": OutcomeBookHolder(matching_settings.outcome_min_group),
+                       "outcome_book": outcome_book,
                        "database_identity": identity, "delivery_policy": policy}
         finally:
             if api_settings.webhook_interval > 0:

@@ -35,8 +35,10 @@ from matching.catalogue.snapshot import CatalogueSnapshot
 from matching.eligibility.rules import Verdict
 from matching.errors import MatchingError
 from matching.firm.profile import FirmProfile
+from matching.ranking.evidence import MeasureEvidence, OutcomeBook
 from matching.store import outcomes as outcome_store
 from matching.store.catalogue import CatalogueHolder
+from matching.store.outcome_stats import OutcomeBookHolder, peer_group
 from matching.store.outcomes import OutcomeEvent, OutcomePublic, OutcomeSource, OutcomeWrite
 from matching.usecases.assess import assess
 from matching.usecases.match import Matcher, MatchOptions
@@ -71,11 +73,16 @@ class Services:
     engine: Engine
     catalogue: CatalogueHolder
     matcher: Matcher
+    outcomes: OutcomeBookHolder
     language: Language = Language.zh  # for callers that send no Accept-Language (API_LANGUAGE)
 
     def snapshot(self) -> CatalogueSnapshot:
         with Session(self.engine) as session:
             return self.catalogue.current(session)
+
+    def outcome_book(self) -> OutcomeBook:
+        with Session(self.engine) as session:
+            return self.outcomes.current(session)
 
 
 class MatchLine(BaseModel):
@@ -86,6 +93,8 @@ class MatchLine(BaseModel):
     estimated_amount: int | None
     window_status: str
     missing: list[str]
+    evidence: MeasureEvidence | None = Field(
+        default=None, description="what firms on file got from the measure; null until at least 5 applied")
 
 
 class VerdictLine(BaseModel):
@@ -188,10 +197,16 @@ def build_mcp(services: Services) -> MCPServer:
         matcher = services.matcher
         options = MatchOptions(as_of=as_of_or_today(as_of), limit=max(1, min(limit, 20)), fusion=matcher.fusion,
                                closing_soon_days=matcher.closing_soon_days)
-        result = await anyio.to_thread.run_sync(matcher.match, services.snapshot(), profile, options)
-        return [MatchLine(rank=item.rank, code=item.code, title=item.title_zh if chinese else item.title_en,
-                          verdict=str(item.verdict), estimated_amount=item.estimated_benefit.amount,
-                          window_status=item.window.status, missing=item.missing) for item in result.items]
+
+        def run() -> list[MatchLine]:
+            result = matcher.match(services.snapshot(), profile, options)
+            book, group = services.outcome_book(), peer_group(profile, options.as_of)
+            return [MatchLine(rank=item.rank, code=item.code, title=item.title_zh if chinese else item.title_en,
+                              verdict=str(item.verdict), estimated_amount=item.estimated_benefit.amount,
+                              window_status=item.window.status, missing=item.missing,
+                              evidence=book.evidence(item.code, group)) for item in result.items]
+
+        return await anyio.to_thread.run_sync(run)
 
     @server.tool()
     @_told

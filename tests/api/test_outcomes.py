@@ -190,6 +190,8 @@ def test_match_results_carry_what_firms_on_file_got_once_enough_of_them_applied(
         "firms": 5, "decided": 5, "awarded": 5, "success_rate": 1.0, "awarded_median_yuan": "300000.00",
         "awarded_low_yuan": "100000.00", "awarded_high_yuan": "500000.00"}
     assert five["min_group"] == 5 and five["peers"]["section"] == "C"
+    lines = Mcp(sample_client, ningbo).call("match_firm", {"profile": profile, "as_of": "2026-11-22", "limit": 3})
+    assert lines["structuredContent"]["result"][0]["evidence"] == five  # a chatbot is told the same
     # A firm of another size sees the overall figures, not a group it does not belong to.
     other = {"profile": profile | {"employees": 15, "operating_revenue": 9_000_000}, "as_of": "2026-11-22",
              "limit": 50}
