@@ -12,8 +12,9 @@ to decide:
 The most common missing field is not necessarily the best question: a declaration
 nearly everyone makes settles little unless it is the last thing a measure waits
 for, while a revenue threshold half the firms miss settles half its money whatever
-else is open. P(pass) comes from a `Prior`: a documented default, or shares counted
-in the stored firm population (`Prior.from_columns`).
+else is open. P(pass) comes from a `Prior`: the documented default the service uses, or
+shares counted in a population of firms (`Prior.from_columns`, not yet wired into the
+service: counting the stored firms on the match path would rebuild them after every write).
 
 Simplifications, on purpose:
 
@@ -100,7 +101,7 @@ class NextQuestion(OneLanguage):
 
 # Numeric thresholds: 0.5, the least committal value. Catalogue bounds are set by policy makers to split
 # applicants, not at any known quantile of SME distributions, so no field's distribution is documented well
-# enough here to do better; `Prior.from_columns` replaces it with the population's share.
+# enough here to do better; `Prior.from_columns` would replace it with a population's share.
 NUMERIC_PASS = 0.5
 # Declarations of compliance (no violation, no accident, taxes paid, products not restricted, insurance paid):
 # 0.9, a judgement. A firm that knows it cannot sign them rarely comes to a support portal at all, and the
@@ -131,7 +132,7 @@ INDUSTRY_PASS = 0.5
 # Share of each size class among Chinese enterprise legal persons, after the Fourth National Economic Census
 # (国家统计局, 2018 data, published December 2019): medium 239 thousand, small 2.39 million, micro 15.44 million of
 # about 18.1 million SMEs, which are 99.8% of enterprises. Rounded, and skewed to micro firms more than portal
-# users are; `from_columns` corrects that once enough firms are on file.
+# users are; `from_columns` would correct that from the firms on file.
 SIZE_SHARE: dict[SizeClass, float] = {
     SizeClass.large: 0.002,
     SizeClass.medium: 0.013,
