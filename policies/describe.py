@@ -175,9 +175,15 @@ def chinese_count(amount: float) -> str:
     format writes it. Written out because Babel's takes 0.6 ms a call, and estimates say several amounts per
     measure shown on every match; tests/policies/test_describe.py holds the two to the same answers."""
     exact = Decimal(amount)
-    for unit, scale in (("万亿", _TRILLION), ("亿", _HUNDRED_MILLION), ("万", _TEN_THOUSAND)):
-        if abs(exact) >= scale:
-            return _trimmed(exact / scale) + unit
+    units = (("万", _TEN_THOUSAND), ("亿", _HUNDRED_MILLION), ("万亿", _TRILLION))
+    for index in range(len(units) - 1, -1, -1):
+        unit, scale = units[index]
+        if abs(exact) < scale:
+            continue
+        # Rounding can carry into the next unit (9999.99995亿 is 1万亿, not 10000亿), as Babel's does.
+        if abs(_rounded(exact / scale)) >= _TEN_THOUSAND and index + 1 < len(units):
+            unit, scale = units[index + 1]
+        return _trimmed(exact / scale) + unit
     return _trimmed(exact)
 
 
@@ -185,9 +191,14 @@ _TRILLION, _HUNDRED_MILLION, _TEN_THOUSAND = Decimal(10**12), Decimal(10**8), De
 _FOUR_PLACES = Decimal("0.0001")
 
 
+def _rounded(value: Decimal) -> Decimal:
+    """Four decimals, rounded half to even as Babel rounds."""
+    return value.quantize(_FOUR_PLACES, rounding=ROUND_HALF_EVEN)
+
+
 def _trimmed(value: Decimal) -> str:
-    """Four decimals at most, rounded half to even as Babel rounds, trailing zeros dropped."""
-    text = f"{value.quantize(_FOUR_PLACES, rounding=ROUND_HALF_EVEN):f}".rstrip("0").rstrip(".")
+    """Four decimals at most, trailing zeros dropped."""
+    text = f"{_rounded(value):f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 

@@ -1,5 +1,6 @@
 """Generated sentences name every field, flag and declaration in words, never by a lookup that fails."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,3 +35,14 @@ def test_chinese_amounts_are_counted_as_babel_counts_them(amount: int) -> None:
     from babel.numbers import format_compact_decimal
 
     assert describe.chinese_count(amount) == format_compact_decimal(amount, locale="zh_CN", fraction_digits=4)
+
+
+@pytest.mark.parametrize(("amount", "said"), [(999_999_995_000, "1万亿"), (99_999_999_995, "1000亿"),
+                                              (999_999_995, "10亿"), (99_999_999.5, "1亿"),
+                                              (123_456_789, "1.2346亿"), (0, "0")])
+def test_rounding_that_carries_into_the_next_unit_counts_in_that_unit(amount: float, said: str) -> None:
+    """CI's property run found 999,999,995,000 read as 10000亿; Babel (and a bureau) write 1万亿."""
+    from babel.numbers import format_compact_decimal
+
+    assert describe.chinese_count(amount) == said == format_compact_decimal(amount, locale="zh_CN",
+                                                                            fraction_digits=4)
